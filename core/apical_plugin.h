@@ -1,0 +1,386 @@
+/*
+ * apical_plugin.h -- the plugin ABI of apical.
+ *
+ * A plugin is one shared object that exports one symbol, `ap_plugin_entry`,
+ * a function with no side effects that returns a pointer to a const
+ * descriptor table (`ap_plugin_table`).  The host validates every descriptor
+ * in the table before it calls any other plugin code.  Plugins never link
+ * against the host: everything they need from it (random numbers, logging)
+ * comes through the `ap_host` service table passed to their callbacks.
+ *
+ * Stability rules (see docs/writing-plugins.md):
+ *   - AP_ABI_MAJOR changes when a field is removed or changes meaning; the
+ *     host refuses a plugin built for another major.
+ *   - AP_ABI_MINOR changes when fields are appended to a descriptor; each
+ *     descriptor carries its own size, so a newer host reads an older plugin
+ *     (appended fields count as absent) and refuses a plugin newer than it.
+ *   - sizeof(ap_real) and sizeof(ap_weight) are checked as Lua checks its
+ *     numeric types: a plugin built with other types is refused.
+ */
+#ifndef APICAL_PLUGIN_H
+#define APICAL_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <math.h>
+
+#define AP_ABI_MAJOR 1
+#define AP_ABI_MINOR 0
+
+#if defined(__GNUC__)
+#define AP_PLUGIN_EXPORT __attribute__((visibility("default")))
+#else
+#define AP_PLUGIN_EXPORT
+#endif
+
+/* Name of the one symbol a plugin exports. */
+#define AP_PLUGIN_ENTRY "ap_plugin_entry"
+
+/* ---------------------------------------------------------------- types */
+
+typedef double ap_real;  /* parameters and state variables */
+typedef float ap_weight; /* synaptic weights, in the port's unit */
+
+/* Status codes returned by plugin callbacks and by the host API. */
+typedef enum ap_status {
+  AP_OK = 0,
+  AP_EINVAL = 1,  /* invalid argument or parameter value */
+  AP_ENOMEM = 2,  /* allocation failed */
+  AP_ENOTSUP = 3, /* not supported (by this plugin, backend or chip) */
+  AP_EIO = 4,     /* file could not be read or written */
+  AP_EPLUGIN = 5, /* plugin missing, malformed or failed */
+  AP_ESTATE = 6   /* call not valid in the current state */
+} ap_status;
+
+typedef enum ap_kind {
+  AP_KIND_NEURON = 1,
+  AP_KIND_SYNAPSE = 2,
+  AP_KIND_RULE = 3,
+  AP_KIND_BACKEND = 4
+} ap_kind;
+
+/* ------------------------------------------------------------ parameters */
+
+typedef enum ap_param_type {
+  AP_PT_REAL = 0,   /* one real value per neuron (or per projection) */
+  AP_PT_INT = 1,    /* integral value, stored as ap_real */
+  AP_PT_LIST = 2,   /* a list of reals per neuron (e.g. spike_times) */
+  AP_PT_STRING = 3  /* backend settings only: a string (e.g. chip=loihi) */
+} ap_param_type;
+
+/* Range flags: by default [min, max] is closed. */
+#define AP_RANGE_MIN_OPEN 0x1u /* value must be > min */
+#define AP_RANGE_MAX_OPEN 0x2u /* value must be < max */
+
+/* One parameter: the same table drives config, Lua, `apical describe`
+ * and the docs.  Units follow NEST: ms, mV, pA, nS, pF, Hz; "1" for a
+ * dimensionless value. */
+typedef struct ap_param_desc {
+  const char *name;    /* identifier, [A-Za-z_][A-Za-z0-9_]* */
+  const char *unit;    /* never NULL */
+  const char *doc;     /* one line, never NULL or empty */
+  int type;            /* ap_param_type */
+  double def;          /* default (AP_PT_REAL, AP_PT_INT) */
+  double min, max;     /* allowed range; -INFINITY / INFINITY for none */
+  unsigned range;      /* AP_RANGE_* flags */
+  const char *def_str; /* default of an AP_PT_STRING setting */
+} ap_param_desc;
+
+/* A state variable: evolves during the run, recordable, snapshotted. */
+#define AP_VAR_INTERNAL 0x1u /* bookkeeping (refractory counter...), not
+                                listed for recording by default */
+typedef struct ap_var_desc {
+  const char *name;
+  const char *unit;
+  const char *doc;
+  double def;               /* initial value ... */
+  const char *def_from;     /* ... or the value of this parameter (NULL: def) */
+  unsigned compartment;     /* index into the neuron's compartments */
+  unsigned flags;           /* AP_VAR_* */
+} ap_var_desc;
+
+/* An input port of a neuron: projections target it by name. */
+typedef enum ap_port_type {
+  AP_PORT_CURRENT = 1,     /* weights in pA */
+  AP_PORT_CONDUCTANCE = 2, /* weights in nS, must be >= 0 */
+  AP_PORT_VOLTAGE = 3      /* weights in mV (delta synapses) */
+} ap_port_type;
+
+typedef struct ap_port_desc {
+  const char *name;     /* e.g. "ex", "in", "apical" */
+  const char *doc;
+  int type;             /* ap_port_type */
+  unsigned compartment; /* compartment the port feeds */
+  int sign;             /* +1: default port of non-negative weights,
+                           -1: of negative weights, 0: never a default */
+} ap_port_desc;
+
+/* Per-neuron lists (AP_PT_LIST): values of neuron i (population index)
+ * are value[offset[i]] .. value[offset[i+1]-1]. */
+typedef struct ap_list {
+  const size_t *offset; /* n+1 entries */
+  const ap_real *value;
+} ap_list;
+
+/* ------------------------------------------------------- host services */
+
+/* Counter-based random stream (Philox-4x32-10).  A stream is fully
+ * determined by (seed, stream, id, sub): the same draws come out whatever
+ * the thread count, process count or call order. */
+typedef struct ap_rng {
+  uint32_t key[2];
+  uint32_t ctr[4];
+  uint32_t buf[4];
+  unsigned pos;
+} ap_rng;
+
+enum { AP_LOG_ERROR = 0, AP_LOG_WARN = 1, AP_LOG_INFO = 2, AP_LOG_DEBUG = 3 };
+
+typedef struct ap_host {
+  size_t size; /* sizeof(ap_host) of the host: test before using a field
+                  appended after ABI 1.0 */
+  unsigned abi_major, abi_minor;
+  void (*log)(int level, const char *plugin, const char *fmt, ...);
+  /* Random numbers keyed by identity.  `stream` tells purposes apart
+   * (a population's stream id, a projection's...), `id` is the object
+   * (neuron, synapse), `sub` a further key such as the step. */
+  void (*rng_init)(ap_rng *r, uint64_t seed, uint32_t stream, uint64_t id,
+                   uint64_t sub);
+  uint32_t (*rng_u32)(ap_rng *r);
+  double (*rng_uniform)(ap_rng *r);           /* [0, 1) */
+  double (*rng_normal)(ap_rng *r);            /* mean 0, sd 1 */
+  uint64_t (*rng_poisson)(ap_rng *r, double mean);
+} ap_host;
+
+/* --------------------------------------------------------------- neurons */
+
+/* A whole population as the plugin sees it in prepare(). */
+typedef struct ap_neuron_pop {
+  size_t n;                     /* neurons */
+  uint64_t gid0;                /* network-wide id of neuron 0 */
+  uint64_t seed;                /* run seed */
+  uint32_t stream;              /* this population's random stream */
+  double dt;                    /* ms */
+  const ap_real *const *param;  /* param[k][i]: parameter k of neuron i */
+  ap_real *const *state;        /* state[v][i] */
+  const ap_list *lists;         /* lists[k] for AP_PT_LIST parameter k */
+  const ap_host *host;
+  char *err;                    /* prepare() writes a reason here */
+  size_t err_size;
+} ap_neuron_pop;
+
+/* A block of neurons to advance by one step, from t = step*dt to
+ * (step+1)*dt.  Arrays are already offset to the block: state[v][0] is
+ * neuron `first`.  input[p][i] is the sum of the weights arriving on port p
+ * at the end of this step (spikes stamped t and sent with delay d arrive at
+ * t + d).  The plugin adds them after integrating over the step, as NEST
+ * does, and reports neurons whose threshold was crossed in this step; their
+ * spikes are stamped (step+1)*dt. */
+typedef struct ap_neuron_block {
+  size_t first;                 /* population index of the block's neuron 0 */
+  size_t n;                     /* neurons in the block */
+  int64_t step;
+  double dt;                    /* ms */
+  uint64_t gid0;                /* network-wide id of neuron `first` */
+  uint64_t seed;
+  uint32_t stream;
+  ap_real *const *state;
+  const ap_real *const *param;
+  const ap_real *const *input;
+  const ap_list *lists;         /* population-indexed, not offset */
+  void *inst;                   /* what prepare() returned */
+  const ap_host *host;
+  uint32_t *spiked;             /* out: block-local indices, ascending */
+  size_t n_spiked;              /* out */
+} ap_neuron_block;
+
+typedef struct ap_neuron_desc {
+  size_t size;                  /* sizeof(ap_neuron_desc) */
+  const char *const *compartments; /* names; NULL means one, "soma" */
+  unsigned n_compartments;
+  const ap_param_desc *params;
+  unsigned n_params;
+  const ap_var_desc *vars;
+  unsigned n_vars;
+  const ap_port_desc *ports;
+  unsigned n_ports;
+  /* Check parameters together (e.g. V_reset < V_th) and derive what the
+   * update needs from (parameters, dt); called before each run segment.
+   * *inst may be left NULL.  On failure write a sentence to pop->err. */
+  int (*prepare)(void **inst, const ap_neuron_pop *pop);
+  /* Advance a block by one step.  Must only touch the block's neurons. */
+  int (*update)(ap_neuron_block *b);
+  /* Free what prepare() made (NULL allowed). */
+  void (*release)(void *inst);
+} ap_neuron_desc;
+
+/* -------------------------------------------------------------- synapses */
+
+/* Synapse models: per-projection parameters, per-synapse state, and a
+ * transmit() that turns a presynaptic spike into the weights delivered.
+ * weight and delay are owned by the host for every synapse model; a model
+ * with transmit == NULL delivers its stored weights unchanged (static). */
+typedef struct ap_syn_row {
+  size_t n;                 /* synapses of the spiking neuron */
+  size_t first;             /* index of the row's first synapse */
+  const ap_weight *weight;  /* stored weights of the row */
+  ap_real *const *state;    /* state[v] offset to the row */
+  const ap_real *param;     /* per-projection parameters */
+  double t_spike;           /* ms */
+  ap_weight *out;           /* out: weights to deliver */
+  void *inst;
+  const ap_host *host;
+} ap_syn_row;
+
+typedef struct ap_synapse_desc {
+  size_t size;
+  const ap_param_desc *params;  /* "weight" and "delay" first, for docs */
+  unsigned n_params;
+  const ap_var_desc *vars;      /* per-synapse state */
+  unsigned n_vars;
+  void (*transmit)(ap_syn_row *row);
+} ap_synapse_desc;
+
+/* ---------------------------------------------------------------- rules */
+
+/* Learning rules: per-projection parameters, per-synapse state and
+ * per-postsynaptic-neuron state (traces), and hooks that the backend calls
+ * on presynaptic spikes (the spiking neuron's row), on postsynaptic spikes
+ * (the synapses into the neuron) and once per step with the levels of the
+ * modulators the projection names.  Arrays are whole-projection. */
+typedef struct ap_rule_ctx {
+  const ap_real *param;         /* per-projection parameters */
+  ap_real *const *syn_state;    /* syn_state[v][synapse] */
+  ap_real *const *post_state;   /* post_state[v][post neuron] */
+  ap_weight *weight;            /* weight[synapse] */
+  const uint32_t *target;       /* target[synapse] */
+  double t;                     /* ms, time of the event */
+  double dt;
+  const double *modulators;     /* levels, in the order the projection
+                                   names them */
+  void *inst;
+  const ap_host *host;
+} ap_rule_ctx;
+
+typedef struct ap_rule_desc {
+  size_t size;
+  const ap_param_desc *params;
+  unsigned n_params;
+  const ap_var_desc *syn_vars;  /* per synapse */
+  unsigned n_syn_vars;
+  const ap_var_desc *post_vars; /* per postsynaptic neuron */
+  unsigned n_post_vars;
+  void (*on_pre)(ap_rule_ctx *c, size_t syn_first, size_t n);
+  void (*on_post)(ap_rule_ctx *c, uint32_t post, const size_t *syn, size_t n);
+  void (*on_step)(ap_rule_ctx *c);  /* NULL when not modulated */
+} ap_rule_desc;
+
+/* -------------------------------------------------------------- backends */
+
+/* The network as a backend sees it.  Populations and projections are
+ * frozen for the life of the backend instance. */
+typedef struct ap_net_pop {
+  const char *model;            /* neuron plugin name */
+  const ap_neuron_desc *desc;
+  size_t n;
+  uint64_t gid0;
+  uint32_t stream;
+  ap_real *const *param;
+  ap_real *const *state;
+  const ap_list *lists;
+} ap_net_pop;
+
+/* Synapses of a projection in compressed rows by presynaptic neuron
+ * (population index of the pre population), targets and weights in
+ * parallel arrays.  Within a row, synapses are ordered by target. */
+typedef struct ap_net_proj {
+  size_t pre, post;             /* population indices */
+  unsigned port;                /* index into the post model's ports */
+  const size_t *row;            /* n_pre + 1 offsets */
+  const uint32_t *target;       /* post population index */
+  const ap_weight *weight;
+  const uint16_t *delay;        /* in steps, >= 1 */
+  size_t n_syn;
+  const ap_synapse_desc *syn;
+  const ap_real *syn_param;
+  ap_real *const *syn_state;
+} ap_net_proj;
+
+typedef struct ap_net {
+  size_t size;                  /* sizeof(ap_net) */
+  double dt;                    /* ms */
+  uint64_t seed;
+  unsigned min_delay, max_delay; /* steps */
+  size_t n_pops;
+  const ap_net_pop *pops;
+  size_t n_projs;
+  const ap_net_proj *projs;
+  const ap_host *host;
+  void *ctx;                    /* host context for the callbacks below */
+  /* The backend reports the spikes of each population at each step
+   * (population indices, ascending), then calls step_done(). */
+  void (*spikes)(void *ctx, size_t pop, int64_t step, const uint32_t *idx,
+                 size_t n);
+  void (*step_done)(void *ctx, int64_t step);
+} ap_net;
+
+typedef struct ap_backend_desc {
+  size_t size;
+  const ap_param_desc *params;  /* backend settings (--set key=value) */
+  unsigned n_params;
+  /* settings[k] for numeric settings, strings[k] for AP_PT_STRING ones. */
+  int (*create)(void **inst, const ap_net *net, const ap_real *settings,
+                const char *const *strings, char *err, size_t err_size);
+  /* Simulate steps [step, step + n).  Return AP_OK or a status with a
+   * message in err. */
+  int (*run)(void *inst, int64_t step, int64_t n, char *err, size_t err_size);
+  /* Make the host-visible state arrays current (for recording, snapshots,
+   * Lua reads).  NULL when the backend computes in the host's arrays. */
+  int (*sync)(void *inst);
+  /* Called after the host changed parameters or state between runs. */
+  int (*reload)(void *inst, char *err, size_t err_size);
+  /* Bytes of memory held for synapses (reported per synapse). */
+  size_t (*synapse_bytes)(void *inst);
+  void (*destroy)(void *inst);
+} ap_backend_desc;
+
+/* ----------------------------------------------------- the entry point */
+
+typedef struct ap_plugin_desc {
+  size_t size;                  /* sizeof(ap_plugin_desc) */
+  int kind;                     /* ap_kind */
+  const char *name;             /* unique across all kinds */
+  const char *version;          /* the plugin's own version */
+  const char *doc;              /* one line */
+  const char *doc_long;         /* equations and references (may be NULL) */
+  const void *desc;             /* ap_neuron_desc, ap_synapse_desc, ... */
+} ap_plugin_desc;
+
+typedef struct ap_plugin_table {
+  uint32_t magic;               /* AP_PLUGIN_MAGIC */
+  uint16_t abi_major, abi_minor;
+  uint16_t sizeof_real, sizeof_weight;
+  size_t size;                  /* sizeof(ap_plugin_table) */
+  size_t n;                     /* descriptors in `plugins` */
+  const ap_plugin_desc *plugins;
+} ap_plugin_table;
+
+#define AP_PLUGIN_MAGIC 0x4150434cu /* "APCL" */
+
+/* Fill the header fields of a plugin table. */
+#define AP_PLUGIN_TABLE_INIT(list)                                         \
+  { AP_PLUGIN_MAGIC, AP_ABI_MAJOR, AP_ABI_MINOR, sizeof(ap_real),          \
+    sizeof(ap_weight), sizeof(ap_plugin_table),                            \
+    sizeof(list) / sizeof((list)[0]), (list) }
+
+typedef const ap_plugin_table *(*ap_plugin_entry_fn)(void);
+
+/* Define the entry point of a plugin that carries the descriptors `list`. */
+#define AP_PLUGIN(list)                                                    \
+  static const ap_plugin_table ap_plugin_table_ = AP_PLUGIN_TABLE_INIT(list); \
+  AP_PLUGIN_EXPORT const ap_plugin_table *ap_plugin_entry(void);           \
+  AP_PLUGIN_EXPORT const ap_plugin_table *ap_plugin_entry(void) {          \
+    return &ap_plugin_table_;                                              \
+  }
+
+#endif /* APICAL_PLUGIN_H */

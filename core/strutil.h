@@ -1,0 +1,24 @@
+/* strutil.h -- small string helpers shared by the core. */
+#ifndef AP_STRUTIL_H
+#define AP_STRUTIL_H
+#include <stddef.h>
+#include <stdarg.h>
+
+/* snprintf that always terminates and never fails on truncation. */
+void ap_fmt(char *buf, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void ap_vfmt(char *buf, size_t n, const char *fmt, va_list ap);
+/* Append to a terminated buffer, truncating silently. */
+void ap_append(char *buf, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Levenshtein distance, for "did you mean" hints. */
+size_t ap_edit_distance(const char *a, const char *b);
+/* Of `n` candidates, the closest to `name` if it is close enough to be a
+ * plausible typo (distance <= max(1, len/3)), else NULL. */
+const char *ap_closest(const char *name, const char *const *cand, size_t n);
+/* malloc'd copy, NULL on allocation failure. */
+char *ap_strdup(const char *s);
+/* Write `data` to `path` via a temporary file and rename, so that a
+ * reader never sees a half-written file.  Returns 0 or -1 (errno set). */
+int ap_write_atomic(const char *path, const void *data, size_t n);
+#endif

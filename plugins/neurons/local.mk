@@ -1,0 +1,1 @@
+# plugins/neurons/local.mk

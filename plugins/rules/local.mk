@@ -1,0 +1,1 @@
+# learning-rule plugins (see docs/writing-plugins.md)

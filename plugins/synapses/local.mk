@@ -1,0 +1,1 @@
+# plugins/synapses/local.mk

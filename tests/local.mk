@@ -1,0 +1,21 @@
+# tests/: Check suites mirroring core/ and plugins/, fixture plugins, and
+# end-to-end runs of the `apical` program.
+TEST_EXTENSIONS = .sh
+SH_LOG_COMPILER = $(SHELL)
+AM_TESTS_ENVIRONMENT = \
+	APICAL='$(abs_top_builddir)/core/apical'; export APICAL; \
+	AP_TOP_SRCDIR='$(abs_top_srcdir)'; export AP_TOP_SRCDIR; \
+	AP_TOP_BUILDDIR='$(abs_top_builddir)'; export AP_TOP_BUILDDIR; \
+	APICAL_CONFIG=/dev/null; export APICAL_CONFIG; \
+	ASAN_OPTIONS=detect_leaks=1; export ASAN_OPTIONS; \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1; export UBSAN_OPTIONS;
+
+CHECK_CFLAGS_ALL = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LUA_CFLAGS) $(LIBCONFIG_CFLAGS)
+CHECK_LDADD_ALL = core/libapical_core.la $(CHECK_LIBS) $(LUA_LIBS) $(LIBCONFIG_LIBS)
+EXTRA_DIST += tests/check_main.h
+
+include tests/core.mk
+include tests/loader.mk
+include tests/record.mk
+include tests/neurons.mk
+include tests/e2e.mk
