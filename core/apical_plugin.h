@@ -190,8 +190,13 @@ typedef struct ap_neuron_block {
   const ap_list *lists;         /* population-indexed, not offset */
   void *inst;                   /* what prepare() returned */
   const ap_host *host;
-  uint32_t *spiked;             /* out: block-local indices, ascending */
+  uint32_t *spiked;             /* out: block-local indices, ascending,
+                                   each at most once; room for n */
   size_t n_spiked;              /* out */
+  uint32_t *mult;               /* out, optional: mult[k] spikes for
+                                   spiked[k] in this step (room for n) */
+  int has_mult;                 /* out: set to 1 when mult[] was filled;
+                                   the host clears it before update() */
 } ap_neuron_block;
 
 typedef struct ap_neuron_desc {
@@ -320,7 +325,7 @@ typedef struct ap_net {
   /* The backend reports the spikes of each population at each step
    * (population indices, ascending), then calls step_done(). */
   void (*spikes)(void *ctx, size_t pop, int64_t step, const uint32_t *idx,
-                 size_t n);
+                 const uint32_t *mult, size_t n); /* mult may be NULL */
   void (*step_done)(void *ctx, int64_t step);
 } ap_net;
 

@@ -13,6 +13,7 @@ core_libapical_core_la_SOURCES = \
 	core/config.c core/config.h \
 	core/npy.c core/npy.h \
 	core/record.c core/record.h \
+	core/sha256.c core/sha256.h \
 	core/values.c core/values.h \
 	core/connect.c core/connect.h \
 	core/sim.c core/sim.h \

@@ -8,6 +8,17 @@
  * a provenance sidecar FILE.json.  Files are written to a temporary name
  * and renamed when complete; a streamed recorder writes FILE.part as the
  * run goes and renames it when the recorder is closed.
+ *
+ * CSV columns: spikes "time_ms,sender"; states "time_ms,VAR_1,...,VAR_k"
+ * where VAR is the variable's name and 1..k the 1-based index of the
+ * neuron within the recorded slice (V_m_1 is population index `first`).
+ * Times print with %.10g (so 0.1 ms steps read 12.3, not
+ * 12.300000000000001), values with %.17g (exact).  .npy files hold the
+ * exact doubles.  The sidecar's "columns" lists the same names.
+ *
+ * A streamed recorder also keeps everything in memory (so counts, times
+ * and values stay available and ap_rec_save still works); streaming only
+ * guarantees that the data are on disk as the run goes.
  */
 #ifndef AP_RECORD_H
 #define AP_RECORD_H
@@ -48,7 +59,9 @@ int64_t ap_rec_interval(const ap_recorder *r);
 
 /* Spikes of the whole population at a step: `idx` are population indices
  * (ascending); those inside the slice are kept with time (step+1)*dt.
- * Returns 0, or -1 on allocation / stream write failure. */
+ * Returns 0, or -1 on allocation / stream write failure (errno set;
+ * EINVAL for a state recorder).  The data stay in memory either way; a
+ * stream write failure is reported again by ap_rec_close. */
 int ap_rec_spikes(ap_recorder *r, int64_t step, double dt,
                   const uint32_t *idx, size_t n);
 /* A state sample at the end of step: values of the whole population's
@@ -72,7 +85,7 @@ void ap_rec_set_span(ap_recorder *r, double t_start_ms, double t_end_ms);
 double ap_rec_rate(const ap_recorder *r);
 
 /* Save everything recorded so far to `path` (.csv or .npy) and its
- * sidecar.  Atomic: on failure nothing is left at path.  Returns 0 or -1
+ * sidecar (prov may be NULL: its fields are then null).  Atomic: on failure nothing is left at path.  Returns 0 or -1
  * with err ("cannot write 'x.npy': No such file or directory"). */
 int ap_rec_save(const ap_recorder *r, const char *path,
                 const ap_provenance *prov, char *err, size_t n);
@@ -81,6 +94,11 @@ int ap_rec_save(const ap_recorder *r, const char *path,
  * recorder that does not stream.  Returns 0 or -1 with err. */
 int ap_rec_close(ap_recorder *r, const ap_provenance *prov, char *err,
                  size_t n);
-/* Remove a partial streamed file (after a failed run). */
+/* Remove a partial streamed file (after a failed run).  ap_rec_free on a
+ * stream neither closed nor aborted closes the file and leaves FILE.part. */
 void ap_rec_abort(ap_recorder *r);
+
+/* SHA-256 of a file's contents as 64 lowercase hex digits, for the
+ * sidecar's script_sha256.  Returns 0, or -1 with errno set. */
+int ap_sha256_file(const char *path, char out_hex[65]);
 #endif

@@ -1,0 +1,165 @@
+/*
+ * apical.h -- the public C API of libapical.
+ *
+ * A simulation (ap_sim) holds populations of neurons, projections between
+ * them and recorders, built from plugins found in a registry and driven by
+ * settings.  Calls return AP_OK or an ap_status; the message for the last
+ * failure is ap_sim_error().  Indices are 0-based here; the Lua API adds 1.
+ * Times are in ms.
+ */
+#ifndef APICAL_H
+#define APICAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "apical_plugin.h"
+#include "apical_version.h"
+
+#if defined(__GNUC__)
+#define AP_API __attribute__((visibility("default")))
+#else
+#define AP_API
+#endif
+
+typedef struct ap_sim ap_sim;
+struct ap_registry;
+struct ap_settings;
+struct ap_recorder;
+
+/* ---------------------------------------------------------------- values */
+
+/* A value for a parameter, initial state, weight or delay: a scalar, one
+ * value per element (array), or a distribution, optionally clipped
+ * (clamped) to [lo, hi]. */
+typedef enum ap_value_kind {
+  AP_VAL_SCALAR = 0,
+  AP_VAL_ARRAY = 1,
+  AP_VAL_UNIFORM = 2,   /* a = low, b = high */
+  AP_VAL_NORMAL = 3,    /* a = mean, b = standard deviation */
+  AP_VAL_LOGNORMAL = 4  /* a = mu, b = sigma of the underlying normal */
+} ap_value_kind;
+
+typedef struct ap_value {
+  int kind;
+  double a, b;
+  int clipped;
+  double lo, hi;
+  const double *array; /* AP_VAL_ARRAY: borrowed, n entries */
+  size_t n;
+} ap_value;
+
+/* -------------------------------------------------------------- network */
+
+/* A population or a slice of one: neurons [first, first + count). */
+typedef struct ap_ref {
+  size_t pop;
+  size_t first, count;
+} ap_ref;
+
+typedef enum ap_conn_rule {
+  AP_CONN_ALL_TO_ALL = 0,
+  AP_CONN_ONE_TO_ONE = 1,
+  AP_CONN_FIXED_PROBABILITY = 2, /* p */
+  AP_CONN_FIXED_INDEGREE = 3,    /* k = indegree */
+  AP_CONN_FIXED_OUTDEGREE = 4,   /* k = outdegree */
+  AP_CONN_FIXED_TOTAL_NUMBER = 5,/* k = N */
+  AP_CONN_LIST = 6               /* pre[i] -> post[i], slice-relative */
+} ap_conn_rule;
+
+typedef struct ap_conn_spec {
+  int rule;
+  double p;
+  uint64_t k;
+  int allow_autapses;  /* default 1, as NEST */
+  int allow_multapses; /* default 1, as NEST */
+  const uint32_t *pre, *post; /* AP_CONN_LIST, 0-based within the slices */
+  size_t n_list;
+} ap_conn_spec;
+
+typedef struct ap_syn_spec {
+  ap_value weight;          /* in the port's unit (pA, nS or mV) */
+  ap_value delay;           /* ms, rounded to the dt grid, >= dt */
+  const char *port;         /* NULL: the sign of the weight picks it */
+  const char *synapse;      /* synapse model, NULL for "static" */
+  const char *const *keys;  /* synapse model parameters */
+  const double *values;
+  size_t n_keys;
+} ap_syn_spec;
+
+/* Run statistics. */
+typedef struct ap_stats {
+  double t_ms;          /* biological time simulated */
+  double wall_s;        /* wall time spent in runs */
+  uint64_t spikes;      /* spikes emitted */
+  uint64_t events;      /* synaptic events delivered */
+  uint64_t synapses;
+  double synapse_bytes; /* backend memory per synapse, 0 when unknown */
+} ap_stats;
+
+/* ------------------------------------------------------------------ API */
+
+AP_API const char *ap_version(void);
+
+/* A new simulation using the plugins of `reg` and the settings `s`; both
+ * are borrowed and must outlive it.  NULL on allocation failure. */
+AP_API ap_sim *ap_sim_new(struct ap_registry *reg, struct ap_settings *s);
+AP_API void ap_sim_free(ap_sim *sim);
+/* Message of the last failure (never NULL). */
+AP_API const char *ap_sim_error(const ap_sim *sim);
+/* Settings in force; change them with ap_settings_set() before the first
+ * population is created (dt, seed) or the first run (backend). */
+AP_API struct ap_settings *ap_sim_settings(ap_sim *sim);
+
+/* Create a population of `n` neurons of a neuron model.  Parameters and
+ * states start at their defaults. */
+AP_API int ap_sim_population(ap_sim *sim, const char *model, size_t n,
+                             size_t *out);
+AP_API size_t ap_sim_n_pops(const ap_sim *sim);
+AP_API size_t ap_pop_size(const ap_sim *sim, size_t pop);
+AP_API const char *ap_pop_model(const ap_sim *sim, size_t pop);
+/* Set a parameter or a state variable of the neurons of `r`. */
+AP_API int ap_pop_set(ap_sim *sim, ap_ref r, const char *name,
+                      const ap_value *v);
+/* Set a list parameter: neuron first+i gets values[off[i]..off[i+1]). */
+AP_API int ap_pop_set_list(ap_sim *sim, ap_ref r, const char *name,
+                           const double *values, const size_t *off);
+/* Read a parameter or state variable into out[0..r.count). */
+AP_API int ap_pop_get(ap_sim *sim, ap_ref r, const char *name, double *out);
+
+/* Connect `pre` to `post`.  Returns the projection index in *out. */
+AP_API int ap_sim_connect(ap_sim *sim, ap_ref pre, ap_ref post,
+                          const ap_conn_spec *c, const ap_syn_spec *s,
+                          size_t *out);
+AP_API size_t ap_proj_size(const ap_sim *sim, size_t proj);
+/* Pairs in pairs() order: by presynaptic neuron, then postsynaptic, then
+ * creation; indices within the connected slices, 0-based. */
+AP_API int ap_proj_pairs(const ap_sim *sim, size_t proj, uint32_t *pre,
+                         uint32_t *post);
+AP_API int ap_proj_weights(const ap_sim *sim, size_t proj, double *w);
+AP_API int ap_proj_delays(const ap_sim *sim, size_t proj, double *d_ms);
+
+/* Record "spikes" or a state variable of `r` every interval_ms (states
+ * only).  `file` (may be NULL) streams the data to that file. */
+AP_API int ap_sim_record(ap_sim *sim, ap_ref r, const char *what,
+                         double interval_ms, const char *file, size_t *out);
+AP_API struct ap_recorder *ap_sim_recorder(ap_sim *sim, size_t rec);
+/* Save a recorder to a file (.csv/.npy) with its provenance sidecar. */
+AP_API int ap_sim_save(ap_sim *sim, size_t rec, const char *path);
+/* Script path recorded in provenance sidecars. */
+AP_API void ap_sim_set_script(ap_sim *sim, const char *path);
+
+/* Simulate `steps` steps.  The first call freezes the network and starts
+ * the backend; later calls continue in time. */
+AP_API int ap_sim_run_steps(ap_sim *sim, int64_t steps);
+AP_API int64_t ap_sim_step(const ap_sim *sim);
+AP_API double ap_sim_dt(const ap_sim *sim);
+/* Close streamed recorders (renaming their files into place). */
+AP_API int ap_sim_finish(ap_sim *sim);
+AP_API void ap_sim_stats(const ap_sim *sim, ap_stats *st);
+/* Called during long runs with the fraction done (for progress lines). */
+AP_API void ap_sim_set_progress(ap_sim *sim,
+                                void (*fn)(void *ctx, int64_t step),
+                                void *ctx);
+
+#endif /* APICAL_H */

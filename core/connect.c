@@ -1,0 +1,257 @@
+/* connect.c -- connection rules. */
+#include "connect.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rng.h"
+#include "strutil.h"
+
+static const char *const rule_names[] = {
+    "all_to_all",     "one_to_one",         "fixed_probability",
+    "fixed_indegree", "fixed_outdegree",    "fixed_total_number",
+    "list"};
+
+const char *ap_conn_rule_name(int rule) {
+  if (rule < 0 || rule > AP_CONN_LIST) return NULL;
+  return rule_names[rule];
+}
+
+int ap_conn_rule_from_name(const char *name) {
+  for (int i = 0; i <= AP_CONN_LIST; i++)
+    if (strcmp(name, rule_names[i]) == 0) return i;
+  return -1;
+}
+
+void ap_pairs_free(ap_pairs *p) {
+  free(p->pre);
+  free(p->post);
+  memset(p, 0, sizeof *p);
+}
+
+static int push(ap_pairs *p, size_t i, size_t j) {
+  if (p->n == p->cap) {
+    size_t cap = p->cap ? p->cap * 2 : 1024;
+    uint32_t *a = realloc(p->pre, cap * sizeof *a);
+    if (!a) return AP_ENOMEM;
+    p->pre = a;
+    uint32_t *b = realloc(p->post, cap * sizeof *b);
+    if (!b) return AP_ENOMEM;
+    p->post = b;
+    p->cap = cap;
+  }
+  p->pre[p->n] = (uint32_t)i;
+  p->post[p->n] = (uint32_t)j;
+  p->n++;
+  return AP_OK;
+}
+
+static int is_autapse(const ap_conn_geom *g, size_t i, size_t j) {
+  return g->same_pop && i + g->pre_first == j + g->post_first;
+}
+
+/* Number of neurons of the other side that neuron `x` may connect to
+ * without an autapse. */
+static size_t choices(const ap_conn_geom *g, int from_post, size_t x,
+                      int autapses) {
+  size_t other = from_post ? g->n_pre : g->n_post;
+  if (autapses || !g->same_pop) return other;
+  /* the neuron itself is in the other slice? */
+  size_t self = from_post ? x + g->post_first : x + g->pre_first;
+  size_t first = from_post ? g->pre_first : g->post_first;
+  return (self >= first && self < first + other) ? other - 1 : other;
+}
+
+/* Draw `k` partners for neuron `x` (a target when from_post, else a
+ * source) from [0, other).  `mark` has `other` bytes, all zero on entry
+ * and on return. */
+static int draw_partners(const ap_conn_spec *c, const ap_conn_geom *g,
+                         int from_post, size_t x, uint64_t k, ap_rng *r,
+                         uint8_t *mark, ap_pairs *out) {
+  size_t other = from_post ? g->n_pre : g->n_post;
+  size_t start = out->n;
+  for (uint64_t m = 0; m < k;) {
+    size_t y = (size_t)ap_rng_below(r, other);
+    size_t i = from_post ? y : x, j = from_post ? x : y;
+    if (!c->allow_autapses && is_autapse(g, i, j)) continue;
+    if (!c->allow_multapses) {
+      if (mark[y]) continue;
+      mark[y] = 1;
+    }
+    if (push(out, i, j)) return AP_ENOMEM;
+    m++;
+  }
+  if (!c->allow_multapses)
+    for (size_t s = start; s < out->n; s++)
+      mark[from_post ? out->pre[s] : out->post[s]] = 0;
+  return AP_OK;
+}
+
+static int fixed_degree(const ap_conn_spec *c, const ap_conn_geom *g,
+                        int from_post, uint64_t seed, uint32_t stream,
+                        ap_pairs *out, char *err, size_t n) {
+  const char *what = from_post ? "indegree" : "outdegree";
+  size_t owners = from_post ? g->n_post : g->n_pre;
+  size_t other = from_post ? g->n_pre : g->n_post;
+  if (c->k == 0) return AP_OK;
+  for (size_t x = 0; x < owners; x++) {
+    size_t avail = choices(g, from_post, x, c->allow_autapses);
+    if (avail == 0 || (!c->allow_multapses && c->k > avail)) {
+      ap_fmt(err, n,
+             "fixed_%s: %s %llu exceeds the %zu possible %s%s", what, what,
+             (unsigned long long)c->k, avail,
+             from_post ? "sources" : "targets",
+             c->allow_multapses ? "" : " without multapses");
+      return AP_EINVAL;
+    }
+  }
+  uint8_t *mark = c->allow_multapses ? NULL : calloc(other ? other : 1, 1);
+  if (!c->allow_multapses && !mark) return AP_ENOMEM;
+  int rc = AP_OK;
+  for (size_t x = 0; x < owners && rc == AP_OK; x++) {
+    ap_rng r;
+    ap_rng_init(&r, seed, stream, x, 0);
+    rc = draw_partners(c, g, from_post, x, c->k, &r, mark, out);
+  }
+  free(mark);
+  return rc;
+}
+
+static int fixed_probability(const ap_conn_spec *c, const ap_conn_geom *g,
+                             uint64_t seed, uint32_t stream, ap_pairs *out) {
+  if (c->p <= 0.0) return AP_OK;
+  double lq = c->p < 1.0 ? log1p(-c->p) : 0.0;
+  for (size_t j = 0; j < g->n_post; j++) {
+    ap_rng r;
+    ap_rng_init(&r, seed, stream, j, 0);
+    /* Geometric skips between successes: one draw per synapse, not one per
+     * candidate pair. */
+    size_t i = 0;
+    while (i < g->n_pre) {
+      if (c->p < 1.0) {
+        double u = ap_rng_uniform_pos(&r);
+        double skip = floor(log(u) / lq);
+        if (skip >= (double)(g->n_pre - i)) break;
+        i += (size_t)skip;
+      }
+      if (c->allow_autapses || !is_autapse(g, i, j))
+        if (push(out, i, j)) return AP_ENOMEM;
+      i++;
+    }
+  }
+  return AP_OK;
+}
+
+/* Open-addressing set of 64-bit keys, for fixed_total_number without
+ * multapses. */
+static int total_number(const ap_conn_spec *c, const ap_conn_geom *g,
+                        uint64_t seed, uint32_t stream, ap_pairs *out,
+                        char *err, size_t n) {
+  double possible = (double)g->n_pre * (double)g->n_post;
+  if (!c->allow_autapses && g->same_pop) {
+    size_t lo = g->pre_first > g->post_first ? g->pre_first : g->post_first;
+    size_t hi_a = g->pre_first + g->n_pre, hi_b = g->post_first + g->n_post;
+    size_t hi = hi_a < hi_b ? hi_a : hi_b;
+    if (hi > lo) possible -= (double)(hi - lo);
+  }
+  if (c->k > 0 && (possible <= 0 ||
+                   (!c->allow_multapses && (double)c->k > possible))) {
+    ap_fmt(err, n,
+           "fixed_total_number: N = %llu exceeds the %.0f possible pairs%s",
+           (unsigned long long)c->k, possible < 0 ? 0 : possible,
+           c->allow_multapses ? "" : " without multapses");
+    return AP_EINVAL;
+  }
+  size_t cap = 0;
+  uint64_t *set = NULL;
+  if (!c->allow_multapses) {
+    cap = 16;
+    while (cap < 2 * c->k) cap *= 2;
+    set = malloc(cap * sizeof *set);
+    if (!set) return AP_ENOMEM;
+    memset(set, 0xff, cap * sizeof *set);
+  }
+  ap_rng r;
+  ap_rng_init(&r, seed, stream, 0, 0);
+  for (uint64_t m = 0; m < c->k;) {
+    size_t i = (size_t)ap_rng_below(&r, g->n_pre);
+    size_t j = (size_t)ap_rng_below(&r, g->n_post);
+    if (!c->allow_autapses && is_autapse(g, i, j)) continue;
+    if (set) {
+      uint64_t key = (uint64_t)i * g->n_post + j;
+      size_t h = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 20) & (cap - 1);
+      int dup = 0;
+      while (set[h] != UINT64_MAX) {
+        if (set[h] == key) {
+          dup = 1;
+          break;
+        }
+        h = (h + 1) & (cap - 1);
+      }
+      if (dup) continue;
+      set[h] = key;
+    }
+    if (push(out, i, j)) {
+      free(set);
+      return AP_ENOMEM;
+    }
+    m++;
+  }
+  free(set);
+  return AP_OK;
+}
+
+int ap_connect_generate(const ap_conn_spec *c, const ap_conn_geom *g,
+                        uint64_t seed, uint32_t stream, ap_pairs *out,
+                        char *err, size_t n) {
+  switch (c->rule) {
+    case AP_CONN_ALL_TO_ALL:
+      for (size_t j = 0; j < g->n_post; j++)
+        for (size_t i = 0; i < g->n_pre; i++)
+          if (c->allow_autapses || !is_autapse(g, i, j))
+            if (push(out, i, j)) return AP_ENOMEM;
+      return AP_OK;
+    case AP_CONN_ONE_TO_ONE:
+      if (g->n_pre != g->n_post) {
+        ap_fmt(err, n,
+               "one_to_one needs populations of the same size, got %zu and %zu",
+               g->n_pre, g->n_post);
+        return AP_EINVAL;
+      }
+      for (size_t i = 0; i < g->n_pre; i++)
+        if (c->allow_autapses || !is_autapse(g, i, i))
+          if (push(out, i, i)) return AP_ENOMEM;
+      return AP_OK;
+    case AP_CONN_FIXED_PROBABILITY:
+      if (!(c->p >= 0.0 && c->p <= 1.0)) {
+        ap_fmt(err, n, "fixed_probability: p must be in [0, 1], got %g", c->p);
+        return AP_EINVAL;
+      }
+      return fixed_probability(c, g, seed, stream, out);
+    case AP_CONN_FIXED_INDEGREE:
+      return fixed_degree(c, g, 1, seed, stream, out, err, n);
+    case AP_CONN_FIXED_OUTDEGREE:
+      return fixed_degree(c, g, 0, seed, stream, out, err, n);
+    case AP_CONN_FIXED_TOTAL_NUMBER:
+      return total_number(c, g, seed, stream, out, err, n);
+    case AP_CONN_LIST:
+      for (size_t s = 0; s < c->n_list; s++) {
+        if (c->pre[s] >= g->n_pre || c->post[s] >= g->n_post) {
+          ap_fmt(err, n,
+                 "connection list entry %zu: pre %llu / post %llu outside "
+                 "1..%zu / 1..%zu",
+                 s + 1, (unsigned long long)c->pre[s] + 1,
+                 (unsigned long long)c->post[s] + 1, g->n_pre, g->n_post);
+          return AP_EINVAL;
+        }
+        if (!c->allow_autapses && is_autapse(g, c->pre[s], c->post[s]))
+          continue;
+        if (push(out, c->pre[s], c->post[s])) return AP_ENOMEM;
+      }
+      return AP_OK;
+    default:
+      ap_fmt(err, n, "unknown connection rule %d", c->rule);
+      return AP_EINVAL;
+  }
+}

@@ -1,0 +1,1055 @@
+/* sim.c -- the simulator: network construction, the scheduler loop and
+ * the bridge to the backend that owns execution. */
+#include "sim.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "connect.h"
+#include "host.h"
+#include "record.h"
+#include "rng.h"
+#include "strutil.h"
+#include "values.h"
+
+#define ERR_SIZE 2048
+
+typedef struct pop {
+  const ap_plugin *plugin;
+  const ap_neuron_desc *d;
+  size_t n;
+  uint64_t gid0;
+  uint32_t stream;
+  ap_real **param;  /* d->n_params arrays (NULL for list parameters) */
+  ap_real **state;  /* d->n_vars arrays */
+  ap_list *lists;   /* d->n_params entries, used for list parameters */
+  size_t **list_off;
+  ap_real **list_val;
+  unsigned char *state_set; /* state v set explicitly (no def_from follow) */
+  uint64_t *outdeg; /* synapses leaving each neuron, all projections */
+} pop;
+
+typedef struct proj {
+  ap_ref pre, post;
+  unsigned port;
+  const ap_plugin *syn;
+  ap_real *syn_param;
+  ap_real **syn_state;
+  size_t *row;
+  uint32_t *target;
+  ap_weight *weight;
+  uint16_t *delay;
+  size_t n_syn;
+} proj;
+
+typedef struct rec {
+  ap_recorder *r;
+  ap_ref ref;
+  int var; /* state variable, -1 for spikes */
+  double t_start;
+  int closed;
+} rec;
+
+struct ap_sim {
+  ap_registry *reg;
+  ap_settings *set;
+  char err[ERR_SIZE];
+  int locked; /* dt and seed fixed */
+  double dt;
+  uint64_t seed;
+  pop *pops;
+  size_t n_pops;
+  uint64_t n_neurons;
+  proj *projs;
+  size_t n_projs;
+  rec *recs;
+  size_t n_recs;
+  int64_t step;
+  /* backend */
+  const ap_plugin *bp;
+  const ap_backend_desc *bd;
+  void *binst;
+  ap_net net;
+  ap_net_pop *npops;
+  ap_net_proj *nprojs;
+  ap_real *bset;
+  char **bstr;
+  int dirty;
+  int failed;
+  /* per-run statistics and helpers */
+  ap_stats stats;
+  uint32_t *expand; /* spikes with multiplicity, expanded for recorders */
+  size_t expand_cap;
+  char *script;
+  char script_sha[65];
+  void (*progress)(void *ctx, int64_t step);
+  void *progress_ctx;
+};
+
+static int fail(ap_sim *sim, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int fail(ap_sim *sim, int code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  ap_vfmt(sim->err, sizeof sim->err, fmt, ap);
+  va_end(ap);
+  return code;
+}
+
+const char *ap_version(void) { return AP_VERSION; }
+
+ap_sim *ap_sim_new(struct ap_registry *reg, struct ap_settings *s) {
+  ap_sim *sim = calloc(1, sizeof *sim);
+  if (!sim) return NULL;
+  sim->reg = reg;
+  sim->set = s;
+  return sim;
+}
+
+static void pop_free(pop *p) {
+  const ap_neuron_desc *d = p->d;
+  for (unsigned k = 0; k < d->n_params; k++) {
+    free(p->param[k]);
+    free(p->list_off[k]);
+    free(p->list_val[k]);
+  }
+  for (unsigned v = 0; v < d->n_vars; v++) free(p->state[v]);
+  free(p->param);
+  free(p->state);
+  free(p->lists);
+  free(p->list_off);
+  free(p->list_val);
+  free(p->state_set);
+  free(p->outdeg);
+}
+
+static void proj_free(proj *p) {
+  const ap_synapse_desc *sd = p->syn->desc->desc;
+  for (unsigned v = 0; v < sd->n_vars; v++) free(p->syn_state[v]);
+  free(p->syn_state);
+  free(p->syn_param);
+  free(p->row);
+  free(p->target);
+  free(p->weight);
+  free(p->delay);
+}
+
+static void backend_destroy(ap_sim *sim) {
+  if (sim->binst) sim->bd->destroy(sim->binst);
+  sim->binst = NULL;
+  if (sim->bstr && sim->bd)
+    for (unsigned k = 0; k < sim->bd->n_params; k++) free(sim->bstr[k]);
+  free(sim->bstr);
+  free(sim->bset);
+  free(sim->npops);
+  free(sim->nprojs);
+  sim->bstr = NULL;
+  sim->bset = NULL;
+  sim->npops = NULL;
+  sim->nprojs = NULL;
+}
+
+void ap_sim_abort(ap_sim *sim) {
+  for (size_t i = 0; i < sim->n_recs; i++)
+    if (!sim->recs[i].closed) {
+      ap_rec_abort(sim->recs[i].r);
+      sim->recs[i].closed = 1;
+    }
+}
+
+void ap_sim_free(ap_sim *sim) {
+  if (!sim) return;
+  backend_destroy(sim);
+  ap_sim_abort(sim);
+  for (size_t i = 0; i < sim->n_recs; i++) ap_rec_free(sim->recs[i].r);
+  for (size_t i = 0; i < sim->n_projs; i++) proj_free(&sim->projs[i]);
+  for (size_t i = 0; i < sim->n_pops; i++) pop_free(&sim->pops[i]);
+  free(sim->recs);
+  free(sim->projs);
+  free(sim->pops);
+  free(sim->expand);
+  free(sim->script);
+  free(sim);
+}
+
+const char *ap_sim_error(const ap_sim *sim) { return sim->err; }
+struct ap_settings *ap_sim_settings(ap_sim *sim) { return sim->set; }
+struct ap_registry *ap_sim_registry(ap_sim *sim) { return sim->reg; }
+size_t ap_sim_n_pops(const ap_sim *sim) { return sim->n_pops; }
+size_t ap_sim_n_projs(const ap_sim *sim) { return sim->n_projs; }
+size_t ap_sim_n_recs(const ap_sim *sim) { return sim->n_recs; }
+int ap_sim_started(const ap_sim *sim) { return sim->binst != NULL; }
+size_t ap_pop_size(const ap_sim *sim, size_t p) { return sim->pops[p].n; }
+const char *ap_pop_model(const ap_sim *sim, size_t p) {
+  return sim->pops[p].plugin->name;
+}
+const ap_plugin *ap_sim_pop_plugin(const ap_sim *sim, size_t p) {
+  return sim->pops[p].plugin;
+}
+int64_t ap_sim_step(const ap_sim *sim) { return sim->step; }
+double ap_sim_dt(const ap_sim *sim) {
+  return sim->locked ? sim->dt : sim->set->dt;
+}
+ap_ref ap_sim_rec_ref(const ap_sim *sim, size_t r) { return sim->recs[r].ref; }
+struct ap_recorder *ap_sim_recorder(ap_sim *sim, size_t r) {
+  return sim->recs[r].r;
+}
+
+void ap_sim_set_progress(ap_sim *sim, void (*fn)(void *, int64_t),
+                         void *ctx) {
+  sim->progress = fn;
+  sim->progress_ctx = ctx;
+}
+
+void ap_sim_set_script(ap_sim *sim, const char *path) {
+  free(sim->script);
+  sim->script = ap_strdup(path);
+  sim->script_sha[0] = '\0';
+  if (path && ap_sha256_file(path, sim->script_sha) != 0)
+    sim->script_sha[0] = '\0';
+}
+
+void ap_sim_stats(const ap_sim *sim, ap_stats *st) {
+  *st = sim->stats;
+  st->t_ms = (double)sim->step * ap_sim_dt(sim);
+  uint64_t syn = 0;
+  for (size_t i = 0; i < sim->n_projs; i++) syn += sim->projs[i].n_syn;
+  st->synapses = syn;
+  st->synapse_bytes = 0;
+  if (sim->binst && sim->bd->synapse_bytes && syn)
+    st->synapse_bytes =
+        (double)sim->bd->synapse_bytes(sim->binst) / (double)syn;
+}
+
+/* dt and seed are read from the settings when the first population is
+ * made, and fixed from then on. */
+static int lock_settings(ap_sim *sim) {
+  if (sim->locked) {
+    if (sim->set->dt != sim->dt)
+      return fail(sim, AP_ESTATE,
+                  "dt cannot change once populations exist (it is %g ms)",
+                  sim->dt);
+    if (sim->set->seed != sim->seed)
+      return fail(sim, AP_ESTATE,
+                  "seed cannot change once populations exist (it is %llu)",
+                  (unsigned long long)sim->seed);
+    return AP_OK;
+  }
+  sim->dt = sim->set->dt;
+  sim->seed = sim->set->seed;
+  sim->locked = 1;
+  return AP_OK;
+}
+
+static int check_ref(ap_sim *sim, ap_ref r) {
+  if (r.pop >= sim->n_pops)
+    return fail(sim, AP_EINVAL, "no population %zu", r.pop + 1);
+  if (r.first + r.count > sim->pops[r.pop].n || r.count == 0)
+    return fail(sim, AP_EINVAL, "neurons %zu..%zu are outside population %zu "
+                "(1..%zu)", r.first + 1, r.first + r.count, r.pop + 1,
+                sim->pops[r.pop].n);
+  return AP_OK;
+}
+
+static int not_started(ap_sim *sim, const char *what) {
+  if (sim->binst)
+    return fail(sim, AP_ESTATE,
+                "%s after the first ap.run is not supported: build the "
+                "network before running", what);
+  return AP_OK;
+}
+
+/* ------------------------------------------------------------ populations */
+
+int ap_sim_population(ap_sim *sim, const char *model, size_t n, size_t *out) {
+  int rc = not_started(sim, "creating a population");
+  if (rc) return rc;
+  if ((rc = lock_settings(sim))) return rc;
+  const ap_plugin *pl = ap_registry_find_kind(sim->reg, AP_KIND_NEURON, model);
+  if (!pl) {
+    ap_registry_unknown(sim->reg, AP_KIND_NEURON, model, sim->err,
+                        sizeof sim->err);
+    return AP_EINVAL;
+  }
+  if (n == 0 || n > UINT32_MAX)
+    return fail(sim, AP_EINVAL, "population size must be in 1..%u, got %zu",
+                (unsigned)UINT32_MAX, n);
+  pop *ps = realloc(sim->pops, (sim->n_pops + 1) * sizeof *ps);
+  if (!ps) return fail(sim, AP_ENOMEM, "out of memory");
+  sim->pops = ps;
+  pop *p = &ps[sim->n_pops];
+  memset(p, 0, sizeof *p);
+  p->plugin = pl;
+  p->d = pl->desc->desc;
+  p->n = n;
+  p->gid0 = sim->n_neurons;
+  p->stream = AP_STREAM_POP_BASE + (uint32_t)sim->n_pops;
+  const ap_neuron_desc *d = p->d;
+  size_t np = d->n_params ? d->n_params : 1, nv = d->n_vars ? d->n_vars : 1;
+  p->param = calloc(np, sizeof *p->param);
+  p->lists = calloc(np, sizeof *p->lists);
+  p->list_off = calloc(np, sizeof *p->list_off);
+  p->list_val = calloc(np, sizeof *p->list_val);
+  p->state = calloc(nv, sizeof *p->state);
+  p->state_set = calloc(nv, 1);
+  p->outdeg = calloc(n, sizeof *p->outdeg);
+  int ok = p->param && p->lists && p->list_off && p->list_val && p->state &&
+           p->state_set && p->outdeg;
+  for (unsigned k = 0; ok && k < d->n_params; k++) {
+    if (d->params[k].type == AP_PT_LIST) {
+      p->list_off[k] = calloc(n + 1, sizeof **p->list_off);
+      p->list_val[k] = malloc(sizeof **p->list_val);
+      ok = p->list_off[k] && p->list_val[k];
+      p->lists[k].offset = p->list_off[k];
+      p->lists[k].value = p->list_val[k];
+      continue;
+    }
+    p->param[k] = malloc(n * sizeof **p->param);
+    if (!(ok = p->param[k] != NULL)) break;
+    for (size_t i = 0; i < n; i++) p->param[k][i] = d->params[k].def;
+  }
+  for (unsigned v = 0; ok && v < d->n_vars; v++) {
+    p->state[v] = malloc(n * sizeof **p->state);
+    if (!(ok = p->state[v] != NULL)) break;
+    int from = d->vars[v].def_from
+                   ? ap_param_index(d->params, d->n_params, d->vars[v].def_from)
+                   : -1;
+    for (size_t i = 0; i < n; i++)
+      p->state[v][i] = from >= 0 && p->param[from] ? p->param[from][i]
+                                                    : d->vars[v].def;
+  }
+  if (!ok) {
+    pop_free(p);
+    return fail(sim, AP_ENOMEM, "out of memory for %zu %s neurons", n, model);
+  }
+  sim->n_neurons += n;
+  *out = sim->n_pops++;
+  return AP_OK;
+}
+
+static void unknown_name(ap_sim *sim, const pop *p, const char *name) {
+  const ap_neuron_desc *d = p->d;
+  const char *cand[256];
+  size_t nc = 0;
+  for (unsigned k = 0; k < d->n_params && nc < 256; k++)
+    cand[nc++] = d->params[k].name;
+  for (unsigned v = 0; v < d->n_vars && nc < 256; v++)
+    cand[nc++] = d->vars[v].name;
+  const char *close = ap_closest(name, cand, nc);
+  ap_fmt(sim->err, sizeof sim->err, "%s has no parameter or state '%s'",
+         p->plugin->name, name);
+  if (close) ap_append(sim->err, sizeof sim->err, " (did you mean '%s'?)", close);
+  ap_append(sim->err, sizeof sim->err, "; parameters:");
+  for (unsigned k = 0; k < d->n_params; k++)
+    ap_append(sim->err, sizeof sim->err, "%s %s", k ? "," : "",
+              d->params[k].name);
+  ap_append(sim->err, sizeof sim->err, "; state:");
+  for (unsigned v = 0; v < d->n_vars; v++)
+    if (!(d->vars[v].flags & AP_VAR_INTERNAL))
+      ap_append(sim->err, sizeof sim->err, " %s", d->vars[v].name);
+}
+
+int ap_pop_set(ap_sim *sim, ap_ref r, const char *name, const ap_value *v) {
+  int rc = check_ref(sim, r);
+  if (rc) return rc;
+  pop *p = &sim->pops[r.pop];
+  const ap_neuron_desc *d = p->d;
+  int k = ap_param_index(d->params, d->n_params, name);
+  int s = k < 0 ? ap_var_index(d->vars, d->n_vars, name) : -1;
+  if (k < 0 && s < 0) {
+    unknown_name(sim, p, name);
+    return AP_EINVAL;
+  }
+  if (k >= 0 && d->params[k].type == AP_PT_LIST)
+    return fail(sim, AP_EINVAL,
+                "parameter '%s' of %s is a list per neuron: give a list of "
+                "values (or one list per neuron)", name, p->plugin->name);
+  char what[160];
+  ap_fmt(what, sizeof what, "%s '%s' of %s", k >= 0 ? "parameter" : "state",
+         name, p->plugin->name);
+  if ((rc = ap_value_check(v, r.count, what, sim->err, sizeof sim->err)))
+    return rc;
+  double *tmp = malloc(r.count * sizeof *tmp);
+  if (!tmp) return fail(sim, AP_ENOMEM, "out of memory");
+  ap_value_fill(v, tmp, r.count, sim->seed, AP_STREAM_INIT_BASE + (uint32_t)r.pop,
+                r.first, ap_name_hash(name));
+  /* Validate the whole assignment on a copy before committing it. */
+  for (size_t i = 0; i < r.count; i++) {
+    if (k >= 0) {
+      if ((rc = ap_param_check(&d->params[k], p->plugin->name, tmp[i],
+                               sim->err, sizeof sim->err))) {
+        if (r.count > 1)
+          ap_append(sim->err, sizeof sim->err, " (neuron %zu)", r.first + i + 1);
+        free(tmp);
+        return rc;
+      }
+    } else if (!isfinite(tmp[i])) {
+      free(tmp);
+      return fail(sim, AP_EINVAL, "%s must be finite (neuron %zu)", what,
+                  r.first + i + 1);
+    }
+  }
+  if (k >= 0) {
+    memcpy(p->param[k] + r.first, tmp, r.count * sizeof *tmp);
+    /* Before the first run, states that start at this parameter's value
+     * (V_m at E_L) follow it unless set explicitly. */
+    if (!sim->binst)
+      for (unsigned u = 0; u < d->n_vars; u++)
+        if (!p->state_set[u] && d->vars[u].def_from &&
+            strcmp(d->vars[u].def_from, name) == 0)
+          memcpy(p->state[u] + r.first, tmp, r.count * sizeof *tmp);
+  } else {
+    memcpy(p->state[s] + r.first, tmp, r.count * sizeof *tmp);
+    p->state_set[s] = 1;
+  }
+  free(tmp);
+  sim->dirty = 1;
+  return AP_OK;
+}
+
+int ap_pop_set_list(ap_sim *sim, ap_ref r, const char *name,
+                    const double *values, const size_t *off) {
+  int rc = check_ref(sim, r);
+  if (rc) return rc;
+  if ((rc = not_started(sim, "changing a list parameter"))) return rc;
+  pop *p = &sim->pops[r.pop];
+  int k = ap_param_index(p->d->params, p->d->n_params, name);
+  if (k < 0) {
+    unknown_name(sim, p, name);
+    return AP_EINVAL;
+  }
+  if (p->d->params[k].type != AP_PT_LIST)
+    return fail(sim, AP_EINVAL, "parameter '%s' of %s takes one value per "
+                "neuron, not a list", name, p->plugin->name);
+  for (size_t i = 0; i < off[r.count]; i++)
+    if (!isfinite(values[i]))
+      return fail(sim, AP_EINVAL, "parameter '%s' of %s: value %zu is not "
+                  "finite", name, p->plugin->name, i + 1);
+  /* Rebuild the population's list: neurons outside r keep theirs. */
+  size_t *old_off = p->list_off[k];
+  ap_real *old_val = p->list_val[k];
+  size_t total = 0;
+  for (size_t i = 0; i < p->n; i++)
+    total += (i >= r.first && i < r.first + r.count)
+                 ? off[i - r.first + 1] - off[i - r.first]
+                 : old_off[i + 1] - old_off[i];
+  size_t *no = malloc((p->n + 1) * sizeof *no);
+  ap_real *nv = malloc((total ? total : 1) * sizeof *nv);
+  if (!no || !nv) {
+    free(no);
+    free(nv);
+    return fail(sim, AP_ENOMEM, "out of memory");
+  }
+  size_t at = 0;
+  for (size_t i = 0; i < p->n; i++) {
+    no[i] = at;
+    if (i >= r.first && i < r.first + r.count) {
+      size_t a = off[i - r.first], b = off[i - r.first + 1];
+      memcpy(nv + at, values + a, (b - a) * sizeof *nv);
+      at += b - a;
+    } else {
+      size_t a = old_off[i], b = old_off[i + 1];
+      memcpy(nv + at, old_val + a, (b - a) * sizeof *nv);
+      at += b - a;
+    }
+  }
+  no[p->n] = at;
+  free(old_off);
+  free(old_val);
+  p->list_off[k] = no;
+  p->list_val[k] = nv;
+  p->lists[k].offset = no;
+  p->lists[k].value = nv;
+  return AP_OK;
+}
+
+int ap_pop_get(ap_sim *sim, ap_ref r, const char *name, double *out) {
+  int rc = check_ref(sim, r);
+  if (rc) return rc;
+  pop *p = &sim->pops[r.pop];
+  int k = ap_param_index(p->d->params, p->d->n_params, name);
+  int s = k < 0 ? ap_var_index(p->d->vars, p->d->n_vars, name) : -1;
+  if ((k < 0 && s < 0)) {
+    unknown_name(sim, p, name);
+    return AP_EINVAL;
+  }
+  if (k >= 0 && p->d->params[k].type == AP_PT_LIST)
+    return fail(sim, AP_EINVAL, "parameter '%s' of %s is a list: read it per "
+                "neuron is not supported", name, p->plugin->name);
+  if (s >= 0 && sim->binst && sim->bd->sync) sim->bd->sync(sim->binst);
+  const ap_real *src = k >= 0 ? p->param[k] : p->state[s];
+  memcpy(out, src + r.first, r.count * sizeof *out);
+  return AP_OK;
+}
+
+/* ------------------------------------------------------------ projections */
+
+/* Pick the target port: by name, or by the sign of the weight. */
+static int pick_port(ap_sim *sim, const pop *post, const ap_syn_spec *s,
+                     unsigned *port) {
+  const ap_neuron_desc *d = post->d;
+  if (d->n_ports == 0)
+    return fail(sim, AP_EINVAL,
+                "%s has no input ports: it cannot be the target of a "
+                "projection", post->plugin->name);
+  if (s->port) {
+    int k = ap_port_index(d->ports, d->n_ports, s->port);
+    if (k < 0) {
+      ap_fmt(sim->err, sizeof sim->err, "%s has no input port '%s'; ports:",
+             post->plugin->name, s->port);
+      for (unsigned i = 0; i < d->n_ports; i++)
+        ap_append(sim->err, sizeof sim->err, "%s %s", i ? "," : "",
+                  d->ports[i].name);
+      return AP_EINVAL;
+    }
+    *port = (unsigned)k;
+    return AP_OK;
+  }
+  int want = ap_value_center(&s->weight) < 0 ? -1 : 1;
+  for (unsigned i = 0; i < d->n_ports; i++)
+    if (d->ports[i].sign == want) {
+      *port = i;
+      return AP_OK;
+    }
+  return fail(sim, AP_EINVAL,
+              "%s has no default port for %s weights: name one with port = "
+              "\"...\"", post->plugin->name, want < 0 ? "negative" : "positive");
+}
+
+int ap_sim_connect(ap_sim *sim, ap_ref pre, ap_ref post, const ap_conn_spec *c,
+                   const ap_syn_spec *s, size_t *out) {
+  int rc = not_started(sim, "connecting");
+  if (rc) return rc;
+  if ((rc = check_ref(sim, pre)) || (rc = check_ref(sim, post))) return rc;
+  pop *pp = &sim->pops[post.pop], *qp = &sim->pops[pre.pop];
+  unsigned port = 0;
+  if ((rc = pick_port(sim, pp, s, &port))) return rc;
+  const ap_port_desc *pd = &pp->d->ports[port];
+  const char *sname = s->synapse ? s->synapse : "static";
+  const ap_plugin *spl =
+      ap_registry_find_kind(sim->reg, AP_KIND_SYNAPSE, sname);
+  if (!spl) {
+    ap_registry_unknown(sim->reg, AP_KIND_SYNAPSE, sname, sim->err,
+                        sizeof sim->err);
+    return AP_EINVAL;
+  }
+  const ap_synapse_desc *sd = spl->desc->desc;
+  if ((rc = ap_value_check(&s->weight, 0, "synapse parameter 'weight'",
+                           sim->err, sizeof sim->err)) ||
+      (rc = ap_value_check(&s->delay, 0, "synapse parameter 'delay'", sim->err,
+                           sizeof sim->err)))
+    return rc;
+  /* Model parameters of the synapse, validated before anything is built. */
+  ap_real *sparam = calloc(sd->n_params ? sd->n_params : 1, sizeof *sparam);
+  if (!sparam) return fail(sim, AP_ENOMEM, "out of memory");
+  for (unsigned k = 0; k < sd->n_params; k++) sparam[k] = sd->params[k].def;
+  for (size_t i = 0; i < s->n_keys; i++) {
+    int k = ap_param_index(sd->params, sd->n_params, s->keys[i]);
+    if (k < 0 || !strcmp(s->keys[i], "weight") || !strcmp(s->keys[i], "delay")) {
+      ap_fmt(sim->err, sizeof sim->err,
+             "synapse model %s has no parameter '%s'; parameters:", spl->name,
+             s->keys[i]);
+      for (unsigned j = 0; j < sd->n_params; j++)
+        ap_append(sim->err, sizeof sim->err, "%s %s", j ? "," : "",
+                  sd->params[j].name);
+      free(sparam);
+      return AP_EINVAL;
+    }
+    if ((rc = ap_param_check(&sd->params[k], spl->name, s->values[i], sim->err,
+                             sizeof sim->err))) {
+      free(sparam);
+      return rc;
+    }
+    sparam[k] = s->values[i];
+  }
+
+  ap_conn_geom g = {pre.count, post.count, pre.pop == post.pop, pre.first,
+                    post.first};
+  ap_pairs pairs = {0};
+  uint32_t pid = (uint32_t)sim->n_projs;
+  if ((rc = ap_connect_generate(c, &g, sim->seed, AP_STREAM_CONN_BASE + pid,
+                                &pairs, sim->err, sizeof sim->err))) {
+    ap_pairs_free(&pairs);
+    free(sparam);
+    return rc;
+  }
+  if (s->weight.kind == AP_VAL_ARRAY && s->weight.n != pairs.n) {
+    rc = fail(sim, AP_EINVAL, "synapse parameter 'weight': a table of %zu "
+              "values was given for %zu synapses", s->weight.n, pairs.n);
+  } else if (s->delay.kind == AP_VAL_ARRAY && s->delay.n != pairs.n) {
+    rc = fail(sim, AP_EINVAL, "synapse parameter 'delay': a table of %zu "
+              "values was given for %zu synapses", s->delay.n, pairs.n);
+  }
+  size_t n = pairs.n;
+  float *w = rc ? NULL : malloc((n ? n : 1) * sizeof *w);
+  uint16_t *dl = rc ? NULL : malloc((n ? n : 1) * sizeof *dl);
+  if (!rc && (!w || !dl)) rc = fail(sim, AP_ENOMEM, "out of memory");
+  /* Weights and delays, drawn per synapse in generation order. */
+  double dt = sim->dt, dmax = 65535.0 * dt;
+  int negate = pd->type == AP_PORT_CONDUCTANCE && !s->port &&
+               ap_value_center(&s->weight) < 0;
+  for (size_t i = 0; !rc && i < n; i++) {
+    ap_rng r;
+    ap_rng_init(&r, sim->seed, AP_STREAM_SYN_BASE + pid, i, 0);
+    double wi = ap_value_draw(&s->weight, i, &r);
+    ap_rng_init(&r, sim->seed, AP_STREAM_SYN_BASE + pid, i, 1);
+    double di = ap_value_draw(&s->delay, i, &r);
+    if (negate) wi = -wi;
+    if (pd->type == AP_PORT_CONDUCTANCE && wi < 0) {
+      rc = fail(sim, AP_EINVAL,
+                "synapse parameter 'weight' on conductance port '%s' of %s "
+                "must be >= 0 nS, got %g (synapse %zu)%s", pd->name,
+                pp->plugin->name, negate ? -wi : wi, i + 1,
+                s->port ? "" : ": weights of mixed sign need one projection "
+                               "per port");
+      break;
+    }
+    if (!(di >= dt * (1 - 1e-9) && di <= dmax)) {
+      rc = fail(sim, AP_EINVAL,
+                "synapse parameter 'delay' must be in [%g, %g] ms (dt to "
+                "65535 dt), got %g (synapse %zu)", dt, dmax, di, i + 1);
+      break;
+    }
+    w[i] = (float)wi;
+    long steps = lround(di / dt);
+    dl[i] = (uint16_t)(steps < 1 ? 1 : steps);
+  }
+  /* Compressed rows by presynaptic neuron (population index), targets
+   * ascending within a row, ties in generation order: two stable counting
+   * sorts, by target then by source. */
+  size_t npre = qp->n, npost = pp->n;
+  size_t *row = NULL, *tmp_cnt = NULL, *perm = NULL, *perm2 = NULL;
+  proj pr = {0};
+  if (!rc) {
+    row = calloc(npre + 1, sizeof *row);
+    tmp_cnt = calloc(npost + 1, sizeof *tmp_cnt);
+    perm = malloc((n ? n : 1) * sizeof *perm);
+    perm2 = malloc((n ? n : 1) * sizeof *perm2);
+    pr.target = malloc((n ? n : 1) * sizeof *pr.target);
+    pr.weight = malloc((n ? n : 1) * sizeof *pr.weight);
+    pr.delay = malloc((n ? n : 1) * sizeof *pr.delay);
+    pr.syn_state = calloc(sd->n_vars ? sd->n_vars : 1, sizeof *pr.syn_state);
+    if (!row || !tmp_cnt || !perm || !perm2 || !pr.target || !pr.weight ||
+        !pr.delay || !pr.syn_state)
+      rc = fail(sim, AP_ENOMEM, "out of memory for %zu synapses", n);
+    for (unsigned v = 0; !rc && v < sd->n_vars; v++) {
+      pr.syn_state[v] = malloc((n ? n : 1) * sizeof **pr.syn_state);
+      if (!pr.syn_state[v]) rc = fail(sim, AP_ENOMEM, "out of memory");
+      else
+        for (size_t i = 0; i < n; i++) pr.syn_state[v][i] = sd->vars[v].def;
+    }
+  }
+  if (!rc) {
+    /* by target ... */
+    for (size_t i = 0; i < n; i++) tmp_cnt[post.first + pairs.post[i] + 1]++;
+    for (size_t j = 0; j < npost; j++) tmp_cnt[j + 1] += tmp_cnt[j];
+    for (size_t i = 0; i < n; i++)
+      perm[tmp_cnt[post.first + pairs.post[i]]++] = i;
+    /* ... then by source, keeping that order within a row */
+    for (size_t i = 0; i < n; i++) row[pre.first + pairs.pre[i] + 1]++;
+    for (size_t j = 0; j < npre; j++) row[j + 1] += row[j];
+    size_t *at = malloc((npre + 1) * sizeof *at);
+    if (!at) {
+      rc = fail(sim, AP_ENOMEM, "out of memory");
+    } else {
+      memcpy(at, row, (npre + 1) * sizeof *at);
+      for (size_t m = 0; m < n; m++) {
+        size_t i = perm[m];
+        perm2[at[pre.first + pairs.pre[i]]++] = i;
+      }
+      free(at);
+      for (size_t m = 0; m < n; m++) {
+        size_t i = perm2[m];
+        pr.target[m] = (uint32_t)(post.first + pairs.post[i]);
+        pr.weight[m] = w[i];
+        pr.delay[m] = dl[i];
+      }
+      for (size_t m = 0; m < n; m++) qp->outdeg[pre.first + pairs.pre[m]]++;
+    }
+  }
+  free(tmp_cnt);
+  free(perm);
+  free(perm2);
+  free(w);
+  free(dl);
+  ap_pairs_free(&pairs);
+  proj *np = NULL;
+  if (!rc) {
+    np = realloc(sim->projs, (sim->n_projs + 1) * sizeof *np);
+    if (!np) rc = fail(sim, AP_ENOMEM, "out of memory");
+  }
+  if (rc) {
+    free(row);
+    free(sparam);
+    free(pr.target);
+    free(pr.weight);
+    free(pr.delay);
+    if (pr.syn_state)
+      for (unsigned v = 0; v < sd->n_vars; v++) free(pr.syn_state[v]);
+    free(pr.syn_state);
+    return rc;
+  }
+  sim->projs = np;
+  pr.pre = pre;
+  pr.post = post;
+  pr.port = port;
+  pr.syn = spl;
+  pr.syn_param = sparam;
+  pr.row = row;
+  pr.n_syn = n;
+  sim->projs[sim->n_projs] = pr;
+  *out = sim->n_projs++;
+  return AP_OK;
+}
+
+size_t ap_proj_size(const ap_sim *sim, size_t p) { return sim->projs[p].n_syn; }
+
+int ap_proj_pairs(const ap_sim *sim, size_t p, uint32_t *pre, uint32_t *post) {
+  const proj *pr = &sim->projs[p];
+  size_t npre = sim->pops[pr->pre.pop].n;
+  for (size_t i = 0; i < npre; i++)
+    for (size_t m = pr->row[i]; m < pr->row[i + 1]; m++) {
+      if (pre) pre[m] = (uint32_t)(i - pr->pre.first);
+      if (post) post[m] = (uint32_t)(pr->target[m] - pr->post.first);
+    }
+  return AP_OK;
+}
+
+int ap_proj_weights(const ap_sim *sim, size_t p, double *w) {
+  const proj *pr = &sim->projs[p];
+  for (size_t m = 0; m < pr->n_syn; m++) w[m] = pr->weight[m];
+  return AP_OK;
+}
+
+int ap_proj_delays(const ap_sim *sim, size_t p, double *d) {
+  const proj *pr = &sim->projs[p];
+  for (size_t m = 0; m < pr->n_syn; m++) d[m] = pr->delay[m] * sim->dt;
+  return AP_OK;
+}
+
+/* -------------------------------------------------------------- recording */
+
+static void provenance(const ap_sim *sim, const rec *r, char *what, size_t n,
+                       ap_provenance *pv) {
+  const pop *p = &sim->pops[r->ref.pop];
+  ap_fmt(what, n, "%s of population %zu (%s), neurons %zu..%zu",
+         r->var < 0 ? "spikes" : p->d->vars[r->var].name, r->ref.pop + 1,
+         p->plugin->name, r->ref.first + 1, r->ref.first + r->ref.count);
+  pv->version = AP_VERSION;
+  pv->seed = sim->locked ? sim->seed : sim->set->seed;
+  pv->dt = ap_sim_dt(sim);
+  pv->backend = sim->set->backend;
+  pv->threads = sim->set->threads;
+  pv->script = sim->script;
+  pv->script_sha256 = sim->script_sha[0] ? sim->script_sha : NULL;
+  pv->what = what;
+}
+
+int ap_sim_record(ap_sim *sim, ap_ref r, const char *what, double interval_ms,
+                  const char *file, size_t *out) {
+  int rc = check_ref(sim, r);
+  if (rc) return rc;
+  pop *p = &sim->pops[r.pop];
+  int var = -1;
+  int64_t interval = 1;
+  if (strcmp(what, "spikes") != 0) {
+    var = ap_var_index(p->d->vars, p->d->n_vars, what);
+    if (var < 0) {
+      ap_fmt(sim->err, sizeof sim->err,
+             "%s has no state variable '%s' to record; recordable: spikes",
+             p->plugin->name, what);
+      for (unsigned v = 0; v < p->d->n_vars; v++)
+        if (!(p->d->vars[v].flags & AP_VAR_INTERNAL))
+          ap_append(sim->err, sizeof sim->err, ", %s", p->d->vars[v].name);
+      return AP_EINVAL;
+    }
+    double dt = ap_sim_dt(sim);
+    double q = interval_ms / dt;
+    interval = llround(q);
+    if (!(interval_ms > 0) || interval < 1 || fabs(q - (double)interval) > 1e-6)
+      return fail(sim, AP_EINVAL,
+                  "recording interval must be a positive multiple of dt = %g "
+                  "ms, got %g", dt, interval_ms);
+  }
+  rec *nr = realloc(sim->recs, (sim->n_recs + 1) * sizeof *nr);
+  if (!nr) return fail(sim, AP_ENOMEM, "out of memory");
+  sim->recs = nr;
+  ap_recorder *ar = ap_rec_new(var < 0 ? AP_REC_SPIKES : AP_REC_STATE, r.first,
+                               r.count, var < 0 ? NULL : what, interval, file,
+                               sim->err, sizeof sim->err);
+  if (!ar) return AP_EIO;
+  rec *x = &sim->recs[sim->n_recs];
+  x->r = ar;
+  x->ref = r;
+  x->var = var;
+  x->t_start = (double)sim->step * ap_sim_dt(sim);
+  x->closed = file ? 0 : 1;
+  ap_rec_set_span(ar, x->t_start, x->t_start);
+  *out = sim->n_recs++;
+  return AP_OK;
+}
+
+int ap_sim_save(ap_sim *sim, size_t r, const char *path) {
+  char what[256];
+  ap_provenance pv;
+  provenance(sim, &sim->recs[r], what, sizeof what, &pv);
+  if (ap_rec_save(sim->recs[r].r, path, &pv, sim->err, sizeof sim->err))
+    return AP_EIO;
+  return AP_OK;
+}
+
+int ap_sim_finish(ap_sim *sim) {
+  int rc = AP_OK;
+  for (size_t i = 0; i < sim->n_recs; i++) {
+    rec *r = &sim->recs[i];
+    if (r->closed) continue;
+    char what[256];
+    ap_provenance pv;
+    provenance(sim, r, what, sizeof what, &pv);
+    r->closed = 1;
+    if (ap_rec_close(r->r, &pv, sim->err, sizeof sim->err)) rc = AP_EIO;
+  }
+  return rc;
+}
+
+/* ------------------------------------------------------ backend callbacks */
+
+static void on_spikes(void *ctx, size_t pi, int64_t step, const uint32_t *idx,
+                      const uint32_t *mult, size_t n) {
+  ap_sim *sim = ctx;
+  pop *p = &sim->pops[pi];
+  uint64_t spikes = 0, events = 0;
+  for (size_t k = 0; k < n; k++) {
+    uint64_t m = mult ? mult[k] : 1;
+    spikes += m;
+    events += m * p->outdeg[idx[k]];
+  }
+  sim->stats.spikes += spikes;
+  sim->stats.events += events;
+  const uint32_t *list = idx;
+  size_t len = n;
+  if (mult && spikes != n) {
+    /* Recorders see one entry per spike. */
+    if (sim->expand_cap < spikes) {
+      uint32_t *e = realloc(sim->expand, spikes * sizeof *e);
+      if (!e) {
+        sim->failed = fail(sim, AP_ENOMEM, "out of memory recording spikes");
+        return;
+      }
+      sim->expand = e;
+      sim->expand_cap = spikes;
+    }
+    len = 0;
+    for (size_t k = 0; k < n; k++)
+      for (uint32_t m = 0; m < mult[k]; m++) sim->expand[len++] = idx[k];
+    list = sim->expand;
+  }
+  for (size_t i = 0; i < sim->n_recs; i++) {
+    rec *r = &sim->recs[i];
+    if (r->var >= 0 || r->ref.pop != pi) continue;
+    if (ap_rec_spikes(r->r, step, sim->dt, list, len) && !sim->failed)
+      sim->failed = fail(sim, AP_EIO, "recording spikes failed (out of memory "
+                         "or the streamed file could not be written)");
+  }
+}
+
+static void on_step_done(void *ctx, int64_t step) {
+  ap_sim *sim = ctx;
+  int synced = 0;
+  for (size_t i = 0; i < sim->n_recs; i++) {
+    rec *r = &sim->recs[i];
+    if (r->var < 0 || !ap_rec_due(r->r, step)) continue;
+    if (!synced && sim->bd->sync) sim->bd->sync(sim->binst);
+    synced = 1;
+    if (ap_rec_sample(r->r, step, sim->dt,
+                      sim->pops[r->ref.pop].state[r->var]) &&
+        !sim->failed)
+      sim->failed = fail(sim, AP_EIO, "recording %s failed (out of memory or "
+                         "the streamed file could not be written)",
+                         ap_rec_var(r->r));
+  }
+}
+
+/* ---------------------------------------------------------------- backend */
+
+typedef struct setting_ctx {
+  ap_sim *sim;
+  int rc;
+} setting_ctx;
+
+static int apply_setting(const char *key, const char *value, void *vctx) {
+  setting_ctx *c = vctx;
+  ap_sim *sim = c->sim;
+  const ap_backend_desc *bd = sim->bd;
+  int k = ap_param_index(bd->params, bd->n_params, key);
+  if (k < 0) {
+    ap_fmt(sim->err, sizeof sim->err,
+           "unknown setting '%s' for backend %s; its settings:", key,
+           sim->bp->name);
+    if (bd->n_params == 0) ap_append(sim->err, sizeof sim->err, " none");
+    for (unsigned j = 0; j < bd->n_params; j++)
+      ap_append(sim->err, sizeof sim->err, "%s %s", j ? "," : "",
+                bd->params[j].name);
+    ap_append(sim->err, sizeof sim->err,
+              " (core settings: backend, threads, seed, dt, plugin_path, "
+              "output_dir)");
+    return c->rc = AP_EINVAL;
+  }
+  const ap_param_desc *pd = &bd->params[k];
+  if (pd->type == AP_PT_STRING) {
+    free(sim->bstr[k]);
+    sim->bstr[k] = ap_strdup(value);
+    return AP_OK;
+  }
+  char *end;
+  errno = 0;
+  double v = strtod(value, &end);
+  if (end == value || *end || errno) {
+    ap_fmt(sim->err, sizeof sim->err,
+           "setting '%s' of backend %s must be a number in %s, got '%s'", key,
+           sim->bp->name, pd->unit, value);
+    return c->rc = AP_EINVAL;
+  }
+  if (ap_param_check(pd, sim->bp->name, v, sim->err, sizeof sim->err))
+    return c->rc = AP_EINVAL;
+  sim->bset[k] = v;
+  return AP_OK;
+}
+
+static int start_backend(ap_sim *sim) {
+  const char *name = sim->set->backend;
+  const ap_plugin *bp = ap_registry_find_kind(sim->reg, AP_KIND_BACKEND, name);
+  if (!bp) {
+    ap_registry_unknown(sim->reg, AP_KIND_BACKEND, name, sim->err,
+                        sizeof sim->err);
+    return AP_EINVAL;
+  }
+  if (!sim->locked) {
+    int rc = lock_settings(sim);
+    if (rc) return rc;
+  }
+  sim->bp = bp;
+  sim->bd = bp->desc->desc;
+  const ap_backend_desc *bd = sim->bd;
+  unsigned nb = bd->n_params ? bd->n_params : 1;
+  sim->bset = calloc(nb, sizeof *sim->bset);
+  sim->bstr = calloc(nb, sizeof *sim->bstr);
+  sim->npops = calloc(sim->n_pops ? sim->n_pops : 1, sizeof *sim->npops);
+  sim->nprojs = calloc(sim->n_projs ? sim->n_projs : 1, sizeof *sim->nprojs);
+  if (!sim->bset || !sim->bstr || !sim->npops || !sim->nprojs)
+    return fail(sim, AP_ENOMEM, "out of memory");
+  for (unsigned k = 0; k < bd->n_params; k++) {
+    sim->bset[k] = bd->params[k].def;
+    if (bd->params[k].type == AP_PT_STRING && bd->params[k].def_str)
+      sim->bstr[k] = ap_strdup(bd->params[k].def_str);
+    if (!strcmp(bd->params[k].name, "threads"))
+      sim->bset[k] = sim->set->threads;
+  }
+  setting_ctx sc = {sim, AP_OK};
+  ap_settings_each_extra(sim->set, name, apply_setting, &sc);
+  if (sc.rc) return sc.rc;
+
+  unsigned min_d = 0, max_d = 1;
+  for (size_t i = 0; i < sim->n_pops; i++) {
+    pop *p = &sim->pops[i];
+    ap_net_pop *q = &sim->npops[i];
+    q->model = p->plugin->name;
+    q->desc = p->d;
+    q->n = p->n;
+    q->gid0 = p->gid0;
+    q->stream = p->stream;
+    q->param = p->param;
+    q->state = p->state;
+    q->lists = p->lists;
+  }
+  for (size_t i = 0; i < sim->n_projs; i++) {
+    proj *p = &sim->projs[i];
+    ap_net_proj *q = &sim->nprojs[i];
+    q->pre = p->pre.pop;
+    q->post = p->post.pop;
+    q->port = p->port;
+    q->row = p->row;
+    q->target = p->target;
+    q->weight = p->weight;
+    q->delay = p->delay;
+    q->n_syn = p->n_syn;
+    q->syn = p->syn->desc->desc;
+    q->syn_param = p->syn_param;
+    q->syn_state = p->syn_state;
+    for (size_t m = 0; m < p->n_syn; m++) {
+      if (!min_d || p->delay[m] < min_d) min_d = p->delay[m];
+      if (p->delay[m] > max_d) max_d = p->delay[m];
+    }
+  }
+  ap_net *net = &sim->net;
+  memset(net, 0, sizeof *net);
+  net->size = sizeof *net;
+  net->dt = sim->dt;
+  net->seed = sim->seed;
+  net->min_delay = min_d ? min_d : 1;
+  net->max_delay = max_d;
+  net->n_pops = sim->n_pops;
+  net->pops = sim->npops;
+  net->n_projs = sim->n_projs;
+  net->projs = sim->nprojs;
+  net->host = ap_host_services();
+  net->ctx = sim;
+  net->spikes = on_spikes;
+  net->step_done = on_step_done;
+  char err[1024] = "";
+  int rc = bd->create(&sim->binst, net, sim->bset,
+                      (const char *const *)sim->bstr, err, sizeof err);
+  if (rc) {
+    sim->binst = NULL;
+    return fail(sim, rc, "backend %s: %s", bp->name,
+                err[0] ? err : "could not start");
+  }
+  sim->dirty = 0;
+  return AP_OK;
+}
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int ap_sim_run_steps(ap_sim *sim, int64_t steps) {
+  if (steps < 0) return fail(sim, AP_EINVAL, "cannot run a negative time");
+  if (sim->failed) return sim->failed;
+  int rc;
+  if (!sim->binst) {
+    if ((rc = start_backend(sim))) return rc;
+  } else if (sim->dirty && sim->bd->reload) {
+    char err[1024] = "";
+    if ((rc = sim->bd->reload(sim->binst, err, sizeof err)))
+      return fail(sim, rc, "backend %s: %s", sim->bp->name, err);
+    sim->dirty = 0;
+  }
+  double t0 = now_s();
+  int64_t chunk = sim->net.min_delay;
+  while (steps > 0) {
+    /* Spikes sent in one min-delay interval arrive in a later one, so a
+     * backend may exchange them once per interval. */
+    int64_t n = steps < chunk ? steps : chunk;
+    char err[1024] = "";
+    rc = sim->bd->run(sim->binst, sim->step, n, err, sizeof err);
+    if (rc) {
+      sim->stats.wall_s += now_s() - t0;
+      return sim->failed = fail(sim, rc, "backend %s: %s", sim->bp->name, err);
+    }
+    sim->step += n;
+    steps -= n;
+    if (sim->failed) break;
+    if (sim->progress) sim->progress(sim->progress_ctx, sim->step);
+  }
+  sim->stats.wall_s += now_s() - t0;
+  double t = (double)sim->step * sim->dt;
+  for (size_t i = 0; i < sim->n_recs; i++)
+    ap_rec_set_span(sim->recs[i].r, sim->recs[i].t_start, t);
+  return sim->failed;
+}

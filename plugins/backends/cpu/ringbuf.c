@@ -1,0 +1,21 @@
+/* ringbuf.c -- spike input ring buffers of the cpu backend. */
+#include "ringbuf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int ap_ring_init(ap_ring *r, size_t n, unsigned len) {
+  r->n = n;
+  r->len = len ? len : 1;
+  r->buf = calloc((n ? n : 1) * r->len, sizeof *r->buf);
+  return r->buf ? 0 : -1;
+}
+
+void ap_ring_free(ap_ring *r) {
+  free(r->buf);
+  r->buf = NULL;
+}
+
+void ap_ring_clear(ap_ring *r, int64_t step) {
+  memset(ap_ring_slot(r, step), 0, r->n * sizeof *r->buf);
+}

@@ -1,0 +1,406 @@
+/* neuron_harness.h -- drive one neuron plugin's prepare()/update() directly.
+ *
+ * A test includes the plugin's source (which defines ap_plugin_entry), then
+ * this header.  The harness plays the host for one population: it owns the
+ * structure-of-arrays parameter, state and input arrays, fills parameters
+ * with their defaults and state with its defaults (def_from included), runs
+ * prepare(), and advances the population one step at a time, either as one
+ * block or as several blocks of given sizes.  Spikes of the last step are
+ * kept in population indices (with multiplicities), and optionally logged
+ * for the whole run.
+ *
+ * Every harness function asserts on misuse (unknown names, allocation
+ * failures), so tests read as plain sequences of calls.  The functions are
+ * static inline so that a test may use any subset of them. */
+#ifndef AP_NEURON_HARNESS_H
+#define AP_NEURON_HARNESS_H
+
+#include <check.h>
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apical_plugin.h"
+#include "host.h"
+
+AP_PLUGIN_EXPORT const ap_plugin_table *ap_plugin_entry(void);
+
+typedef struct nh_spike {
+  int64_t step;  /* the step that emitted it (stamp (step+1)*dt) */
+  uint32_t idx;  /* population index */
+  uint32_t mult; /* spikes of that neuron in that step */
+} nh_spike;
+
+typedef struct nh {
+  const ap_plugin_desc *plugin;
+  const ap_neuron_desc *d;
+  size_t n;
+  double dt;
+  uint64_t gid0, seed;
+  uint32_t stream;
+  ap_real **param;  /* [n_params][n] */
+  ap_real **state;  /* [n_vars][n] */
+  ap_real **input;  /* [n_ports][n], cleared after every step */
+  ap_list *lists;   /* [n_params], built by nh_prepare */
+  size_t **lcount;  /* per AP_PT_LIST parameter: values per neuron */
+  ap_real ***lval;  /* per AP_PT_LIST parameter: values of each neuron */
+  size_t **loff;    /* offsets built for ap_list */
+  ap_real **lflat;  /* values built for ap_list */
+  void *inst;
+  int prepared, state_ready;
+  int64_t step;     /* next step to run */
+  /* Spikes of the last step, population indices, ascending. */
+  uint32_t *spiked, *mult;
+  size_t n_spiked;
+  /* Run log (when keep_log is set). */
+  int keep_log;
+  nh_spike *log;
+  size_t n_log, cap_log;
+  /* Scratch for one block. */
+  const ap_real **bparam;
+  ap_real **bstate;
+  const ap_real **binput;
+  uint32_t *bspk, *bmult;
+  char err[256];
+} nh;
+
+static inline void *nh_calloc_(size_t n, size_t size) {
+  void *p = calloc(n ? n : 1, size ? size : 1);
+  ck_assert_msg(p != NULL, "harness: out of memory");
+  return p;
+}
+
+/* Open a population of `n` neurons of the neuron plugin `name` (found in
+ * this binary's ap_plugin_entry table) at time step dt (ms). */
+static inline nh *nh_open(const char *name, size_t n, double dt) {
+  const ap_plugin_table *t = ap_plugin_entry();
+  ck_assert_ptr_nonnull(t);
+  ck_assert_uint_eq(t->magic, AP_PLUGIN_MAGIC);
+  const ap_plugin_desc *pd = NULL;
+  for (size_t k = 0; k < t->n; k++)
+    if (strcmp(t->plugins[k].name, name) == 0) pd = &t->plugins[k];
+  ck_assert_msg(pd != NULL, "harness: no plugin named %s", name);
+  ck_assert_int_eq(pd->kind, AP_KIND_NEURON);
+  const ap_neuron_desc *d = pd->desc;
+  ck_assert_uint_eq(d->size, sizeof(ap_neuron_desc));
+
+  nh *h = nh_calloc_(1, sizeof *h);
+  h->plugin = pd;
+  h->d = d;
+  h->n = n;
+  h->dt = dt;
+  h->gid0 = 1000;
+  h->seed = 12345;
+  h->stream = 7;
+  h->param = nh_calloc_(d->n_params, sizeof *h->param);
+  h->lists = nh_calloc_(d->n_params, sizeof *h->lists);
+  h->lcount = nh_calloc_(d->n_params, sizeof *h->lcount);
+  h->lval = nh_calloc_(d->n_params, sizeof *h->lval);
+  h->loff = nh_calloc_(d->n_params, sizeof *h->loff);
+  h->lflat = nh_calloc_(d->n_params, sizeof *h->lflat);
+  for (unsigned k = 0; k < d->n_params; k++) {
+    h->param[k] = nh_calloc_(n, sizeof(ap_real));
+    for (size_t i = 0; i < n; i++) h->param[k][i] = d->params[k].def;
+    if (d->params[k].type == AP_PT_LIST) {
+      h->lcount[k] = nh_calloc_(n, sizeof(size_t));
+      h->lval[k] = nh_calloc_(n, sizeof(ap_real *));
+    }
+  }
+  h->state = nh_calloc_(d->n_vars, sizeof *h->state);
+  for (unsigned v = 0; v < d->n_vars; v++)
+    h->state[v] = nh_calloc_(n, sizeof(ap_real));
+  h->input = nh_calloc_(d->n_ports, sizeof *h->input);
+  for (unsigned p = 0; p < d->n_ports; p++)
+    h->input[p] = nh_calloc_(n, sizeof(ap_real));
+  h->spiked = nh_calloc_(n, sizeof(uint32_t));
+  h->mult = nh_calloc_(n, sizeof(uint32_t));
+  h->bspk = nh_calloc_(n, sizeof(uint32_t));
+  h->bmult = nh_calloc_(n, sizeof(uint32_t));
+  h->bparam = nh_calloc_(d->n_params, sizeof *h->bparam);
+  h->bstate = nh_calloc_(d->n_vars, sizeof *h->bstate);
+  h->binput = nh_calloc_(d->n_ports, sizeof *h->binput);
+  return h;
+}
+
+static inline int nh_find_param(const nh *h, const char *name) {
+  for (unsigned k = 0; k < h->d->n_params; k++)
+    if (strcmp(h->d->params[k].name, name) == 0) return (int)k;
+  return -1;
+}
+
+static inline int nh_find_var(const nh *h, const char *name) {
+  for (unsigned v = 0; v < h->d->n_vars; v++)
+    if (strcmp(h->d->vars[v].name, name) == 0) return (int)v;
+  return -1;
+}
+
+/* The per-neuron array of parameter `name`. */
+static inline ap_real *nh_par(nh *h, const char *name) {
+  int k = nh_find_param(h, name);
+  ck_assert_msg(k >= 0, "harness: no parameter %s", name);
+  return h->param[k];
+}
+
+/* Set parameter `name` of every neuron. */
+static inline void nh_set(nh *h, const char *name, double value) {
+  ap_real *p = nh_par(h, name);
+  for (size_t i = 0; i < h->n; i++) p[i] = value;
+}
+
+/* The per-neuron array of state variable `name`. */
+static inline ap_real *nh_var(nh *h, const char *name) {
+  int v = nh_find_var(h, name);
+  ck_assert_msg(v >= 0, "harness: no state variable %s", name);
+  return h->state[v];
+}
+
+/* The per-neuron input array of port `name` for the next step. */
+static inline ap_real *nh_in(nh *h, const char *name) {
+  for (unsigned p = 0; p < h->d->n_ports; p++)
+    if (strcmp(h->d->ports[p].name, name) == 0) return h->input[p];
+  ck_abort_msg("harness: no port %s", name);
+  return NULL;
+}
+
+/* Set the list parameter `name` of neuron i (values are copied). */
+static inline void nh_set_list(nh *h, const char *name, size_t i,
+                               const double *values, size_t count) {
+  int k = nh_find_param(h, name);
+  ck_assert_msg(k >= 0, "harness: no parameter %s", name);
+  ck_assert_int_eq(h->d->params[k].type, AP_PT_LIST);
+  ck_assert_uint_lt(i, h->n);
+  free(h->lval[k][i]);
+  h->lval[k][i] = nh_calloc_(count, sizeof(ap_real));
+  for (size_t j = 0; j < count; j++) h->lval[k][i][j] = values[j];
+  h->lcount[k][i] = count;
+}
+
+/* Initial state: each variable's default, or the value of its def_from
+ * parameter (as the host does when a population is created). */
+static inline void nh_init_state(nh *h) {
+  for (unsigned v = 0; v < h->d->n_vars; v++) {
+    const ap_var_desc *vd = &h->d->vars[v];
+    const ap_real *src = NULL;
+    if (vd->def_from) src = nh_par(h, vd->def_from);
+    for (size_t i = 0; i < h->n; i++)
+      h->state[v][i] = src ? src[i] : vd->def;
+  }
+  h->state_ready = 1;
+}
+
+static inline void nh_build_lists_(nh *h) {
+  for (unsigned k = 0; k < h->d->n_params; k++) {
+    if (h->d->params[k].type != AP_PT_LIST) continue;
+    free(h->loff[k]);
+    free(h->lflat[k]);
+    size_t total = 0;
+    for (size_t i = 0; i < h->n; i++) total += h->lcount[k][i];
+    h->loff[k] = nh_calloc_(h->n + 1, sizeof(size_t));
+    h->lflat[k] = nh_calloc_(total, sizeof(ap_real));
+    size_t at = 0;
+    for (size_t i = 0; i < h->n; i++) {
+      h->loff[k][i] = at;
+      for (size_t j = 0; j < h->lcount[k][i]; j++)
+        h->lflat[k][at++] = h->lval[k][i][j];
+    }
+    h->loff[k][h->n] = at;
+    h->lists[k].offset = h->loff[k];
+    h->lists[k].value = h->lflat[k];
+  }
+}
+
+/* Run prepare() (releasing a previous instance first); initialises the
+ * state on first use.  Returns the plugin's status; the reason of a
+ * failure is in h->err. */
+static inline int nh_prepare(nh *h) {
+  if (!h->state_ready) nh_init_state(h);
+  if (h->prepared && h->d->release) h->d->release(h->inst);
+  h->inst = NULL;
+  h->prepared = 0;
+  nh_build_lists_(h);
+  h->err[0] = '\0';
+  ap_neuron_pop pop = {
+      .n = h->n,
+      .gid0 = h->gid0,
+      .seed = h->seed,
+      .stream = h->stream,
+      .dt = h->dt,
+      .param = (const ap_real *const *)h->param,
+      .state = h->state,
+      .lists = h->lists,
+      .host = ap_host_services(),
+      .err = h->err,
+      .err_size = sizeof h->err,
+  };
+  int rc = h->d->prepare(&h->inst, &pop);
+  if (rc == AP_OK)
+    h->prepared = 1;
+  else
+    ck_assert_msg(h->err[0] != '\0', "prepare failed without a reason");
+  return rc;
+}
+
+/* Advance the population by one step as `nb` blocks of the given sizes
+ * (which must add up to n); sizes NULL means one block.  Inputs are
+ * consumed (cleared).  Returns the first non-AP_OK status of update(). */
+static inline int nh_step_blocks(nh *h, const size_t *sizes, size_t nb) {
+  ck_assert_msg(h->prepared, "harness: step before a successful prepare");
+  const ap_neuron_desc *d = h->d;
+  size_t one = h->n;
+  if (!sizes) {
+    sizes = &one;
+    nb = 1;
+  }
+  int rc = AP_OK;
+  size_t first = 0;
+  h->n_spiked = 0;
+  for (size_t blk = 0; blk < nb; blk++) {
+    size_t m = sizes[blk];
+    ck_assert_uint_le(first + m, h->n);
+    for (unsigned k = 0; k < d->n_params; k++)
+      h->bparam[k] = h->param[k] + first;
+    for (unsigned v = 0; v < d->n_vars; v++) h->bstate[v] = h->state[v] + first;
+    for (unsigned p = 0; p < d->n_ports; p++)
+      h->binput[p] = h->input[p] + first;
+    ap_neuron_block b = {
+        .first = first,
+        .n = m,
+        .step = h->step,
+        .dt = h->dt,
+        .gid0 = h->gid0 + first,
+        .seed = h->seed,
+        .stream = h->stream,
+        .state = h->bstate,
+        .param = (const ap_real *const *)h->bparam,
+        .input = (const ap_real *const *)h->binput,
+        .lists = h->lists,
+        .inst = h->inst,
+        .host = ap_host_services(),
+        .spiked = h->bspk,
+        .n_spiked = 0,
+        .mult = h->bmult,
+        .has_mult = 0,
+    };
+    int r = d->update(&b);
+    if (r != AP_OK && rc == AP_OK) rc = r;
+    ck_assert_uint_le(b.n_spiked, m);
+    for (size_t s = 0; s < b.n_spiked; s++) {
+      ck_assert_uint_lt(b.spiked[s], m);
+      if (s > 0) ck_assert_uint_gt(b.spiked[s], b.spiked[s - 1]);
+      uint32_t mu = b.has_mult ? b.mult[s] : 1;
+      ck_assert_uint_ge(mu, 1);
+      h->spiked[h->n_spiked] = (uint32_t)(first + b.spiked[s]);
+      h->mult[h->n_spiked] = mu;
+      h->n_spiked++;
+      if (h->keep_log) {
+        if (h->n_log == h->cap_log) {
+          h->cap_log = h->cap_log ? 2 * h->cap_log : 256;
+          h->log = realloc(h->log, h->cap_log * sizeof *h->log);
+          ck_assert_ptr_nonnull(h->log);
+        }
+        h->log[h->n_log++] =
+            (nh_spike){h->step, (uint32_t)(first + b.spiked[s]), mu};
+      }
+    }
+    first += m;
+  }
+  ck_assert_uint_eq(first, h->n);
+  for (unsigned p = 0; p < d->n_ports; p++)
+    memset(h->input[p], 0, h->n * sizeof(ap_real));
+  h->step++;
+  return rc;
+}
+
+/* Advance the population by one step as one block; asserts success. */
+static inline void nh_step(nh *h) {
+  ck_assert_int_eq(nh_step_blocks(h, NULL, 0), AP_OK);
+}
+
+/* Did neuron i spike in the last step? */
+static inline int nh_spiked(const nh *h, size_t i) {
+  for (size_t s = 0; s < h->n_spiked; s++)
+    if (h->spiked[s] == i) return 1;
+  return 0;
+}
+
+static inline void nh_close(nh *h) {
+  if (!h) return;
+  if (h->prepared && h->d->release) h->d->release(h->inst);
+  for (unsigned k = 0; k < h->d->n_params; k++) {
+    free(h->param[k]);
+    if (h->lval[k])
+      for (size_t i = 0; i < h->n; i++) free(h->lval[k][i]);
+    free(h->lval[k]);
+    free(h->lcount[k]);
+    free(h->loff[k]);
+    free(h->lflat[k]);
+  }
+  for (unsigned v = 0; v < h->d->n_vars; v++) free(h->state[v]);
+  for (unsigned p = 0; p < h->d->n_ports; p++) free(h->input[p]);
+  free(h->param);
+  free(h->lists);
+  free(h->lcount);
+  free(h->lval);
+  free(h->loff);
+  free(h->lflat);
+  free(h->state);
+  free(h->input);
+  free(h->spiked);
+  free(h->mult);
+  free(h->bspk);
+  free(h->bmult);
+  free(h->bparam);
+  free(h->bstate);
+  free(h->binput);
+  free(h->log);
+  free(h);
+}
+
+/* Does `word` occur in `text` as a whole identifier (not inside a longer
+ * name such as tau_m inside tau_m_ex)? */
+static inline int nh_has_word(const char *text, const char *word) {
+  size_t len = strlen(word);
+  for (const char *p = text; (p = strstr(p, word)) != NULL; p++) {
+    int before = p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '_');
+    int after = isalnum((unsigned char)p[len]) || p[len] == '_';
+    if (!before && !after) return 1;
+  }
+  return 0;
+}
+
+/* The plugin's documentation block names every parameter, state variable
+ * and port of its tables, and every table entry has its one-line doc. */
+static inline void nh_check_doc(const char *plugin_name) {
+  const ap_plugin_table *t = ap_plugin_entry();
+  const ap_plugin_desc *pd = NULL;
+  for (size_t k = 0; k < t->n; k++)
+    if (strcmp(t->plugins[k].name, plugin_name) == 0) pd = &t->plugins[k];
+  ck_assert_ptr_nonnull(pd);
+  ck_assert_ptr_nonnull(pd->doc);
+  ck_assert_ptr_nonnull(pd->doc_long);
+  const ap_neuron_desc *d = pd->desc;
+  for (unsigned k = 0; k < d->n_params; k++) {
+    ck_assert_msg(nh_has_word(pd->doc_long, d->params[k].name),
+                  "doc_long of %s does not mention parameter %s",
+                  plugin_name, d->params[k].name);
+    ck_assert_msg(d->params[k].doc && d->params[k].doc[0],
+                  "parameter %s has no doc line", d->params[k].name);
+  }
+  for (unsigned v = 0; v < d->n_vars; v++) {
+    ck_assert_msg(nh_has_word(pd->doc_long, d->vars[v].name),
+                  "doc_long of %s does not mention state variable %s",
+                  plugin_name, d->vars[v].name);
+    ck_assert_msg(d->vars[v].doc && d->vars[v].doc[0],
+                  "state variable %s has no doc line", d->vars[v].name);
+    if (d->vars[v].def_from)
+      ck_assert_msg(nh_find_param(&(nh){.d = d}, d->vars[v].def_from) >= 0,
+                    "def_from of %s names no parameter", d->vars[v].name);
+  }
+  for (unsigned p = 0; p < d->n_ports; p++)
+    ck_assert_msg(nh_has_word(pd->doc_long, d->ports[p].name),
+                  "doc_long of %s does not mention port %s", plugin_name,
+                  d->ports[p].name);
+}
+
+#endif /* AP_NEURON_HARNESS_H */
