@@ -3,6 +3,7 @@
  * that what users read is what the host validates and uses. */
 #include "describe.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,6 +138,13 @@ void ap_describe_list(FILE *out, const ap_registry *reg) {
 
 /* -------------------------------------------------- ap_describe_plugin */
 
+/* "[0, inf)": an infinite bound reads as open, as loader.c checks it. */
+static void fmt_range(char *buf, size_t n, const ap_param_desc *p) {
+  ap_fmt(buf, n, "%c%g, %g%c",
+         (p->range & AP_RANGE_MIN_OPEN) || isinf(p->min) ? '(' : '[', p->min,
+         p->max, (p->range & AP_RANGE_MAX_OPEN) || isinf(p->max) ? ')' : ']');
+}
+
 static const char *unit_or_dash(const char *u) {
   return u && *u ? u : "-";
 }
@@ -160,21 +168,20 @@ static void describe_params(FILE *out, const char *title,
       break;
     case AP_PT_LIST:
       ap_fmt(def, sizeof def, "[]");
-      if (p->min == -INFINITY && p->max == INFINITY)
+      if (p->min == -INFINITY && p->max == INFINITY) {
         ap_fmt(range, sizeof range, "list");
-      else
-        ap_fmt(range, sizeof range, "list, each in %c%g, %g%c",
-               (p->range & AP_RANGE_MIN_OPEN) ? '(' : '[', p->min, p->max,
-               (p->range & AP_RANGE_MAX_OPEN) ? ')' : ']');
+      } else {
+        char r[80];
+        fmt_range(r, sizeof r, p);
+        ap_fmt(range, sizeof range, "list, each in %s", r);
+      }
       break;
     default:
       ap_fmt(def, sizeof def, "%g", p->def);
       if (p->min == -INFINITY && p->max == INFINITY)
         ap_fmt(range, sizeof range, "any");
       else
-        ap_fmt(range, sizeof range, "%c%g, %g%c",
-               (p->range & AP_RANGE_MIN_OPEN) ? '(' : '[', p->min, p->max,
-               (p->range & AP_RANGE_MAX_OPEN) ? ')' : ']');
+        fmt_range(range, sizeof range, p);
       if (p->type == AP_PT_INT) ap_append(range, sizeof range, " integer");
       break;
     }

@@ -70,22 +70,24 @@ struct ap_registry {
   size_t n_seen, cap_seen;
 };
 
-/* Make room for one more element of size `sz` in *arr. */
-static int grow(void **arr, size_t *cap, size_t n, size_t sz) {
-  if (n < *cap) return 0;
+/* `arr` with room for element n (of size `sz`): the same block, a larger
+ * one (the caller stores it back), or NULL when out of memory. */
+static void *grow(void *arr, size_t *cap, size_t n, size_t sz) {
+  if (arr && n < *cap) return arr;
   size_t nc = *cap ? *cap * 2 : 8;
-  void *p = realloc(*arr, nc * sz);
-  if (!p) return -1;
-  *arr = p;
-  *cap = nc;
-  return 0;
+  void *p = realloc(arr, nc * sz);
+  if (p) *cap = nc;
+  return p;
 }
 
+/* Append a copy of s to a list of strings; -1 when out of memory. */
 static int push_str(char ***arr, size_t *n, size_t *cap, const char *s) {
-  if (grow((void **)arr, cap, *n, sizeof **arr) != 0) return -1;
+  char **a = grow(*arr, cap, *n, sizeof **arr);
+  if (!a) return -1;
+  *arr = a;
   char *d = ap_strdup(s);
   if (!d) return -1;
-  (*arr)[(*n)++] = d;
+  a[(*n)++] = d;
   return 0;
 }
 
@@ -125,11 +127,13 @@ static void reject(ap_registry *reg, const char *path, const char *fmt, ...) {
   char *line = malloc(len);
   if (!line) return;
   snprintf(line, len, "%s: %s", path, why);
-  if (grow((void **)&reg->rejects, &reg->cap_rejects, reg->n_rejects,
-           sizeof *reg->rejects) != 0) {
+  char **r = grow(reg->rejects, &reg->cap_rejects, reg->n_rejects,
+                  sizeof *reg->rejects);
+  if (!r) {
     free(line);
     return;
   }
+  reg->rejects = r;
   reg->rejects[reg->n_rejects++] = line;
 }
 
@@ -258,9 +262,9 @@ static int seen_status(const ap_registry *reg, const char *real) {
 
 static void mark_seen(ap_registry *reg, const char *real, int status) {
   if (!real) return;
-  if (grow((void **)&reg->seen, &reg->cap_seen, reg->n_seen,
-           sizeof *reg->seen) != 0)
-    return;
+  ap_seen *sn = grow(reg->seen, &reg->cap_seen, reg->n_seen, sizeof *sn);
+  if (!sn) return;
+  reg->seen = sn;
   char *d = ap_strdup(real);
   if (!d) return;
   reg->seen[reg->n_seen].real = d;
@@ -303,11 +307,13 @@ static int load_file(ap_registry *reg, const char *path) {
     return AP_EPLUGIN;
   }
 
-  if (grow((void **)&reg->files, &reg->cap_files, reg->n_files,
-           sizeof *reg->files) != 0) {
+  ap_file *files = grow(reg->files, &reg->cap_files, reg->n_files,
+                        sizeof *files);
+  if (!files) {
     dlclose(h);
     return AP_ENOMEM;
   }
+  reg->files = files;
   char *owned = ap_strdup(path);
   if (!owned) {
     dlclose(h);
@@ -323,10 +329,11 @@ static int load_file(ap_registry *reg, const char *path) {
              d->name, prev->path);
       continue;
     }
-    ap_plugin *p = malloc(sizeof *p);
-    if (!p || grow((void **)&reg->plugins, &reg->cap_plugins, reg->n_plugins,
-                   sizeof *reg->plugins) != 0) {
-      free(p);
+    ap_plugin **list = grow(reg->plugins, &reg->cap_plugins, reg->n_plugins,
+                            sizeof *list);
+    ap_plugin *p = list ? malloc(sizeof *p) : NULL;
+    if (list) reg->plugins = list;
+    if (!p) {
       status = AP_ENOMEM;
       break;
     }
@@ -511,14 +518,26 @@ static const char *unit_txt(const char *unit) {
   return unit && *unit && strcmp(unit, "1") != 0 ? unit : "";
 }
 
-static void fmt_range(char *buf, size_t n, const ap_param_desc *p) {
-  ap_fmt(buf, n, "%c%g, %g%c", (p->range & AP_RANGE_MIN_OPEN) ? '(' : '[',
-         p->min, p->max, (p->range & AP_RANGE_MAX_OPEN) ? ')' : ']');
+/* An infinite bound is never attained, whatever the flags say: a
+ * parameter of -inf or inf only ever turns into NaN downstream, and
+ * "(0, inf)" is what a user expects to read.  describe.c shows ranges
+ * by the same rule. */
+static int min_open(const ap_param_desc *p) {
+  return (p->range & AP_RANGE_MIN_OPEN) || isinf(p->min);
+}
+static int max_open(const ap_param_desc *p) {
+  return (p->range & AP_RANGE_MAX_OPEN) || isinf(p->max);
 }
 
+static void fmt_range(char *buf, size_t n, const ap_param_desc *p) {
+  ap_fmt(buf, n, "%c%g, %g%c", min_open(p) ? '(' : '[', p->min, p->max,
+         max_open(p) ? ')' : ']');
+}
+
+/* False for NaN. */
 static int in_range(const ap_param_desc *p, double v) {
-  int lo = (p->range & AP_RANGE_MIN_OPEN) ? v > p->min : v >= p->min;
-  int hi = (p->range & AP_RANGE_MAX_OPEN) ? v < p->max : v <= p->max;
+  int lo = min_open(p) ? v > p->min : v >= p->min;
+  int hi = max_open(p) ? v < p->max : v <= p->max;
   return lo && hi;
 }
 

@@ -1,0 +1,1063 @@
+/* lapical.c -- the Lua bindings of apical, in the manner of liolib.c: one
+ * named metatable per type, check helpers over luaL_checkudata, userdata
+ * created before any resource is acquired. */
+#include "lapical.h"
+
+#include <lauxlib.h>
+#include <lualib.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "connect.h"
+#include "loader.h"
+#include "record.h"
+#include "sim.h"
+#include "strutil.h"
+#include "values.h"
+
+#define POP_MT "apical.Population"
+#define PROJ_MT "apical.Projection"
+#define REC_MT "apical.Recorder"
+#define DIST_MT "apical.Distribution"
+#define STATE_KEY "apical.state"
+
+typedef struct callback {
+  int64_t next;   /* step at which it fires next */
+  int64_t period; /* steps, 0 for a one-shot */
+  int ref;        /* function in the registry */
+  int done;
+} callback;
+
+/* Per-Lua-state bindings context, a userdata in the registry. */
+typedef struct lstate {
+  ap_sim *sim;
+  callback *cbs;
+  size_t n_cbs, cap_cbs;
+  int progress;
+  int64_t run_end;
+  double last_progress;
+  int progress_shown;
+} lstate;
+
+typedef struct lpop {
+  ap_ref ref;
+} lpop;
+
+typedef struct lproj {
+  size_t proj;
+} lproj;
+
+typedef struct lrec {
+  size_t rec;
+} lrec;
+
+/* ---------------------------------------------------------------- helpers */
+
+static lstate *get_state(lua_State *L) {
+  lua_getfield(L, LUA_REGISTRYINDEX, STATE_KEY);
+  lstate *s = lua_touserdata(L, -1);
+  lua_pop(L, 1);
+  if (!s) luaL_error(L, "apical is not initialised in this Lua state");
+  return s;
+}
+
+/* Raise an error prefixed with the script position that called us. */
+static int lerror(lua_State *L, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static int lerror(lua_State *L, const char *fmt, ...) {
+  char msg[2048];
+  va_list ap;
+  va_start(ap, fmt);
+  ap_vfmt(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  luaL_where(L, 1);
+  if (lua_rawlen(L, -1) == 0) {
+    lua_pop(L, 1);
+    luaL_where(L, 2);
+  }
+  lua_pushstring(L, msg);
+  lua_concat(L, 2);
+  return lua_error(L);
+}
+
+static int sim_error(lua_State *L, ap_sim *sim) {
+  return lerror(L, "%s", ap_sim_error(sim));
+}
+
+static lpop *check_pop(lua_State *L, int i) {
+  return luaL_checkudata(L, i, POP_MT);
+}
+static lproj *check_proj(lua_State *L, int i) {
+  return luaL_checkudata(L, i, PROJ_MT);
+}
+static lrec *check_rec(lua_State *L, int i) {
+  return luaL_checkudata(L, i, REC_MT);
+}
+
+static void push_pop(lua_State *L, ap_ref r) {
+  lpop *p = lua_newuserdatauv(L, sizeof *p, 0);
+  p->ref = r;
+  luaL_setmetatable(L, POP_MT);
+}
+
+/* A scratch buffer owned by a userdata on the stack, so that an error
+ * raised while it is in use cannot leak it. */
+static void *scratch(lua_State *L, size_t bytes) {
+  return lua_newuserdatauv(L, bytes ? bytes : 1, 0);
+}
+
+static const char *dist_names[] = {"scalar", "table", "uniform", "normal",
+                                   "lognormal"};
+
+/* Read a value (number, table of numbers, distribution) at index i.  A
+ * table's numbers go into a scratch userdata left on the stack. */
+static ap_value check_value(lua_State *L, int i, const char *what) {
+  i = lua_absindex(L, i);
+  ap_value v = {0};
+  if (lua_type(L, i) == LUA_TNUMBER) {
+    v.kind = AP_VAL_SCALAR;
+    v.a = lua_tonumber(L, i);
+    return v;
+  }
+  if (luaL_testudata(L, i, DIST_MT)) {
+    v = *(ap_value *)lua_touserdata(L, i);
+    return v;
+  }
+  if (lua_type(L, i) == LUA_TTABLE) {
+    size_t n = lua_rawlen(L, i);
+    double *a = scratch(L, n * sizeof *a);
+    for (size_t k = 0; k < n; k++) {
+      lua_rawgeti(L, i, (lua_Integer)k + 1);
+      int isnum;
+      a[k] = lua_tonumberx(L, -1, &isnum);
+      if (!isnum)
+        lerror(L, "%s: entry %zu of the table is a %s, not a number", what,
+               k + 1, luaL_typename(L, -1));
+      lua_pop(L, 1);
+    }
+    v.kind = AP_VAL_ARRAY;
+    v.array = a;
+    v.n = n;
+    return v;
+  }
+  lerror(L, "%s must be a number, a table of numbers or a distribution "
+         "(ap.uniform, ap.normal, ...), got a %s", what, luaL_typename(L, i));
+  return v;
+}
+
+/* ---------------------------------------------------------- distributions */
+
+static int new_dist(lua_State *L, int kind) {
+  double a = luaL_checknumber(L, 1), b = luaL_checknumber(L, 2);
+  ap_value *v = lua_newuserdatauv(L, sizeof *v, 0);
+  memset(v, 0, sizeof *v);
+  v->kind = kind;
+  v->a = a;
+  v->b = b;
+  char err[256];
+  if (ap_value_check(v, 0, "distribution", err, sizeof err))
+    return lerror(L, "%s", err);
+  luaL_setmetatable(L, DIST_MT);
+  return 1;
+}
+
+static int l_uniform(lua_State *L) { return new_dist(L, AP_VAL_UNIFORM); }
+static int l_normal(lua_State *L) { return new_dist(L, AP_VAL_NORMAL); }
+static int l_lognormal(lua_State *L) { return new_dist(L, AP_VAL_LOGNORMAL); }
+
+static int l_clip(lua_State *L) {
+  ap_value *src = luaL_checkudata(L, 1, DIST_MT);
+  double lo = luaL_checknumber(L, 2), hi = luaL_checknumber(L, 3);
+  if (!(lo <= hi))
+    return lerror(L, "ap.clip: low (%g) must not exceed high (%g)", lo, hi);
+  ap_value *v = lua_newuserdatauv(L, sizeof *v, 0);
+  *v = *src;
+  v->clipped = 1;
+  v->lo = lo;
+  v->hi = hi;
+  luaL_setmetatable(L, DIST_MT);
+  return 1;
+}
+
+static int dist_tostring(lua_State *L) {
+  ap_value *v = luaL_checkudata(L, 1, DIST_MT);
+  if (v->clipped)
+    lua_pushfstring(L, "clip(%s(%f, %f), %f, %f)", dist_names[v->kind], v->a,
+                    v->b, v->lo, v->hi);
+  else
+    lua_pushfstring(L, "%s(%f, %f)", dist_names[v->kind], v->a, v->b);
+  return 1;
+}
+
+/* ------------------------------------------------------------------ setup */
+
+static void number_text(lua_State *L, int i, char *buf, size_t n) {
+  if (lua_isinteger(L, i))
+    ap_fmt(buf, n, "%lld", (long long)lua_tointeger(L, i));
+  else if (lua_type(L, i) == LUA_TNUMBER) {
+    /* the shortest form that reads back exactly: 0.1, not 0.1000...01 */
+    double x = lua_tonumber(L, i);
+    ap_fmt(buf, n, "%.15g", x);
+    if (strtod(buf, NULL) != x) ap_fmt(buf, n, "%.17g", x);
+  }
+  else if (lua_type(L, i) == LUA_TBOOLEAN)
+    ap_fmt(buf, n, "%s", lua_toboolean(L, i) ? "true" : "false");
+  else
+    ap_fmt(buf, n, "%s", lua_tostring(L, i));
+}
+
+static int l_setup(lua_State *L) {
+  lstate *s = get_state(L);
+  luaL_checktype(L, 1, LUA_TTABLE);
+  ap_settings *set = ap_sim_settings(s->sim);
+  lua_pushnil(L);
+  while (lua_next(L, 1)) {
+    if (lua_type(L, -2) != LUA_TSTRING)
+      return lerror(L, "ap.setup: keys must be names, got a %s",
+                    luaL_typename(L, -2));
+    const char *key = lua_tostring(L, -2);
+    int t = lua_type(L, -1);
+    if (t != LUA_TNUMBER && t != LUA_TSTRING && t != LUA_TBOOLEAN)
+      return lerror(L, "ap.setup: setting '%s' must be a number or a string, "
+                    "got a %s", key, luaL_typename(L, -1));
+    char val[128], err[512];
+    number_text(L, -1, val, sizeof val);
+    double old_dt = set->dt;
+    uint64_t old_seed = set->seed;
+    if (ap_settings_set(set, key, val, AP_SRC_SCRIPT, err, sizeof err))
+      return lerror(L, "ap.setup: %s", err);
+    if (ap_sim_n_pops(s->sim) &&
+        (set->dt != old_dt || set->seed != old_seed)) {
+      set->dt = old_dt;
+      set->seed = old_seed;
+      return lerror(L, "ap.setup: '%s' cannot change once populations exist "
+                    "(call ap.setup first)", key);
+    }
+    if (ap_sim_started(s->sim) && strcmp(key, "backend") == 0)
+      return lerror(L, "ap.setup: the backend cannot change after ap.run");
+    lua_pop(L, 1);
+  }
+  return 0;
+}
+
+/* The settings in force, after every level of precedence. */
+static int l_settings(lua_State *L) {
+  ap_settings *set = ap_sim_settings(get_state(L)->sim);
+  lua_createtable(L, 0, 8);
+  lua_pushstring(L, set->backend);
+  lua_setfield(L, -2, "backend");
+  lua_pushinteger(L, set->threads);
+  lua_setfield(L, -2, "threads");
+  lua_pushinteger(L, (lua_Integer)set->seed);
+  lua_setfield(L, -2, "seed");
+  lua_pushnumber(L, set->dt);
+  lua_setfield(L, -2, "dt");
+  lua_pushstring(L, set->output_dir);
+  lua_setfield(L, -2, "output_dir");
+  if (set->plugin_path) {
+    lua_pushstring(L, set->plugin_path);
+    lua_setfield(L, -2, "plugin_path");
+  }
+  if (set->config_file) {
+    lua_pushstring(L, set->config_file);
+    lua_setfield(L, -2, "config_file");
+  }
+  return 1;
+}
+
+/* ------------------------------------------------------------ populations */
+
+/* Set `name` on r from the value at index i (handles list parameters). */
+static void set_one(lua_State *L, ap_sim *sim, ap_ref r, const char *name,
+                    int i) {
+  i = lua_absindex(L, i);
+  const ap_plugin *pl = ap_sim_pop_plugin(sim, r.pop);
+  const ap_neuron_desc *d = pl->desc->desc;
+  int k = ap_param_index(d->params, d->n_params, name);
+  int top = lua_gettop(L);
+  if (k >= 0 && d->params[k].type == AP_PT_LIST) {
+    if (lua_type(L, i) != LUA_TTABLE)
+      lerror(L, "parameter '%s' of %s is a list: give a table of times (one "
+             "list for every neuron) or a table of tables (one per neuron)",
+             name, pl->name);
+    lua_rawgeti(L, i, 1);
+    int nested = lua_type(L, -1) == LUA_TTABLE;
+    lua_pop(L, 1);
+    size_t *off = scratch(L, (r.count + 1) * sizeof *off);
+    size_t total = 0;
+    if (nested) {
+      if (lua_rawlen(L, i) != r.count)
+        lerror(L, "parameter '%s' of %s: %zu lists given for %zu neurons",
+               name, pl->name, (size_t)lua_rawlen(L, i), r.count);
+      for (size_t j = 0; j < r.count; j++) {
+        off[j] = total;
+        lua_rawgeti(L, i, (lua_Integer)j + 1);
+        if (lua_type(L, -1) != LUA_TTABLE)
+          lerror(L, "parameter '%s' of %s: entry %zu must be a table", name,
+                 pl->name, j + 1);
+        total += lua_rawlen(L, -1);
+        lua_pop(L, 1);
+      }
+    } else {
+      size_t len = lua_rawlen(L, i);
+      for (size_t j = 0; j < r.count; j++) off[j] = j * len;
+      total = len * r.count;
+    }
+    off[r.count] = total;
+    double *val = scratch(L, total * sizeof *val);
+    size_t at = 0;
+    for (size_t j = 0; j < (nested ? r.count : 1); j++) {
+      if (nested) lua_rawgeti(L, i, (lua_Integer)j + 1);
+      else lua_pushvalue(L, i);
+      size_t len = lua_rawlen(L, -1);
+      for (size_t m = 0; m < len; m++) {
+        lua_rawgeti(L, -1, (lua_Integer)m + 1);
+        int isnum;
+        val[at++] = lua_tonumberx(L, -1, &isnum);
+        if (!isnum)
+          lerror(L, "parameter '%s' of %s: values must be numbers", name,
+                 pl->name);
+        lua_pop(L, 1);
+      }
+      lua_pop(L, 1);
+    }
+    if (!nested)
+      for (size_t j = 1; j < r.count; j++)
+        memcpy(val + j * (total / r.count), val, (total / r.count) * sizeof *val);
+    if (ap_pop_set_list(sim, r, name, val, off)) sim_error(L, sim);
+  } else {
+    char what[160];
+    ap_fmt(what, sizeof what, "'%s' of %s", name, pl->name);
+    ap_value v = check_value(L, i, what);
+    if (ap_pop_set(sim, r, name, &v)) sim_error(L, sim);
+  }
+  lua_settop(L, top);
+}
+
+/* Apply a table of name = value: parameters first, so that states which
+ * start at a parameter's value (V_m at E_L) see the new value. */
+static void set_table(lua_State *L, ap_sim *sim, ap_ref r, int t) {
+  const ap_neuron_desc *d = ap_sim_pop_plugin(sim, r.pop)->desc->desc;
+  for (int pass = 0; pass < 2; pass++) {
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+      if (lua_type(L, -2) != LUA_TSTRING)
+        lerror(L, "parameter names must be strings, got a %s",
+               luaL_typename(L, -2));
+      const char *name = lua_tostring(L, -2);
+      int is_param = ap_param_index(d->params, d->n_params, name) >= 0;
+      if (is_param == (pass == 0)) set_one(L, sim, r, name, -1);
+      lua_pop(L, 1);
+    }
+  }
+}
+
+static int l_population(lua_State *L) {
+  lstate *s = get_state(L);
+  const char *model = luaL_checkstring(L, 1);
+  lua_Integer n = luaL_checkinteger(L, 2);
+  if (!lua_isnoneornil(L, 3)) luaL_checktype(L, 3, LUA_TTABLE);
+  if (n < 1) return luaL_argerror(L, 2, "population size must be at least 1");
+  size_t idx;
+  if (ap_sim_population(s->sim, model, (size_t)n, &idx))
+    return sim_error(L, s->sim);
+  ap_ref r = {idx, 0, (size_t)n};
+  if (lua_istable(L, 3)) set_table(L, s->sim, r, 3);
+  push_pop(L, r);
+  return 1;
+}
+
+static int pop_set(lua_State *L) {
+  lpop *p = check_pop(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  set_table(L, get_state(L)->sim, p->ref, 2);
+  return 0;
+}
+
+static int pop_get(lua_State *L) {
+  lpop *p = check_pop(L, 1);
+  const char *name = luaL_checkstring(L, 2);
+  lstate *s = get_state(L);
+  double *v = scratch(L, p->ref.count * sizeof *v);
+  if (ap_pop_get(s->sim, p->ref, name, v)) return sim_error(L, s->sim);
+  lua_createtable(L, (int)p->ref.count, 0);
+  for (size_t i = 0; i < p->ref.count; i++) {
+    lua_pushnumber(L, v[i]);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 1;
+}
+
+static int pop_slice(lua_State *L) {
+  lpop *p = check_pop(L, 1);
+  lua_Integer a = luaL_checkinteger(L, 2);
+  lua_Integer b = luaL_optinteger(L, 3, a);
+  if (a < 1 || b < a || (size_t)b > p->ref.count)
+    return lerror(L, "slice(%lld, %lld) is outside 1..%zu (both ends "
+                  "inclusive)", (long long)a, (long long)b, p->ref.count);
+  ap_ref r = {p->ref.pop, p->ref.first + (size_t)a - 1, (size_t)(b - a + 1)};
+  push_pop(L, r);
+  return 1;
+}
+
+static int pop_len(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)check_pop(L, 1)->ref.count);
+  return 1;
+}
+
+static int pop_model(lua_State *L) {
+  lpop *p = check_pop(L, 1);
+  lua_pushstring(L, ap_pop_model(get_state(L)->sim, p->ref.pop));
+  return 1;
+}
+
+static int pop_tostring(lua_State *L) {
+  lpop *p = check_pop(L, 1);
+  ap_sim *sim = get_state(L)->sim;
+  if (p->ref.first == 0 && p->ref.count == ap_pop_size(sim, p->ref.pop))
+    lua_pushfstring(L, "Population %d (%s, %d neurons)", (int)p->ref.pop + 1,
+                    ap_pop_model(sim, p->ref.pop), (int)p->ref.count);
+  else
+    lua_pushfstring(L, "Population %d (%s) neurons %d..%d", (int)p->ref.pop + 1,
+                    ap_pop_model(sim, p->ref.pop), (int)p->ref.first + 1,
+                    (int)(p->ref.first + p->ref.count));
+  return 1;
+}
+
+/* ------------------------------------------------------------ projections */
+
+static int opt_bool(lua_State *L, int t, const char *key, int def) {
+  int ty = lua_getfield(L, t, key);
+  int v = def;
+  if (ty == LUA_TBOOLEAN) v = lua_toboolean(L, -1);
+  else if (ty != LUA_TNIL)
+    lerror(L, "connection spec: '%s' must be true or false", key);
+  lua_pop(L, 1);
+  return v;
+}
+
+static uint64_t need_count(lua_State *L, int t, const char *key,
+                           const char *rule) {
+  int ty = lua_getfield(L, t, key);
+  if (ty == LUA_TNIL)
+    lerror(L, "connection rule %s needs '%s'", rule, key);
+  int isnum;
+  lua_Integer k = lua_tointegerx(L, -1, &isnum);
+  if (!isnum || k < 0)
+    lerror(L, "connection rule %s: '%s' must be a non-negative integer", rule,
+           key);
+  lua_pop(L, 1);
+  return (uint64_t)k;
+}
+
+static const char *const conn_keys[] = {
+    "rule", "p", "indegree", "outdegree", "N", "allow_autapses",
+    "allow_multapses", "pre", "post", NULL};
+static const char *const syn_keys[] = {"weight", "delay", "port", "synapse",
+                                       "learning", "modulator", NULL};
+
+static void check_keys(lua_State *L, int t, const char *const *known,
+                       const char *what) {
+  lua_pushnil(L);
+  while (lua_next(L, t)) {
+    int ok = 0;
+    if (lua_type(L, -2) == LUA_TSTRING) {
+      const char *k = lua_tostring(L, -2);
+      for (int i = 0; known[i]; i++) ok |= strcmp(k, known[i]) == 0;
+      if (!ok) {
+        char list[256] = "";
+        for (int i = 0; known[i]; i++)
+          ap_append(list, sizeof list, "%s%s", i ? ", " : "", known[i]);
+        lerror(L, "%s has no key '%s'; keys: %s", what, k, list);
+      }
+    } else if (lua_type(L, -2) == LUA_TNUMBER && lua_tointeger(L, -2) == 1 &&
+               strcmp(what, "synapse spec") == 0) {
+      lerror(L, "synapse spec: give the synapse model as synapse = \"name\"");
+    } else {
+      lerror(L, "%s: keys must be names", what);
+    }
+    lua_pop(L, 1);
+  }
+}
+
+static uint32_t *index_list(lua_State *L, int t, const char *key, size_t *n) {
+  if (lua_getfield(L, t, key) != LUA_TTABLE)
+    lerror(L, "connection rule list needs '%s', a table of 1-based indices",
+           key);
+  size_t len = lua_rawlen(L, -1);
+  uint32_t *a = scratch(L, len * sizeof *a);
+  lua_insert(L, -2); /* keep the scratch below the table */
+  for (size_t i = 0; i < len; i++) {
+    lua_rawgeti(L, -1, (lua_Integer)i + 1);
+    int isnum;
+    lua_Integer v = lua_tointegerx(L, -1, &isnum);
+    if (!isnum || v < 1 || v > (lua_Integer)UINT32_MAX)
+      lerror(L, "connection list: %s[%zu] must be a 1-based index", key, i + 1);
+    a[i] = (uint32_t)(v - 1);
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  *n = len;
+  return a;
+}
+
+static void read_conn(lua_State *L, int t, ap_conn_spec *c) {
+  memset(c, 0, sizeof *c);
+  c->allow_autapses = c->allow_multapses = 1;
+  if (lua_type(L, t) == LUA_TSTRING) {
+    lua_createtable(L, 0, 1);
+    lua_pushvalue(L, t);
+    lua_setfield(L, -2, "rule");
+    lua_replace(L, t);
+  }
+  if (lua_type(L, t) != LUA_TTABLE)
+    lerror(L, "connection spec must be a table such as { rule = "
+           "\"fixed_probability\", p = 0.1 } or a rule name");
+  check_keys(L, t, conn_keys, "connection spec");
+  if (lua_getfield(L, t, "rule") != LUA_TSTRING)
+    lerror(L, "connection spec needs a rule (all_to_all, one_to_one, "
+           "fixed_probability, fixed_indegree, fixed_outdegree, "
+           "fixed_total_number, list)");
+  const char *name = lua_tostring(L, -1);
+  int rule = ap_conn_rule_from_name(name);
+  if (rule < 0) {
+    const char *cand[7];
+    for (int i = 0; i < 7; i++) cand[i] = ap_conn_rule_name(i);
+    const char *close = ap_closest(name, cand, 7);
+    lerror(L, "unknown connection rule '%s'%s%s%s; rules: all_to_all, "
+           "one_to_one, fixed_probability, fixed_indegree, fixed_outdegree, "
+           "fixed_total_number, list", name, close ? " (did you mean '" : "",
+           close ? close : "", close ? "'?)" : "");
+  }
+  lua_pop(L, 1);
+  c->rule = rule;
+  c->allow_autapses = opt_bool(L, t, "allow_autapses", 1);
+  c->allow_multapses = opt_bool(L, t, "allow_multapses", 1);
+  switch (rule) {
+    case AP_CONN_FIXED_PROBABILITY: {
+      if (lua_getfield(L, t, "p") != LUA_TNUMBER)
+        lerror(L, "connection rule fixed_probability needs 'p', a number in "
+               "[0, 1]");
+      c->p = lua_tonumber(L, -1);
+      lua_pop(L, 1);
+      if (!(c->p >= 0 && c->p <= 1))
+        lerror(L, "connection rule fixed_probability: 'p' must be in [0, 1], "
+               "got %g", c->p);
+      break;
+    }
+    case AP_CONN_FIXED_INDEGREE:
+      c->k = need_count(L, t, "indegree", name);
+      break;
+    case AP_CONN_FIXED_OUTDEGREE:
+      c->k = need_count(L, t, "outdegree", name);
+      break;
+    case AP_CONN_FIXED_TOTAL_NUMBER:
+      c->k = need_count(L, t, "N", name);
+      break;
+    case AP_CONN_LIST: {
+      size_t a, b;
+      uint32_t *pre = index_list(L, t, "pre", &a);
+      uint32_t *post = index_list(L, t, "post", &b);
+      if (a != b)
+        lerror(L, "connection list: pre has %zu entries and post %zu", a, b);
+      c->pre = pre;
+      c->post = post;
+      c->n_list = a;
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+static int l_connect(lua_State *L) {
+  lstate *s = get_state(L);
+  lpop *pre = check_pop(L, 1);
+  lpop *post = check_pop(L, 2);
+  if (lua_isnoneornil(L, 3)) {
+    lua_pushliteral(L, "all_to_all");
+    lua_replace(L, 3);
+  }
+  ap_conn_spec c;
+  read_conn(L, 3, &c);
+  ap_syn_spec sp;
+  memset(&sp, 0, sizeof sp);
+  sp.weight = (ap_value){0};
+  sp.weight.a = 1.0;
+  sp.delay = (ap_value){0};
+  sp.delay.a = 1.0; /* ms, as NEST */
+  if (!lua_isnoneornil(L, 4)) {
+    luaL_checktype(L, 4, LUA_TTABLE);
+    check_keys(L, 4, syn_keys, "synapse spec");
+    if (lua_getfield(L, 4, "weight") != LUA_TNIL)
+      sp.weight = check_value(L, -1, "synapse parameter 'weight'");
+    if (lua_getfield(L, 4, "delay") != LUA_TNIL)
+      sp.delay = check_value(L, -1, "synapse parameter 'delay'");
+    if (lua_getfield(L, 4, "port") != LUA_TNIL) {
+      if (lua_type(L, -1) != LUA_TSTRING)
+        return lerror(L, "synapse spec: 'port' must be a port name");
+      sp.port = lua_tostring(L, -1);
+    }
+    if (lua_getfield(L, 4, "learning") != LUA_TNIL)
+      return lerror(L, "synapse spec: learning rules cannot be attached yet: "
+                    "the %s backend has no plasticity", "cpu");
+    lua_pop(L, 1);
+    if (lua_getfield(L, 4, "modulator") != LUA_TNIL)
+      return lerror(L, "synapse spec: 'modulator' needs a learning rule");
+    lua_pop(L, 1);
+    int ty = lua_getfield(L, 4, "synapse");
+    if (ty == LUA_TSTRING) {
+      sp.synapse = lua_tostring(L, -1);
+    } else if (ty == LUA_TTABLE) {
+      int t = lua_gettop(L);
+      if (lua_rawgeti(L, t, 1) != LUA_TSTRING)
+        return lerror(L, "synapse spec: synapse = { \"model\", param = value, "
+                      "... } needs the model name first");
+      sp.synapse = lua_tostring(L, -1);
+      size_t cap = 0;
+      lua_pushnil(L);
+      while (lua_next(L, t)) {
+        cap++;
+        lua_pop(L, 1);
+      }
+      const char **keys = scratch(L, cap * sizeof *keys);
+      double *vals = scratch(L, cap * sizeof *vals);
+      lua_pushnil(L);
+      while (lua_next(L, t)) {
+        if (lua_type(L, -2) == LUA_TSTRING) {
+          int isnum;
+          double x = lua_tonumberx(L, -1, &isnum);
+          if (!isnum)
+            return lerror(L, "synapse parameter '%s' must be a number",
+                          lua_tostring(L, -2));
+          keys[sp.n_keys] = lua_tostring(L, -2);
+          vals[sp.n_keys++] = x;
+        }
+        lua_pop(L, 1);
+      }
+      sp.keys = keys;
+      sp.values = vals;
+    } else if (ty != LUA_TNIL) {
+      return lerror(L, "synapse spec: 'synapse' must be a model name or a "
+                    "table { \"model\", param = value }");
+    }
+  }
+  size_t idx;
+  if (ap_sim_connect(s->sim, pre->ref, post->ref, &c, &sp, &idx))
+    return sim_error(L, s->sim);
+  lproj *p = lua_newuserdatauv(L, sizeof *p, 0);
+  p->proj = idx;
+  luaL_setmetatable(L, PROJ_MT);
+  return 1;
+}
+
+static int proj_len(lua_State *L) {
+  lproj *p = check_proj(L, 1);
+  lua_pushinteger(L, (lua_Integer)ap_proj_size(get_state(L)->sim, p->proj));
+  return 1;
+}
+
+static void push_u32_table(lua_State *L, const uint32_t *a, size_t n) {
+  lua_createtable(L, (int)n, 0);
+  for (size_t i = 0; i < n; i++) {
+    lua_pushinteger(L, (lua_Integer)a[i] + 1);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+}
+
+static void push_f64_table(lua_State *L, const double *a, size_t n,
+                           size_t stride) {
+  lua_createtable(L, (int)n, 0);
+  for (size_t i = 0; i < n; i++) {
+    lua_pushnumber(L, a[i * stride]);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+}
+
+static int proj_pairs(lua_State *L) {
+  lproj *p = check_proj(L, 1);
+  ap_sim *sim = get_state(L)->sim;
+  size_t n = ap_proj_size(sim, p->proj);
+  uint32_t *pre = scratch(L, n * sizeof *pre);
+  uint32_t *post = scratch(L, n * sizeof *post);
+  ap_proj_pairs(sim, p->proj, pre, post);
+  push_u32_table(L, pre, n);
+  push_u32_table(L, post, n);
+  return 2;
+}
+
+static int proj_values(lua_State *L, int delays) {
+  lproj *p = check_proj(L, 1);
+  ap_sim *sim = get_state(L)->sim;
+  size_t n = ap_proj_size(sim, p->proj);
+  double *w = scratch(L, n * sizeof *w);
+  if (delays) ap_proj_delays(sim, p->proj, w);
+  else ap_proj_weights(sim, p->proj, w);
+  push_f64_table(L, w, n, 1);
+  return 1;
+}
+static int proj_weights(lua_State *L) { return proj_values(L, 0); }
+static int proj_delays(lua_State *L) { return proj_values(L, 1); }
+
+static int proj_tostring(lua_State *L) {
+  lproj *p = check_proj(L, 1);
+  lua_pushfstring(L, "Projection %d (%d synapses)", (int)p->proj + 1,
+                  (int)ap_proj_size(get_state(L)->sim, p->proj));
+  return 1;
+}
+
+/* -------------------------------------------------------------- recording */
+
+/* Resolve a relative output path against the output_dir setting. */
+static const char *out_path(lua_State *L, ap_sim *sim, const char *path) {
+  const char *dir = ap_sim_settings(sim)->output_dir;
+  if (path[0] == '/' || !dir || !dir[0] || strcmp(dir, ".") == 0) return path;
+  lua_pushfstring(L, "%s/%s", dir, path);
+  return lua_tostring(L, -1);
+}
+
+static int l_record(lua_State *L) {
+  lstate *s = get_state(L);
+  lpop *p = check_pop(L, 1);
+  const char *what = luaL_checkstring(L, 2);
+  double interval = 1.0;
+  const char *file = NULL;
+  if (!lua_isnoneornil(L, 3)) {
+    luaL_checktype(L, 3, LUA_TTABLE);
+    static const char *const rec_keys[] = {"interval", "file", NULL};
+    check_keys(L, 3, rec_keys, "recording options");
+    if (lua_getfield(L, 3, "interval") != LUA_TNIL) {
+      if (!lua_isnumber(L, -1))
+        return lerror(L, "recording option 'interval' must be a number (ms)");
+      interval = lua_tonumber(L, -1);
+    }
+    if (lua_getfield(L, 3, "file") != LUA_TNIL) {
+      if (lua_type(L, -1) != LUA_TSTRING)
+        return lerror(L, "recording option 'file' must be a path");
+      file = out_path(L, s->sim, lua_tostring(L, -1));
+    }
+  }
+  size_t idx;
+  if (ap_sim_record(s->sim, p->ref, what, interval, file, &idx))
+    return sim_error(L, s->sim);
+  lrec *r = lua_newuserdatauv(L, sizeof *r, 0);
+  r->rec = idx;
+  luaL_setmetatable(L, REC_MT);
+  return 1;
+}
+
+static ap_recorder *rec_of(lua_State *L, int i) {
+  return ap_sim_recorder(get_state(L)->sim, check_rec(L, i)->rec);
+}
+
+static int rec_count(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)ap_rec_count(rec_of(L, 1)));
+  return 1;
+}
+
+static int rec_times(lua_State *L) {
+  ap_recorder *r = rec_of(L, 1);
+  push_f64_table(L, ap_rec_times(r), ap_rec_count(r), 1);
+  return 1;
+}
+
+static int rec_senders(lua_State *L) {
+  ap_recorder *r = rec_of(L, 1);
+  if (ap_rec_kind_of(r) != AP_REC_SPIKES)
+    return lerror(L, "senders() is for spike recorders; this one records %s",
+                  ap_rec_var(r));
+  const uint32_t *snd = ap_rec_senders(r);
+  size_t n = ap_rec_count(r);
+  lua_createtable(L, (int)n, 0);
+  for (size_t i = 0; i < n; i++) {
+    lua_pushinteger(L, (lua_Integer)snd[i]);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 1;
+}
+
+static int rec_values(lua_State *L) {
+  ap_recorder *r = rec_of(L, 1);
+  if (ap_rec_kind_of(r) != AP_REC_STATE)
+    return lerror(L, "values() is for state recorders; use times() and "
+                  "senders() for spikes");
+  size_t rows = ap_rec_count(r), w = ap_rec_width(r);
+  const double *v = ap_rec_values(r);
+  /* values()[neuron][sample]: one trace per recorded neuron. */
+  lua_createtable(L, (int)w, 0);
+  for (size_t j = 0; j < w; j++) {
+    push_f64_table(L, v ? v + j : NULL, v ? rows : 0, w);
+    lua_rawseti(L, -2, (lua_Integer)j + 1);
+  }
+  return 1;
+}
+
+static int rec_rate(lua_State *L) {
+  ap_recorder *r = rec_of(L, 1);
+  if (ap_rec_kind_of(r) != AP_REC_SPIKES)
+    return lerror(L, "rate() is for spike recorders");
+  lua_pushnumber(L, ap_rec_rate(r));
+  return 1;
+}
+
+static int rec_save(lua_State *L) {
+  lrec *r = check_rec(L, 1);
+  ap_sim *sim = get_state(L)->sim;
+  const char *path = out_path(L, sim, luaL_checkstring(L, 2));
+  if (ap_sim_save(sim, r->rec, path)) return sim_error(L, sim);
+  return 0;
+}
+
+static int rec_tostring(lua_State *L) {
+  ap_recorder *r = rec_of(L, 1);
+  lua_pushfstring(L, "Recorder of %s (%d %s)",
+                  ap_rec_kind_of(r) == AP_REC_SPIKES ? "spikes" : ap_rec_var(r),
+                  (int)ap_rec_count(r),
+                  ap_rec_kind_of(r) == AP_REC_SPIKES ? "spikes" : "samples");
+  return 1;
+}
+
+/* -------------------------------------------------------------- scheduler */
+
+static int64_t to_steps(lua_State *L, double ms, const char *what) {
+  lstate *s = get_state(L);
+  double dt = ap_sim_dt(s->sim);
+  double q = ms / dt;
+  int64_t k = llround(q);
+  if (!(ms >= 0) || !isfinite(ms) || fabs(q - (double)k) > 1e-6 * (q > 1 ? q : 1))
+    lerror(L, "%s: %g ms is not a non-negative multiple of dt = %g ms", what,
+           ms, dt);
+  return k;
+}
+
+static int add_callback(lua_State *L, int64_t next, int64_t period) {
+  lstate *s = get_state(L);
+  luaL_checktype(L, 2, LUA_TFUNCTION);
+  if (s->n_cbs == s->cap_cbs) {
+    size_t cap = s->cap_cbs ? 2 * s->cap_cbs : 8;
+    callback *c = realloc(s->cbs, cap * sizeof *c);
+    if (!c) return lerror(L, "out of memory");
+    s->cbs = c;
+    s->cap_cbs = cap;
+  }
+  lua_pushvalue(L, 2);
+  callback *c = &s->cbs[s->n_cbs++];
+  c->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  c->next = next;
+  c->period = period;
+  c->done = 0;
+  return 0;
+}
+
+static int l_every(lua_State *L) {
+  lstate *s = get_state(L);
+  int64_t k = to_steps(L, luaL_checknumber(L, 1), "ap.every");
+  if (k < 1) return lerror(L, "ap.every: the period must be at least dt");
+  return add_callback(L, ap_sim_step(s->sim) + k, k);
+}
+
+static int l_at(lua_State *L) {
+  lstate *s = get_state(L);
+  int64_t k = to_steps(L, luaL_checknumber(L, 1), "ap.at");
+  if (k < ap_sim_step(s->sim))
+    return lerror(L, "ap.at: %g ms is in the past (now %g ms)",
+                  luaL_checknumber(L, 1),
+                  (double)ap_sim_step(s->sim) * ap_sim_dt(s->sim));
+  return add_callback(L, k, 0);
+}
+
+static double wall_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void progress(void *ctx, int64_t step) {
+  lstate *s = ctx;
+  double now = wall_now();
+  if (now - s->last_progress < 0.25) return;
+  s->last_progress = now;
+  double dt = ap_sim_dt(s->sim);
+  fprintf(stderr, "\r[%3.0f%%] t = %.1f / %.1f ms ",
+          100.0 * (double)step / (double)(s->run_end ? s->run_end : 1),
+          (double)step * dt, (double)s->run_end * dt);
+  fflush(stderr);
+  s->progress_shown = 1;
+}
+
+static int l_run(lua_State *L) {
+  lstate *s = get_state(L);
+  int64_t steps = to_steps(L, luaL_checknumber(L, 1), "ap.run");
+  int64_t now = ap_sim_step(s->sim), end = now + steps;
+  s->run_end = end;
+  s->last_progress = wall_now();
+  for (;;) {
+    int64_t next = end;
+    for (size_t i = 0; i < s->n_cbs; i++)
+      if (!s->cbs[i].done && s->cbs[i].next < next) next = s->cbs[i].next;
+    if (next > now) {
+      if (ap_sim_run_steps(s->sim, next - now)) {
+        if (s->progress_shown) fputc('\n', stderr);
+        return sim_error(L, s->sim);
+      }
+      now = next;
+    }
+    /* Callbacks due now, in the order they were made. */
+    for (size_t i = 0; i < s->n_cbs; i++) {
+      callback *c = &s->cbs[i];
+      if (c->done || c->next != now) continue;
+      if (c->period) c->next += c->period;
+      else c->done = 1;
+      lua_rawgeti(L, LUA_REGISTRYINDEX, c->ref);
+      lua_pushnumber(L, (double)now * ap_sim_dt(s->sim));
+      lua_call(L, 1, 0);
+    }
+    if (now >= end) break;
+  }
+  if (s->progress_shown) {
+    fprintf(stderr, "\r%60s\r", "");
+    s->progress_shown = 0;
+  }
+  return 0;
+}
+
+static int l_now(lua_State *L) {
+  lstate *s = get_state(L);
+  lua_pushnumber(L, (double)ap_sim_step(s->sim) * ap_sim_dt(s->sim));
+  return 1;
+}
+
+static int l_dt(lua_State *L) {
+  lua_pushnumber(L, ap_sim_dt(get_state(L)->sim));
+  return 1;
+}
+
+/* ------------------------------------------------------------ registration */
+
+static const luaL_Reg ap_funcs[] = {
+    {"setup", l_setup},       {"settings", l_settings},
+    {"population", l_population},
+    {"connect", l_connect},   {"record", l_record},
+    {"run", l_run},           {"now", l_now},
+    {"dt", l_dt},             {"every", l_every},
+    {"at", l_at},             {"uniform", l_uniform},
+    {"normal", l_normal},     {"lognormal", l_lognormal},
+    {"clip", l_clip},         {NULL, NULL}};
+
+static const luaL_Reg pop_methods[] = {
+    {"set", pop_set},     {"get", pop_get}, {"slice", pop_slice},
+    {"model", pop_model}, {NULL, NULL}};
+static const luaL_Reg pop_meta[] = {
+    {"__len", pop_len}, {"__tostring", pop_tostring}, {NULL, NULL}};
+static const luaL_Reg proj_methods[] = {{"pairs", proj_pairs},
+                                        {"weights", proj_weights},
+                                        {"delays", proj_delays},
+                                        {NULL, NULL}};
+static const luaL_Reg proj_meta[] = {
+    {"__len", proj_len}, {"__tostring", proj_tostring}, {NULL, NULL}};
+static const luaL_Reg rec_methods[] = {
+    {"count", rec_count},   {"times", rec_times}, {"senders", rec_senders},
+    {"values", rec_values}, {"rate", rec_rate},   {"save", rec_save},
+    {NULL, NULL}};
+static const luaL_Reg rec_meta[] = {{"__len", rec_count},
+                                    {"__tostring", rec_tostring},
+                                    {NULL, NULL}};
+static const luaL_Reg dist_meta[] = {{"__tostring", dist_tostring},
+                                     {NULL, NULL}};
+
+static void make_meta(lua_State *L, const char *name, const luaL_Reg *meta,
+                      const luaL_Reg *methods) {
+  luaL_newmetatable(L, name);
+  luaL_setfuncs(L, meta, 0);
+  if (methods) {
+    lua_newtable(L);
+    luaL_setfuncs(L, methods, 0);
+    lua_setfield(L, -2, "__index");
+  }
+  lua_pop(L, 1);
+}
+
+static int state_gc(lua_State *L) {
+  lstate *s = lua_touserdata(L, 1);
+  free(s->cbs);
+  s->cbs = NULL;
+  return 0;
+}
+
+static int luaopen_apical(lua_State *L) {
+  luaL_newlib(L, ap_funcs);
+  lua_pushstring(L, ap_version());
+  lua_setfield(L, -2, "version");
+  lua_getfield(L, LUA_REGISTRYINDEX, "apical.args");
+  lua_setfield(L, -2, "args");
+  return 1;
+}
+
+void ap_lua_install(lua_State *L, ap_sim *sim, int argc, char **argv,
+                    int show_progress) {
+  lstate *s = lua_newuserdatauv(L, sizeof *s, 0);
+  memset(s, 0, sizeof *s);
+  s->sim = sim;
+  s->progress = show_progress;
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, state_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, -2);
+  lua_setfield(L, LUA_REGISTRYINDEX, STATE_KEY);
+  if (show_progress) ap_sim_set_progress(sim, progress, s);
+
+  make_meta(L, POP_MT, pop_meta, pop_methods);
+  make_meta(L, PROJ_MT, proj_meta, proj_methods);
+  make_meta(L, REC_MT, rec_meta, rec_methods);
+  make_meta(L, DIST_MT, dist_meta, NULL);
+
+  /* ap.args: the words in order, and key=value words by key. */
+  lua_createtable(L, argc, 0);
+  for (int i = 0; i < argc; i++) {
+    lua_pushstring(L, argv[i]);
+    lua_rawseti(L, -2, i + 1);
+    const char *eq = strchr(argv[i], '=');
+    if (eq && eq != argv[i]) {
+      lua_pushlstring(L, argv[i], (size_t)(eq - argv[i]));
+      lua_pushstring(L, eq + 1);
+      lua_rawset(L, -3);
+    }
+  }
+  lua_setfield(L, LUA_REGISTRYINDEX, "apical.args");
+
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
+  lua_pushcfunction(L, luaopen_apical);
+  lua_setfield(L, -2, "apical");
+  lua_pop(L, 1);
+}
+
+static int traceback(lua_State *L) {
+  const char *msg = lua_tostring(L, 1);
+  if (!msg) {
+    if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+      return 1;
+    msg = lua_pushfstring(L, "(error object is a %s value)",
+                          luaL_typename(L, 1));
+  }
+  luaL_traceback(L, L, msg, 1);
+  return 1;
+}
+
+int ap_lua_run_file(lua_State *L, const char *path, char *err, size_t n) {
+  lua_pushcfunction(L, traceback);
+  int base = lua_gettop(L);
+  int rc = luaL_loadfile(L, path);
+  if (rc == LUA_OK) rc = lua_pcall(L, 0, 0, base);
+  if (rc != LUA_OK) {
+    ap_fmt(err, n, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "error");
+    lua_settop(L, base - 1);
+    return -1;
+  }
+  lua_settop(L, base - 1);
+  return 0;
+}

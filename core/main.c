@@ -1,0 +1,264 @@
+/* main.c -- the `apical` program: run Lua experiments, list and describe
+ * plugins. */
+#include <lauxlib.h>
+#include <lualib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "apical.h"
+#include "config.h"
+#include "describe.h"
+#include "host.h"
+#include "loader.h"
+#include "lua/lapical.h"
+#include "sim.h"
+#include "strutil.h"
+
+static const char usage[] =
+    "usage: apical run SCRIPT.lua [options] [--] [script words...]\n"
+    "       apical plugins [--config FILE]\n"
+    "       apical describe NAME [--config FILE]\n"
+    "       apical --version | --help\n"
+    "\n"
+    "run options (they override the config file and the script's ap.setup):\n"
+    "  --backend NAME     backend plugin to run on (default cpu)\n"
+    "  --threads N        worker threads (0 = all cores)\n"
+    "  --seed N           random seed\n"
+    "  --set KEY=VALUE    any setting: dt, output_dir, plugin_path, or a\n"
+    "                     backend setting such as chip=loihi\n"
+    "  --config FILE      settings file (libconfig); see docs/config.md\n"
+    "  -q, --quiet        no run summary on standard error\n"
+    "  -v, --verbose      plugin log messages down to info level\n"
+    "Words after the script (or after --) reach the script as ap.args;\n"
+    "KEY=VALUE words are also ap.args.KEY.\n"
+    "\n"
+    "Plugins are searched in $APICAL_PLUGIN_PATH, the config file's\n"
+    "plugin_path, the build tree (when run from it) and " AP_PLUGIN_DIR ".\n";
+
+typedef struct opts {
+  const char *config;
+  const char *script;
+  int quiet;
+  int verbose;
+  char **args;
+  int n_args;
+} opts;
+
+static int die(const char *fmt, const char *a) {
+  fprintf(stderr, "apical: ");
+  fprintf(stderr, fmt, a);
+  fputc('\n', stderr);
+  return 2;
+}
+
+/* Value of an option given as --opt VALUE or --opt=VALUE. */
+static const char *opt_value(int argc, char **argv, int *i, const char *name) {
+  size_t n = strlen(name);
+  if (argv[*i][n] == '=') return argv[*i] + n + 1;
+  if (*i + 1 >= argc) return NULL;
+  return argv[++*i];
+}
+
+static int is_opt(const char *arg, const char *name) {
+  size_t n = strlen(name);
+  return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
+}
+
+/* Parse options; settings are collected as KEY, VALUE pairs and applied
+ * after the config file has been read, at command-line precedence. */
+static int parse(int argc, char **argv, int is_run, opts *o, char ***sets,
+                 int *n_sets) {
+  *sets = calloc((size_t)argc * 2 + 1, sizeof **sets);
+  o->args = calloc((size_t)argc + 1, sizeof *o->args);
+  if (!*sets || !o->args) return die("%s", "out of memory");
+  int rest = 0;
+  for (int i = 2; i < argc; i++) {
+    const char *a = argv[i];
+    if (rest || a[0] != '-' || a[1] == '\0') {
+      if (!rest && is_run && !o->script) o->script = a;
+      else o->args[o->n_args++] = argv[i];
+      continue;
+    }
+    if (strcmp(a, "--") == 0) {
+      rest = 1;
+    } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+      o->quiet = 1;
+    } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+      o->verbose = 1;
+    } else if (is_opt(a, "--config")) {
+      if (!(o->config = opt_value(argc, argv, &i, "--config")))
+        return die("%s needs a file name", "--config");
+    } else if (is_opt(a, "--backend") || is_opt(a, "--threads") ||
+               is_opt(a, "--seed")) {
+      size_t kn = strcspn(a + 2, "=");
+      char opt[16];
+      ap_fmt(opt, sizeof opt, "--%.*s", (int)kn, a + 2);
+      const char *v = opt_value(argc, argv, &i, opt);
+      if (!v) return die("option %s needs a value", opt);
+      (*sets)[(*n_sets)++] = ap_strdup(opt + 2);
+      (*sets)[(*n_sets)++] = ap_strdup(v);
+    } else if (is_opt(a, "--set")) {
+      const char *kv = opt_value(argc, argv, &i, "--set");
+      const char *eq = kv ? strchr(kv, '=') : NULL;
+      if (!kv || !eq || eq == kv)
+        return die("--set needs KEY=VALUE, got '%s'", kv ? kv : "");
+      size_t kn = (size_t)(eq - kv);
+      char *key = malloc(kn + 1);
+      if (!key) return die("%s", "out of memory");
+      memcpy(key, kv, kn);
+      key[kn] = '\0';
+      (*sets)[(*n_sets)++] = key;
+      (*sets)[(*n_sets)++] = ap_strdup(eq + 1);
+    } else {
+      return die("unknown option '%s' (see apical --help)", a);
+    }
+  }
+  return 0;
+}
+
+static void free_sets(char **sets, int n) {
+  for (int i = 0; i < n; i++) free(sets[i]);
+  free(sets);
+}
+
+static void summary(const ap_sim *sim) {
+  ap_stats st;
+  ap_sim_stats(sim, &st);
+  double rtf = st.wall_s > 0 ? st.t_ms / 1000.0 / st.wall_s : 0;
+  fprintf(stderr,
+          "apical: simulated %.1f ms in %.3f s wall (real-time factor %.3g); "
+          "%llu spikes, %llu synaptic events delivered; %llu synapses",
+          st.t_ms, st.wall_s, rtf, (unsigned long long)st.spikes,
+          (unsigned long long)st.events, (unsigned long long)st.synapses);
+  if (st.synapse_bytes > 0)
+    fprintf(stderr, " (%.1f bytes per synapse)", st.synapse_bytes);
+  fputc('\n', stderr);
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fputs(usage, stderr);
+    return 2;
+  }
+  const char *cmd = argv[1];
+  if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+    printf("apical %s (plugin ABI %d.%d)\n", ap_version(), AP_ABI_MAJOR,
+           AP_ABI_MINOR);
+    return 0;
+  }
+  if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+    fputs(usage, stdout);
+    return 0;
+  }
+  int is_run = !strcmp(cmd, "run"), is_list = !strcmp(cmd, "plugins"),
+      is_desc = !strcmp(cmd, "describe");
+  if (!is_run && !is_list && !is_desc)
+    return die("unknown command '%s' (see apical --help)", cmd);
+
+  opts o = {0};
+  char **sets = NULL;
+  int n_sets = 0, rc = 0;
+  if ((rc = parse(argc, argv, is_run, &o, &sets, &n_sets))) {
+    free_sets(sets, n_sets);
+    free(o.args);
+    return rc;
+  }
+  if (o.verbose) ap_host_set_log_level(AP_LOG_INFO);
+
+  ap_settings set;
+  char err[4096], path[4096];
+  if (ap_settings_init(&set)) return die("%s", "out of memory");
+  int found = ap_settings_find(o.config, path, sizeof path, err, sizeof err);
+  if (found < 0 ||
+      (found > 0 && ap_settings_load(&set, path, err, sizeof err))) {
+    fprintf(stderr, "apical: %s\n", err);
+    rc = 1;
+    goto out_settings;
+  }
+  for (int i = 0; i < n_sets; i += 2)
+    if (ap_settings_set(&set, sets[i], sets[i + 1], AP_SRC_CLI, err,
+                        sizeof err)) {
+      fprintf(stderr, "apical: command line: %s\n", err);
+      rc = 2;
+      goto out_settings;
+    }
+
+  ap_registry *reg = ap_registry_new();
+  if (!reg) {
+    rc = die("%s", "out of memory");
+    goto out_settings;
+  }
+  ap_registry_scan_default(reg, set.plugin_path);
+
+  if (is_list) {
+    ap_describe_list(stdout, reg);
+    goto out_reg;
+  }
+  if (is_desc) {
+    if (o.n_args != 1) {
+      rc = die("%s", "usage: apical describe NAME");
+      goto out_reg;
+    }
+    const ap_plugin *p = ap_registry_find(reg, o.args[0]);
+    if (!p) {
+      size_t n = ap_registry_count(reg);
+      const char **names = calloc(n ? n : 1, sizeof *names);
+      for (size_t i = 0; names && i < n; i++)
+        names[i] = ap_registry_at(reg, i)->name;
+      const char *close = names ? ap_closest(o.args[0], names, n) : NULL;
+      fprintf(stderr, "apical: no plugin named '%s'", o.args[0]);
+      if (close) fprintf(stderr, " (did you mean '%s'?)", close);
+      fprintf(stderr, "; 'apical plugins' lists them all\n");
+      free(names);
+      rc = 1;
+      goto out_reg;
+    }
+    ap_describe_plugin(stdout, p);
+    goto out_reg;
+  }
+
+  if (!o.script) {
+    rc = die("%s", "run needs a script: apical run SCRIPT.lua");
+    goto out_reg;
+  }
+  if (access(o.script, R_OK) != 0) {
+    fprintf(stderr, "apical: cannot read script '%s'\n", o.script);
+    rc = 1;
+    goto out_reg;
+  }
+  ap_sim *sim = ap_sim_new(reg, &set);
+  lua_State *L = luaL_newstate();
+  if (!sim || !L) {
+    rc = die("%s", "out of memory");
+    ap_sim_free(sim);
+    if (L) lua_close(L);
+    goto out_reg;
+  }
+  luaL_openlibs(L);
+  ap_sim_set_script(sim, o.script);
+  ap_lua_install(L, sim, o.n_args, o.args, isatty(STDERR_FILENO) && !o.quiet);
+  fflush(stdout);
+  if (ap_lua_run_file(L, o.script, err, sizeof err) != 0) {
+    fprintf(stderr, "apical: %s\n", err);
+    ap_sim_abort(sim);
+    rc = 1;
+  } else if (ap_sim_finish(sim) != AP_OK) {
+    fprintf(stderr, "apical: %s\n", ap_sim_error(sim));
+    ap_sim_abort(sim);
+    rc = 1;
+  } else {
+    fflush(stdout);
+    if (!o.quiet) summary(sim);
+  }
+  lua_close(L);
+  ap_sim_free(sim);
+out_reg:
+  ap_registry_free(reg);
+out_settings:
+  ap_settings_free(&set);
+  free_sets(sets, n_sets);
+  free(o.args);
+  return rc;
+}

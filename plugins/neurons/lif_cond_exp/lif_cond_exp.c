@@ -1,0 +1,357 @@
+/* lif_cond_exp.c -- leaky integrate-and-fire neuron with exponentially
+ * decaying synaptic conductances.
+ *
+ * The conductances are linear and decay exactly; the membrane equation,
+ * whose coefficients depend on them, is integrated with classical RK4 on
+ * substeps, the conductances at the RK stages taken from their exact
+ * decay.  prepare() derives the substep count and all decay factors from
+ * (parameters, dt), so update() only multiplies and adds. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "apical_plugin.h"
+
+/* Longest RK4 substep (ms), and the fraction of the shortest time
+ * constant (tau_syn_ex, tau_syn_in, C_m/g_L) a substep may span.  With
+ * these, the voltage error stays below 1e-6 mV for conductances of a few
+ * hundred nS (see the accuracy paragraph of the documentation). */
+#define SUBSTEP_MAX_MS 0.1
+#define SUBSTEP_PER_TAU 0.1
+
+enum {
+  PAR_V_TH,
+  PAR_V_RESET,
+  PAR_T_REF,
+  PAR_G_L,
+  PAR_C_M,
+  PAR_E_EX,
+  PAR_E_IN,
+  PAR_E_L,
+  PAR_TAU_SYN_EX,
+  PAR_TAU_SYN_IN,
+  PAR_I_E,
+  N_PARAMS
+};
+enum { VAR_V_M, VAR_G_EX, VAR_G_IN, VAR_R_REF, N_VARS };
+enum { PORT_EX, PORT_IN, N_PORTS };
+
+static const ap_param_desc params[N_PARAMS] = {
+    [PAR_V_TH] = {"V_th", "mV", "spike threshold", AP_PT_REAL, -55.0,
+                  -INFINITY, INFINITY, 0, NULL},
+    [PAR_V_RESET] = {"V_reset", "mV", "reset potential, below V_th",
+                     AP_PT_REAL, -60.0, -INFINITY, INFINITY, 0, NULL},
+    [PAR_T_REF] = {"t_ref", "ms",
+                   "absolute refractory period (rounded to whole steps)",
+                   AP_PT_REAL, 2.0, 0.0, INFINITY, 0, NULL},
+    [PAR_G_L] = {"g_L", "nS", "leak conductance", AP_PT_REAL, 16.6667, 0.0,
+                 INFINITY, AP_RANGE_MIN_OPEN, NULL},
+    [PAR_C_M] = {"C_m", "pF", "membrane capacitance", AP_PT_REAL, 250.0, 0.0,
+                 INFINITY, AP_RANGE_MIN_OPEN, NULL},
+    [PAR_E_EX] = {"E_ex", "mV", "excitatory reversal potential", AP_PT_REAL,
+                  0.0, -INFINITY, INFINITY, 0, NULL},
+    [PAR_E_IN] = {"E_in", "mV", "inhibitory reversal potential", AP_PT_REAL,
+                  -85.0, -INFINITY, INFINITY, 0, NULL},
+    [PAR_E_L] = {"E_L", "mV", "leak reversal (resting) potential", AP_PT_REAL,
+                 -70.0, -INFINITY, INFINITY, 0, NULL},
+    [PAR_TAU_SYN_EX] = {"tau_syn_ex", "ms",
+                        "decay time constant of the excitatory conductance",
+                        AP_PT_REAL, 0.2, 0.0, INFINITY, AP_RANGE_MIN_OPEN,
+                        NULL},
+    [PAR_TAU_SYN_IN] = {"tau_syn_in", "ms",
+                        "decay time constant of the inhibitory conductance",
+                        AP_PT_REAL, 2.0, 0.0, INFINITY, AP_RANGE_MIN_OPEN,
+                        NULL},
+    [PAR_I_E] = {"I_e", "pA", "constant external input current", AP_PT_REAL,
+                 0.0, -INFINITY, INFINITY, 0, NULL},
+};
+
+static const ap_var_desc vars[N_VARS] = {
+    [VAR_V_M] = {"V_m", "mV", "membrane potential", 0.0, "E_L", 0, 0},
+    [VAR_G_EX] = {"g_ex", "nS", "excitatory synaptic conductance", 0.0, NULL,
+                  0, 0},
+    [VAR_G_IN] = {"g_in", "nS", "inhibitory synaptic conductance", 0.0, NULL,
+                  0, 0},
+    [VAR_R_REF] = {"r_ref", "1", "refractory steps left", 0.0, NULL, 0,
+                   AP_VAR_INTERNAL},
+};
+
+static const ap_port_desc ports[N_PORTS] = {
+    [PORT_EX] = {"ex", "excitatory conductance input (nS, >= 0)",
+                 AP_PORT_CONDUCTANCE, 0, +1},
+    [PORT_IN] = {"in", "inhibitory conductance input (nS, >= 0)",
+                 AP_PORT_CONDUCTANCE, 0, -1},
+};
+
+/* Derived values, population-indexed (every parameter is per neuron). */
+typedef struct lif_cond_exp_inst {
+  size_t n;
+  uint32_t *substeps; /* RK4 substeps per step */
+  double *hs;         /* substep length (ms) */
+  double *inv_C;      /* 1/C_m */
+  double *Dh_ex;      /* exp(-hs/(2 tau_syn_ex)): decay over half a substep */
+  double *D_ex;       /* exp(-hs/tau_syn_ex): decay over a substep */
+  double *Dh_in;
+  double *D_in;
+  double *P_ex;       /* exp(-dt/tau_syn_ex): decay over the step */
+  double *P_in;
+  double *ref_steps;  /* round(t_ref/dt) */
+} lif_cond_exp_inst;
+
+enum { N_DERIVED = 9 }; /* double arrays in lif_cond_exp_inst */
+
+static void release(void *p) { free(p); }
+
+static int fail(const ap_neuron_pop *pop, int rc, const char *fmt, size_t i,
+                double a, double b) {
+  if (pop->err && pop->err_size) snprintf(pop->err, pop->err_size, fmt, i, a, b);
+  return rc;
+}
+
+static int prepare(void **out, const ap_neuron_pop *pop) {
+  const size_t n = pop->n, m = n ? n : 1;
+  const double h = pop->dt;
+  const ap_real *const *par = pop->param;
+  *out = NULL;
+  for (size_t i = 0; i < n; i++)
+    if (!(par[PAR_V_RESET][i] < par[PAR_V_TH][i]))
+      return fail(pop, AP_EINVAL,
+                  "neuron %zu: V_reset (%.10g mV) must be below V_th "
+                  "(%.10g mV)",
+                  i, par[PAR_V_RESET][i], par[PAR_V_TH][i]);
+  lif_cond_exp_inst *in =
+      malloc(sizeof *in + N_DERIVED * m * sizeof(double) + m * sizeof(uint32_t));
+  if (!in) {
+    if (pop->err && pop->err_size)
+      snprintf(pop->err, pop->err_size,
+               "out of memory for the derived values of %zu neurons", n);
+    return AP_ENOMEM;
+  }
+  double *a = (double *)(in + 1);
+  in->n = n;
+  in->hs = a;
+  in->inv_C = a + m;
+  in->Dh_ex = a + 2 * m;
+  in->D_ex = a + 3 * m;
+  in->Dh_in = a + 4 * m;
+  in->D_in = a + 5 * m;
+  in->P_ex = a + 6 * m;
+  in->P_in = a + 7 * m;
+  in->ref_steps = a + 8 * m;
+  in->substeps = (uint32_t *)(a + N_DERIVED * m);
+  for (size_t i = 0; i < n; i++) {
+    const double tex = par[PAR_TAU_SYN_EX][i], tin = par[PAR_TAU_SYN_IN][i];
+    const double tau_m = par[PAR_C_M][i] / par[PAR_G_L][i];
+    double tau_min = tex < tin ? tex : tin;
+    if (tau_m < tau_min) tau_min = tau_m;
+    double hmax = SUBSTEP_PER_TAU * tau_min;
+    if (hmax > SUBSTEP_MAX_MS) hmax = SUBSTEP_MAX_MS;
+    /* The small slack keeps dt = 0.1 ms at one substep despite rounding. */
+    double k = ceil(h / hmax * (1.0 - 1e-12));
+    if (k < 1.0) k = 1.0;
+    if (k > 1e6) {
+      free(in);
+      return fail(pop, AP_EINVAL,
+                  "neuron %zu: time constants down to %.10g ms are too short "
+                  "for dt = %.10g ms",
+                  i, tau_min, h);
+    }
+    const double hs = h / k;
+    in->substeps[i] = (uint32_t)k;
+    in->hs[i] = hs;
+    in->inv_C[i] = 1.0 / par[PAR_C_M][i];
+    in->Dh_ex[i] = exp(-0.5 * hs / tex);
+    in->D_ex[i] = exp(-hs / tex);
+    in->Dh_in[i] = exp(-0.5 * hs / tin);
+    in->D_in[i] = exp(-hs / tin);
+    in->P_ex[i] = exp(-h / tex);
+    in->P_in[i] = exp(-h / tin);
+    in->ref_steps[i] = round(par[PAR_T_REF][i] / h);
+  }
+  *out = in;
+  return AP_OK;
+}
+
+/* One step, in NEST's order: integrate V_m (or, while refractory, count
+ * down and clamp V_m to V_reset), test the threshold, decay the
+ * conductances exactly and add this step's inputs.  RK4 stages at the
+ * start, middle and end of each substep take the exact conductances
+ * there; the step's final conductances come from the full-step decay
+ * factor, so they do not depend on the substep count. */
+static int update(ap_neuron_block *b) {
+  const lif_cond_exp_inst *in = b->inst;
+  const size_t o = b->first;
+  const uint32_t *restrict K = in->substeps + o;
+  const double *restrict hs_ = in->hs + o, *restrict inv_C = in->inv_C + o,
+                         *restrict Dh_ex = in->Dh_ex + o,
+                         *restrict D_ex = in->D_ex + o,
+                         *restrict Dh_in = in->Dh_in + o,
+                         *restrict D_in = in->D_in + o,
+                         *restrict P_ex = in->P_ex + o,
+                         *restrict P_in = in->P_in + o,
+                         *restrict ref = in->ref_steps + o;
+  const ap_real *restrict V_th = b->param[PAR_V_TH];
+  const ap_real *restrict V_reset = b->param[PAR_V_RESET];
+  const ap_real *restrict g_L = b->param[PAR_G_L];
+  const ap_real *restrict E_ex = b->param[PAR_E_EX];
+  const ap_real *restrict E_in = b->param[PAR_E_IN];
+  const ap_real *restrict E_L = b->param[PAR_E_L];
+  const ap_real *restrict I_e = b->param[PAR_I_E];
+  const ap_real *restrict w_ex = b->input[PORT_EX];
+  const ap_real *restrict w_in = b->input[PORT_IN];
+  ap_real *restrict V = b->state[VAR_V_M];
+  ap_real *restrict g_ex = b->state[VAR_G_EX];
+  ap_real *restrict g_in = b->state[VAR_G_IN];
+  ap_real *restrict r = b->state[VAR_R_REF];
+  size_t ns = 0;
+  for (size_t i = 0; i < b->n; i++) {
+    const double ge0 = g_ex[i], gi0 = g_in[i];
+    if (r[i] > 0.0) {
+      r[i] -= 1.0;
+      V[i] = V_reset[i];
+    } else {
+      /* C dV/dt = c0 - (g_L + g_ex + g_in) V with
+       * c0 = g_L E_L + g_ex E_ex + g_in E_in + I_e. */
+      const double h = hs_[i], ic = inv_C[i], gl = g_L[i];
+      const double glel_ie = gl * E_L[i] + I_e[i], eex = E_ex[i],
+                   ein = E_in[i];
+      double v = V[i], ge = ge0, gi = gi0;
+      for (uint32_t k = 0; k < K[i]; k++) {
+        const double gem = ge * Dh_ex[i], gim = gi * Dh_in[i];
+        const double ge1 = ge * D_ex[i], gi1 = gi * D_in[i];
+        const double c0 = glel_ie + ge * eex + gi * ein, a0 = gl + ge + gi;
+        const double cm = glel_ie + gem * eex + gim * ein, am = gl + gem + gim;
+        const double c1 = glel_ie + ge1 * eex + gi1 * ein, a1 = gl + ge1 + gi1;
+        const double k1 = (c0 - a0 * v) * ic;
+        const double k2 = (cm - am * (v + 0.5 * h * k1)) * ic;
+        const double k3 = (cm - am * (v + 0.5 * h * k2)) * ic;
+        const double k4 = (c1 - a1 * (v + h * k3)) * ic;
+        v += h / 6.0 * (k1 + 2.0 * (k2 + k3) + k4);
+        ge = ge1;
+        gi = gi1;
+      }
+      V[i] = v;
+      if (v >= V_th[i]) {
+        r[i] = ref[i];
+        V[i] = V_reset[i];
+        b->spiked[ns++] = (uint32_t)i;
+      }
+    }
+    g_ex[i] = ge0 * P_ex[i] + w_ex[i];
+    g_in[i] = gi0 * P_in[i] + w_in[i];
+  }
+  b->n_spiked = ns;
+  return AP_OK;
+}
+
+static const ap_neuron_desc neuron = {
+    .size = sizeof(ap_neuron_desc),
+    .compartments = NULL,
+    .n_compartments = 1,
+    .params = params,
+    .n_params = N_PARAMS,
+    .vars = vars,
+    .n_vars = N_VARS,
+    .ports = ports,
+    .n_ports = N_PORTS,
+    .prepare = prepare,
+    .update = update,
+    .release = release,
+};
+
+static const char doc_long[] =
+    "lif_cond_exp -- leaky integrate-and-fire neuron, exponential synaptic "
+    "conductances\n"
+    "\n"
+    "Description\n"
+    "  A point neuron whose membrane potential V_m is driven by a leak\n"
+    "  conductance g_L towards E_L, a constant current I_e and two synaptic\n"
+    "  conductances, g_ex towards E_ex and g_in towards E_in.  A spike\n"
+    "  arriving on port ex (in) makes g_ex (g_in) jump by its weight in nS\n"
+    "  (weights on both ports are conductances >= 0) at the end of the step\n"
+    "  it arrives in; the conductances then decay exponentially.  When V_m\n"
+    "  is at or above V_th at the end of a step, the neuron spikes (stamped\n"
+    "  with the end of that step), V_m is set to V_reset and clamped there\n"
+    "  for t_ref, rounded to whole steps (r_ref counts them down), while the\n"
+    "  conductances go on decaying and taking inputs.  The model follows\n"
+    "  NEST's iaf_cond_exp: same equations, parameter names, defaults and\n"
+    "  update order; only the integrator differs (below).\n"
+    "\n"
+    "Equations\n"
+    "  C_m dV_m/dt = -g_L (V_m - E_L) - g_ex (V_m - E_ex)\n"
+    "                - g_in (V_m - E_in) + I_e\n"
+    "  dg_ex/dt = -g_ex/tau_syn_ex + sum_k w_k delta(t - t_k)  (ex)\n"
+    "  dg_in/dt = -g_in/tau_syn_in + sum_k w_k delta(t - t_k)  (in)\n"
+    "  V_m >= V_th: spike; V_m = V_reset for round(t_ref/dt) steps\n"
+    "\n"
+    "Integration and accuracy\n"
+    "  Over a step the conductances decay exactly, g(t) = g(0) exp(-t/tau),\n"
+    "  and are updated with exp(-dt/tau): their only error is rounding (a\n"
+    "  relative 1e-12 after thousands of steps).  V_m is integrated with\n"
+    "  classical RK4 on K equal substeps per step, the conductances at the\n"
+    "  start, middle and end of each substep taken from their exact decay,\n"
+    "  so RK4's truncation on V_m is the only error.  K is derived from\n"
+    "  (parameters, dt) so that a substep is at most 0.1 ms and at most a\n"
+    "  tenth of the shortest of tau_syn_ex, tau_syn_in and C_m/g_L (with\n"
+    "  the defaults and dt = 0.1 ms: K = 5).  The local error scales as\n"
+    "  (h_sub (g_L + g_ex + g_in)/C_m)^5; tested against an independent\n"
+    "  reference (integrating factor with Gauss-Legendre quadrature) over\n"
+    "  500 ms of input spikes with conductances up to about 200 nS, V_m\n"
+    "  stays within 1e-6 mV, sub-threshold and between spikes, and spike\n"
+    "  steps are identical.  Much larger conductances (total g well above\n"
+    "  C_m/h_sub) degrade the accuracy.\n"
+    "\n"
+    "Order within a step (as NEST)\n"
+    "  1. not refractory: integrate V_m over the step; V_m >= V_th: spike,\n"
+    "     V_m = V_reset, r_ref = round(t_ref/dt);\n"
+    "     refractory: r_ref -= 1, V_m = V_reset\n"
+    "  2. decay g_ex and g_in over the step, then add this step's weights\n"
+    "     (an input first moves V_m in the following step)\n"
+    "\n"
+    "Parameters\n"
+    "  name        unit  default  meaning\n"
+    "  V_th        mV    -55      spike threshold\n"
+    "  V_reset     mV    -60      reset potential (< V_th)\n"
+    "  t_ref       ms    2        refractory period (>= 0)\n"
+    "  g_L         nS    16.6667  leak conductance (> 0)\n"
+    "  C_m         pF    250      membrane capacitance (> 0)\n"
+    "  E_ex        mV    0        excitatory reversal potential\n"
+    "  E_in        mV    -85      inhibitory reversal potential\n"
+    "  E_L         mV    -70      leak reversal potential\n"
+    "  tau_syn_ex  ms    0.2      excitatory conductance time constant (> 0)\n"
+    "  tau_syn_in  ms    2        inhibitory conductance time constant (> 0)\n"
+    "  I_e         pA    0        constant input current\n"
+    "\n"
+    "State\n"
+    "  V_m    mV  membrane potential (initially E_L)\n"
+    "  g_ex   nS  excitatory synaptic conductance (initially 0)\n"
+    "  g_in   nS  inhibitory synaptic conductance (initially 0)\n"
+    "  r_ref  1   refractory steps left (internal, initially 0)\n"
+    "\n"
+    "Ports\n"
+    "  ex  conductance (nS, >= 0), default for non-negative weights\n"
+    "  in  conductance (nS, >= 0), default for negative weights, whose\n"
+    "      magnitude the host delivers (as NEST does)\n"
+    "\n"
+    "References\n"
+    "  Meffin H, Burkitt AN, Grayden DB (2004). An analytical model for the\n"
+    "    large, fluctuating synaptic conductance state typical of\n"
+    "    neocortical neurons in vivo. Journal of Computational Neuroscience\n"
+    "    16:159-175.\n"
+    "  Kutta W (1901). Beitrag zur naeherungsweisen Integration totaler\n"
+    "    Differentialgleichungen. Zeitschrift fuer Mathematik und Physik\n"
+    "    46:435-453.\n";
+
+static const ap_plugin_desc plugins[] = {{
+    .size = sizeof(ap_plugin_desc),
+    .kind = AP_KIND_NEURON,
+    .name = "lif_cond_exp",
+    .version = "1.0",
+    .doc = "leaky integrate-and-fire neuron with exponential synaptic "
+           "conductances",
+    .doc_long = doc_long,
+    .desc = &neuron,
+}};
+
+AP_PLUGIN(plugins)

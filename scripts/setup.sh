@@ -1,0 +1,34 @@
+#!/bin/sh
+# Install what apical needs on Debian 12 (apt-get, as root or via sudo),
+# build it in build/, and run the COBA example end to end.
+#   scripts/setup.sh              install, build, run the example
+#   scripts/setup.sh --deps-only  only install missing packages
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+pkgs="build-essential autoconf automake libtool pkg-config liblua5.4-dev \
+libconfig-dev check librandom123-dev"
+missing=""
+for p in $pkgs; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+    missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "setup: installing$missing"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q \
+    --no-install-recommends $missing
+fi
+[ "${1:-}" = "--deps-only" ] && exit 0
+
+[ -x configure ] || autoreconf -fi
+mkdir -p build
+cd build
+[ -f Makefile ] || ../configure
+make -j"$(nproc)"
+mkdir -p example-output
+./core/apical run ../scripts/examples/coba.lua --set output_dir=example-output
+echo "setup: done; outputs in build/example-output, the program is build/core/apical"

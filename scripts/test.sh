@@ -1,0 +1,31 @@
+#!/bin/sh
+# apical's whole test suite: build with warnings as errors and run
+# `make check`, again under AddressSanitizer and UndefinedBehaviorSanitizer,
+# then `make distcheck` (a release tarball builds and passes on its own).
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+scripts/setup.sh --deps-only
+[ -x configure ] || autoreconf -fi
+jobs=$(nproc)
+
+run_build() {
+  dir=$1
+  shift
+  mkdir -p "build/$dir"
+  (cd "build/$dir" && { [ -f Makefile ] || ../../configure "$@"; } &&
+    make -j"$jobs" && make -j"$jobs" check) || {
+    for log in build/"$dir"/tests/*.log build/"$dir"/tests/e2e/*.log; do
+      [ -f "$log" ] && grep -q "^# FAIL\|FAIL:\|ERROR:" "$log" 2>/dev/null &&
+        { echo "==> $log"; tail -n 40 "$log"; }
+    done
+    echo "test: FAILED in build/$dir"
+    exit 1
+  }
+}
+
+run_build check --enable-werror
+run_build sanitize --enable-werror --enable-sanitizers
+(cd build/check && make -j"$jobs" distcheck \
+  DISTCHECK_CONFIGURE_FLAGS=--enable-werror)
+echo "test: all suites passed (werror, sanitizers, distcheck)"

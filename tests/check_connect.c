@@ -1,0 +1,262 @@
+/* check_connect.c -- connection rules: exact counts where the rule fixes
+ * them, binomial statistics where it draws them (tolerance: 5 standard
+ * deviations), autapse and multapse options, and reproducibility. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "connect.h"
+
+static ap_conn_spec spec(int rule) {
+  ap_conn_spec c;
+  memset(&c, 0, sizeof c);
+  c.rule = rule;
+  c.allow_autapses = c.allow_multapses = 1;
+  return c;
+}
+
+static ap_conn_geom geom(size_t npre, size_t npost, int same) {
+  ap_conn_geom g = {npre, npost, same, 0, 0};
+  return g;
+}
+
+static ap_pairs gen_ok(const ap_conn_spec *c, const ap_conn_geom *g) {
+  ap_pairs p = {0};
+  char err[256] = "";
+  int rc = ap_connect_generate(c, g, 1234, 99, &p, err, sizeof err);
+  ck_assert_msg(rc == AP_OK, "generate failed: %s", err);
+  return p;
+}
+
+static size_t autapses(const ap_pairs *p, const ap_conn_geom *g) {
+  size_t n = 0;
+  for (size_t i = 0; i < p->n; i++)
+    n += g->same_pop && p->pre[i] + g->pre_first == p->post[i] + g->post_first;
+  return n;
+}
+
+static size_t multapses(const ap_pairs *p, size_t npost) {
+  size_t n = 0;
+  uint64_t *keys = malloc((p->n + 1) * sizeof *keys);
+  for (size_t i = 0; i < p->n; i++) keys[i] = (uint64_t)p->pre[i] * npost + p->post[i];
+  for (size_t i = 1; i < p->n; i++)
+    for (size_t j = i; j > 0 && keys[j - 1] > keys[j]; j--) {
+      uint64_t t = keys[j];
+      keys[j] = keys[j - 1];
+      keys[j - 1] = t;
+    }
+  for (size_t i = 1; i < p->n; i++) n += keys[i] == keys[i - 1];
+  free(keys);
+  return n;
+}
+
+START_TEST(all_to_all) {
+  ap_conn_spec c = spec(AP_CONN_ALL_TO_ALL);
+  ap_conn_geom g = geom(30, 20, 0);
+  ap_pairs p = gen_ok(&c, &g);
+  ck_assert_uint_eq(p.n, 600);
+  ap_pairs_free(&p);
+  g = geom(30, 30, 1);
+  c.allow_autapses = 0;
+  p = gen_ok(&c, &g);
+  ck_assert_uint_eq(p.n, 870);
+  ck_assert_uint_eq(autapses(&p, &g), 0);
+  ap_pairs_free(&p);
+}
+END_TEST
+
+START_TEST(one_to_one) {
+  ap_conn_spec c = spec(AP_CONN_ONE_TO_ONE);
+  ap_conn_geom g = geom(50, 50, 0);
+  ap_pairs p = gen_ok(&c, &g);
+  ck_assert_uint_eq(p.n, 50);
+  for (size_t i = 0; i < p.n; i++) ck_assert_uint_eq(p.pre[i], p.post[i]);
+  ap_pairs_free(&p);
+  g = geom(50, 40, 0);
+  char err[256];
+  ck_assert_int_eq(ap_connect_generate(&c, &g, 1, 1, &p, err, sizeof err),
+                   AP_EINVAL);
+  ck_assert_str_eq(err,
+                   "one_to_one needs populations of the same size, got 50 and 40");
+  ap_pairs_free(&p);
+}
+END_TEST
+
+START_TEST(fixed_probability_statistics) {
+  ap_conn_spec c = spec(AP_CONN_FIXED_PROBABILITY);
+  c.p = 0.1;
+  ap_conn_geom g = geom(400, 300, 0);
+  ap_pairs p = gen_ok(&c, &g);
+  double n = 400.0 * 300.0, mean = n * c.p, sd = sqrt(n * c.p * (1 - c.p));
+  ck_assert_double_eq_tol((double)p.n, mean, 5 * sd);
+  /* indegrees ~ Binomial(400, 0.1): their variance too */
+  size_t *deg = calloc(300, sizeof *deg);
+  for (size_t i = 0; i < p.n; i++) deg[p.post[i]]++;
+  double s = 0, s2 = 0;
+  for (int j = 0; j < 300; j++) {
+    s += (double)deg[j];
+    s2 += (double)deg[j] * (double)deg[j];
+  }
+  double m = s / 300, v = s2 / 300 - m * m;
+  ck_assert_double_eq_tol(v, 400 * 0.1 * 0.9, 0.25 * 36);
+  free(deg);
+  ck_assert_uint_eq(multapses(&p, 300), 0);
+  ap_pairs_free(&p);
+  /* p = 0 and p = 1 */
+  c.p = 0;
+  p = gen_ok(&c, &g);
+  ck_assert_uint_eq(p.n, 0);
+  ap_pairs_free(&p);
+  c.p = 1;
+  p = gen_ok(&c, &g);
+  ck_assert_uint_eq(p.n, 120000);
+  ap_pairs_free(&p);
+  c.p = 1.5;
+  char err[256];
+  ck_assert_int_eq(ap_connect_generate(&c, &g, 1, 1, &p, err, sizeof err),
+                   AP_EINVAL);
+  ck_assert_str_eq(err, "fixed_probability: p must be in [0, 1], got 1.5");
+  ap_pairs_free(&p);
+}
+END_TEST
+
+START_TEST(fixed_probability_no_autapses) {
+  ap_conn_spec c = spec(AP_CONN_FIXED_PROBABILITY);
+  c.p = 0.5;
+  c.allow_autapses = 0;
+  ap_conn_geom g = geom(200, 200, 1);
+  ap_pairs p = gen_ok(&c, &g);
+  ck_assert_uint_eq(autapses(&p, &g), 0);
+  double n = 200.0 * 199.0;
+  ck_assert_double_eq_tol((double)p.n, n * 0.5, 5 * sqrt(n * 0.25));
+  ap_pairs_free(&p);
+}
+END_TEST
+
+START_TEST(fixed_indegree_exact) {
+  ap_conn_spec c = spec(AP_CONN_FIXED_INDEGREE);
+  c.k = 25;
+  c.allow_autapses = 0;
+  c.allow_multapses = 0;
+  ap_conn_geom g = geom(100, 100, 1);
+  ap_pairs p = gen_ok(&c, &g);
+  ck_assert_uint_eq(p.n, 2500);
+  size_t deg[100] = {0};
+  for (size_t i = 0; i < p.n; i++) deg[p.post[i]]++;
+  for (int j = 0; j < 100; j++) ck_assert_uint_eq(deg[j], 25);
+  ck_assert_uint_eq(autapses(&p, &g), 0);
+  ck_assert_uint_eq(multapses(&p, 100), 0);
+  /* sources are uniform: each presynaptic neuron's outdegree ~ 25 */
+  size_t out[100] = {0};
+  for (size_t i = 0; i < p.n; i++) out[p.pre[i]]++;
+  double s2 = 0;
+  for (int i = 0; i < 100; i++) s2 += ((double)out[i] - 25) * ((double)out[i] - 25);
+  ck_assert_double_eq_tol(s2 / 100, 25 * (1 - 25.0 / 99), 10);
+  ap_pairs_free(&p);
+  c.k = 100; /* only 99 sources without autapses */
+  char err[256];
+  ck_assert_int_eq(ap_connect_generate(&c, &g, 1, 1, &p, err, sizeof err),
+                   AP_EINVAL);
+  ck_assert_str_eq(err, "fixed_indegree: indegree 100 exceeds the 99 possible "
+                        "sources without multapses");
+  ap_pairs_free(&p);
+}
+END_TEST
+
+START_TEST(fixed_outdegree_exact) {
+  ap_conn_spec c = spec(AP_CONN_FIXED_OUTDEGREE);
+  c.k = 7;
+  ap_conn_geom g = geom(60, 10, 0);
+  ap_pairs p = gen_ok(&c, &g);
+  ck_assert_uint_eq(p.n, 420);
+  size_t deg[60] = {0};
+  for (size_t i = 0; i < p.n; i++) deg[p.pre[i]]++;
+  for (int i = 0; i < 60; i++) ck_assert_uint_eq(deg[i], 7);
+  ap_pairs_free(&p);
+}
+END_TEST
+
+START_TEST(fixed_total_number_exact) {
+  ap_conn_spec c = spec(AP_CONN_FIXED_TOTAL_NUMBER);
+  c.k = 1000;
+  c.allow_multapses = 0;
+  ap_conn_geom g = geom(40, 30, 0);
+  ap_pairs p = gen_ok(&c, &g);
+  ck_assert_uint_eq(p.n, 1000);
+  ck_assert_uint_eq(multapses(&p, 30), 0);
+  ap_pairs_free(&p);
+  c.k = 1201;
+  char err[256];
+  ck_assert_int_eq(ap_connect_generate(&c, &g, 1, 1, &p, err, sizeof err),
+                   AP_EINVAL);
+  ck_assert_str_eq(err, "fixed_total_number: N = 1201 exceeds the 1200 "
+                        "possible pairs without multapses");
+  ap_pairs_free(&p);
+}
+END_TEST
+
+START_TEST(list_rule) {
+  ap_conn_spec c = spec(AP_CONN_LIST);
+  uint32_t pre[] = {0, 4, 2}, post[] = {1, 1, 3};
+  c.pre = pre;
+  c.post = post;
+  c.n_list = 3;
+  ap_conn_geom g = geom(5, 4, 0);
+  ap_pairs p = gen_ok(&c, &g);
+  ck_assert_uint_eq(p.n, 3);
+  ck_assert_uint_eq(p.pre[1], 4);
+  ck_assert_uint_eq(p.post[2], 3);
+  ap_pairs_free(&p);
+  post[2] = 4;
+  char err[256];
+  ck_assert_int_eq(ap_connect_generate(&c, &g, 1, 1, &p, err, sizeof err),
+                   AP_EINVAL);
+  ck_assert_str_eq(err, "connection list entry 3: pre 3 / post 5 outside 1..5 / 1..4");
+  ap_pairs_free(&p);
+}
+END_TEST
+
+START_TEST(reproducible_and_seeded) {
+  ap_conn_spec c = spec(AP_CONN_FIXED_INDEGREE);
+  c.k = 10;
+  ap_conn_geom g = geom(1000, 50, 0);
+  ap_pairs a = {0}, b = {0}, d = {0};
+  char err[256];
+  ck_assert_int_eq(ap_connect_generate(&c, &g, 5, 1, &a, err, sizeof err), 0);
+  ck_assert_int_eq(ap_connect_generate(&c, &g, 5, 1, &b, err, sizeof err), 0);
+  ck_assert_int_eq(ap_connect_generate(&c, &g, 6, 1, &d, err, sizeof err), 0);
+  ck_assert_uint_eq(a.n, b.n);
+  ck_assert_int_eq(memcmp(a.pre, b.pre, a.n * sizeof *a.pre), 0);
+  ck_assert_int_ne(memcmp(a.pre, d.pre, a.n * sizeof *a.pre), 0);
+  /* Keyed by target: the sources of target j do not depend on how many
+   * targets there are. */
+  ap_conn_geom g2 = geom(1000, 20, 0);
+  ap_pairs e = {0};
+  ck_assert_int_eq(ap_connect_generate(&c, &g2, 5, 1, &e, err, sizeof err), 0);
+  ck_assert_int_eq(memcmp(a.pre, e.pre, e.n * sizeof *e.pre), 0);
+  ap_pairs_free(&a);
+  ap_pairs_free(&b);
+  ap_pairs_free(&d);
+  ap_pairs_free(&e);
+}
+END_TEST
+
+static Suite *make_connect_suite(void) {
+  Suite *s = suite_create("connect");
+  TCase *tc = tcase_create("rules");
+  tcase_add_test(tc, all_to_all);
+  tcase_add_test(tc, one_to_one);
+  tcase_add_test(tc, fixed_probability_statistics);
+  tcase_add_test(tc, fixed_probability_no_autapses);
+  tcase_add_test(tc, fixed_indegree_exact);
+  tcase_add_test(tc, fixed_outdegree_exact);
+  tcase_add_test(tc, fixed_total_number_exact);
+  tcase_add_test(tc, list_rule);
+  tcase_add_test(tc, reproducible_and_seeded);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+#include "check_main.h"
+AP_CHECK_MAIN(make_connect_suite)

@@ -1,0 +1,123 @@
+-- Assertions on the Lua API, run by tests/e2e/lua_api.sh with the words
+-- "alpha n=8" after the script.
+local ap = require "apical"
+
+local function near(a, b, tol, what)
+  assert(math.abs(a - b) <= tol, string.format("%s: %.17g vs %.17g", what, a, b))
+end
+local function same(a, b, what)
+  assert(#a == #b, string.format("%s: %d vs %d entries", what, #a, #b))
+  for i = 1, #a do
+    assert(a[i] == b[i], string.format("%s[%d]: %s vs %s", what, i, tostring(a[i]), tostring(b[i])))
+  end
+end
+
+-- ap.args: the words in order, key=value also by key (strings).
+assert(ap.args[1] == "alpha" and ap.args[2] == "n=8" and ap.args.n == "8", "ap.args")
+assert(type(ap.version) == "string", "ap.version")
+
+ap.setup{ dt = 0.1, seed = 7 }
+assert(ap.dt() == 0.1 and ap.settings().seed == 7, "setup")
+
+-- Spike sources fire at their times; slices are 1-based and inclusive.
+local src = ap.population("spike_source", 3, { spike_times = { { 1.0, 3.0 }, { 2.0 }, {} } })
+assert(#src == 3 and #src:slice(2, 3) == 2, "#pop and slice")
+local all = ap.record(src, "spikes")
+local tail = ap.record(src:slice(2, 3), "spikes")
+
+-- Delays: a spike stamped 1.0 ms sent with delay 1.5 ms arrives at 2.5 ms.
+local tgt = ap.population("lif_psc_delta", 2, { E_L = 0, V_reset = 0, V_th = 1000, tau_m = 10 })
+assert(tgt:get("V_m")[1] == 0, "V_m starts at E_L when E_L is given")
+local proj = ap.connect(src:slice(1, 1), tgt:slice(1, 1), "all_to_all", { weight = 2.0, delay = 1.5 })
+assert(#proj == 1, "#proj")
+local vm = ap.record(tgt, "V_m", { interval = 0.1 })
+
+-- Callbacks between steps, and repeated runs continuing in time.
+local ticks, at_time = {}, nil
+ap.every(1.0, function(t) ticks[#ticks + 1] = t end)
+ap.at(2.0, function(t) at_time = ap.now() end)
+ap.run(2.5)
+near(ap.now(), 2.5, 1e-12, "ap.now after first run")
+ap.run(2.5)
+near(ap.now(), 5.0, 1e-12, "ap.now after second run")
+same(ticks, { 1.0, 2.0, 3.0, 4.0, 5.0 }, "ap.every times")
+near(at_time, 2.0, 1e-12, "ap.at time")
+
+same(all:times(), { 1.0, 2.0, 3.0 }, "spike times")
+same(all:senders(), { 1, 2, 1 }, "senders")
+same(tail:times(), { 2.0 }, "slice spike times")
+same(tail:senders(), { 1 }, "slice senders are 1-based in the slice")
+assert(all:count() == 3, "count")
+near(all:rate(), 3 / 3 / 0.005, 1e-9, "rate = spikes / neurons / seconds")
+
+local t, v = vm:times(), vm:values()
+assert(#t == 50 and #v == 2 and #v[1] == 50, "state recorder shape")
+near(t[1], 0.1, 1e-12, "first sample at the end of the first step")
+for k = 1, #t do
+  local want = 0
+  if t[k] > 2.5 - 1e-9 then want = 2.0 * math.exp(-(t[k] - 2.5) / 10) end
+  if t[k] > 4.5 - 1e-9 then want = want + 2.0 * math.exp(-(t[k] - 4.5) / 10) end
+  near(v[1][k], want, 1e-9, "V_m at " .. t[k])
+  assert(v[2][k] == 0, "unconnected neuron stays at rest")
+end
+
+-- Parameters and states, set and read back.
+local lif = ap.population("lif_psc_exp", 4, { tau_m = { 5, 10, 15, 20 } })
+same(lif:get("tau_m"), { 5, 10, 15, 20 }, "per-neuron table")
+lif:slice(2, 3):set{ I_e = 100 }
+same(lif:get("I_e"), { 0, 100, 100, 0 }, "set on a slice")
+assert(lif:get("V_m")[1] == -70, "V_m defaults to E_L")
+
+-- Distributions: reproducible, within their bounds, right moments.
+local d = ap.population("lif_psc_exp", 2000, {
+  V_m = ap.normal(-65, 5), C_m = ap.clip(ap.normal(250, 100), 200, 300),
+  tau_m = ap.lognormal(math.log(10), 0.5), I_e = ap.uniform(0, 10) })
+local vm0, cm = d:get("V_m"), d:get("C_m")
+local s, s2 = 0, 0
+for i = 1, #vm0 do s = s + vm0[i]; s2 = s2 + vm0[i] ^ 2 end
+local mean, var = s / #vm0, s2 / #vm0 - (s / #vm0) ^ 2
+near(mean, -65, 5 * 5 / math.sqrt(2000), "normal mean")
+near(math.sqrt(var), 5, 0.5, "normal sd")
+for i = 1, #cm do assert(cm[i] >= 200 and cm[i] <= 300, "clip") end
+for _, x in ipairs(d:get("I_e")) do assert(x >= 0 and x < 10, "uniform bounds") end
+for _, x in ipairs(d:get("tau_m")) do assert(x > 0, "lognormal positive") end
+
+-- Connection lists are 1-based; pairs() come sorted by pre, then post.
+local a = ap.population("lif_psc_exp", 5)
+local b = ap.population("lif_psc_exp", 3)
+local l = ap.connect(a, b, { rule = "list", pre = { 5, 1, 1 }, post = { 2, 3, 1 } },
+                     { weight = { 10, 20, 30 }, delay = 2 })
+local pre, post = l:pairs()
+same(pre, { 1, 1, 5 }, "pairs pre")
+same(post, { 1, 3, 2 }, "pairs post")
+same(l:weights(), { 30, 20, 10 }, "weights follow pairs() order")
+same(l:delays(), { 2, 2, 2 }, "delays")
+-- fixed_indegree and fixed_outdegree give exact counts
+local fi = ap.connect(a, b, { rule = "fixed_indegree", indegree = 4 })
+assert(#fi == 12, "fixed_indegree count")
+local fo = ap.connect(a, b, { rule = "fixed_outdegree", outdegree = 2 })
+assert(#fo == 10, "fixed_outdegree count")
+local ft = ap.connect(a, b, { rule = "fixed_total_number", N = 7 })
+assert(#ft == 7, "fixed_total_number count")
+local aa = ap.connect(a, a, { rule = "all_to_all", allow_autapses = false })
+assert(#aa == 20, "all_to_all without autapses")
+-- negative weight without a port goes to "in"; the sign is kept for currents
+local neg = ap.connect(a, b, "one_to_one" == "x" and "x" or { rule = "fixed_indegree", indegree = 1 },
+                       { weight = -5 })
+same(neg:weights(), { -5, -5, -5 }, "negative current weights")
+
+-- Poisson: one independent train per neuron.
+local pg = ap.population("poisson", 2, { rate = 200 })
+local pr = ap.record(pg, "spikes")
+local sr = ap.record(src, "spikes", { file = "stream.csv" })
+ap.run(100)
+local c1, c2 = {}, {}
+for i, snd in ipairs(pr:senders()) do
+  if snd == 1 then c1[#c1 + 1] = pr:times()[i] else c2[#c2 + 1] = pr:times()[i] end
+end
+assert(#c1 > 5 and #c2 > 5, "poisson fires")
+local differ = #c1 ~= #c2
+for i = 1, math.min(#c1, #c2) do differ = differ or c1[i] ~= c2[i] end
+assert(differ, "two poisson neurons give the same train")
+sr:save("saved.csv")
+print("api: all assertions passed")

@@ -1,0 +1,42 @@
+# Shared helpers of the end-to-end tests (sourced).
+set -u
+: "${APICAL:?APICAL must name the apical program (make check sets it)}"
+: "${AP_TOP_SRCDIR:?AP_TOP_SRCDIR must be set (make check sets it)}"
+[ -x "$APICAL" ] || { echo "FAIL: $APICAL is not executable"; exit 1; }
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK"
+failures=0
+checks=0
+
+fail() {
+  echo "FAIL: $*"
+  failures=$((failures + 1))
+}
+
+ok() {
+  checks=$((checks + 1))
+}
+
+# expect_error NAME 'message fragment' command...: the command must exit
+# non-zero and print the fragment (fixed string) on stderr.
+expect_error() {
+  name=$1
+  want=$2
+  shift 2
+  if "$@" >out.txt 2>err.txt; then
+    fail "$name: exit status 0, expected an error"
+    return
+  fi
+  if ! grep -qF -- "$want" err.txt; then
+    fail "$name: message lacks '$want'; got:"
+    sed 's/^/    /' err.txt
+    return
+  fi
+  ok
+}
+
+finish() {
+  echo "$checks passed, $failures failed"
+  [ "$failures" -eq 0 ]
+}

@@ -1,0 +1,13 @@
+#!/bin/sh
+# The Lua API, asserted from a Lua script (tests/e2e/api.lua).
+. "$AP_TOP_SRCDIR/tests/e2e/lib.sh"
+if "$APICAL" run "$AP_TOP_SRCDIR/tests/e2e/api.lua" -q alpha n=8 > out.txt 2> err.txt; then
+  ok
+else
+  fail "api.lua failed:"; cat err.txt
+fi
+grep -q "^api: all assertions passed$" out.txt && ok || fail "api.lua did not finish"
+# A streamed recorder matches the one kept in memory.
+[ -f stream.csv ] && [ -f stream.csv.json ] && cmp -s stream.csv saved.csv && ok ||
+  fail "streamed file differs from saved file"
+finish
