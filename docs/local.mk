@@ -1,1 +1,13 @@
-# docs/local.mk
+# docs/: the user guide, installed under $(docdir) (PREFIX/share/doc/apical)
+# and distributed.  Included from the top Makefile.am; paths from the top
+# dir.
+dist_doc_DATA = \
+	docs/index.md \
+	docs/architecture.md \
+	docs/lua-api.md \
+	docs/writing-plugins.md \
+	docs/config.md
+
+# Runs every complete Lua example (and compiles every plugin listing) of
+# the documents: docs/run-examples.sh, with APICAL naming the program.
+EXTRA_DIST += docs/run-examples.sh

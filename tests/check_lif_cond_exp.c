@@ -170,20 +170,24 @@ static run_result compare(const cpar *p, double dt, double T,
       }
       ge[i] = ge[i] * Pex + wex[i];
       gi[i] = gi[i] * Pin + win[i];
-      ck_assert_msg(spike == nh_spiked(h, i),
+      NH_CHECK(spike == nh_spiked(h, i),
                     "dt %g, neuron %zu, step %ld: reference %s, plugin %s", dt,
                     i, s, spike ? "spikes" : "silent",
                     nh_spiked(h, i) ? "spikes" : "silent");
       res.spikes += spike;
       double dv = fabs(nh_var(h, "V_m")[i] - (double)V[i]);
       if (dv > res.max_dv) res.max_dv = dv;
-      ck_assert_msg(dv <= V_TOL,
+      NH_CHECK(dv <= V_TOL,
                     "dt %g, neuron %zu, step %ld: V_m %.12g, reference %.12g",
                     dt, i, s, nh_var(h, "V_m")[i], (double)V[i]);
-      ck_assert_double_eq_tol(nh_var(h, "g_ex")[i], (double)ge[i],
-                              1e-12 * (1.0 + (double)ge[i]));
-      ck_assert_double_eq_tol(nh_var(h, "g_in")[i], (double)gi[i],
-                              1e-12 * (1.0 + (double)gi[i]));
+      NH_CHECK(fabs(nh_var(h, "g_ex")[i] - (double)ge[i]) <=
+                   1e-12 * (1.0 + (double)ge[i]),
+               "step %ld: g_ex %.17g, reference %.17g", s,
+               nh_var(h, "g_ex")[i], (double)ge[i]);
+      NH_CHECK(fabs(nh_var(h, "g_in")[i] - (double)gi[i]) <=
+                   1e-12 * (1.0 + (double)gi[i]),
+               "step %ld: g_in %.17g, reference %.17g", s,
+               nh_var(h, "g_in")[i], (double)gi[i]);
     }
   }
   nh_close(h);
@@ -272,8 +276,12 @@ START_TEST(test_conductance_decay) {
     spikes += (long)h->n_spiked;
     for (size_t i = 0; i < 2; i++) {
       double gex = 10.0 * exp(-n * dt / 0.7), gin = 40.0 * exp(-n * dt / 2.0);
-      ck_assert_double_eq_tol(nh_var(h, "g_ex")[i], gex, 1e-12 * gex);
-      ck_assert_double_eq_tol(nh_var(h, "g_in")[i], gin, 1e-12 * gin);
+      NH_CHECK(fabs(nh_var(h, "g_ex")[i] - gex) <= 1e-12 * gex,
+               "neuron %zu, step %d: g_ex %.17g, exact %.17g", i, n,
+               nh_var(h, "g_ex")[i], gex);
+      NH_CHECK(fabs(nh_var(h, "g_in")[i] - gin) <= 1e-12 * gin,
+               "neuron %zu, step %d: g_in %.17g, exact %.17g", i, n,
+               nh_var(h, "g_in")[i], gin);
     }
   }
   ck_assert_int_gt(spikes, 3);
@@ -328,7 +336,7 @@ END_TEST
 START_TEST(test_doc_and_descriptor) {
   nh_check_doc("lif_cond_exp");
   char err[512] = "";
-  ck_assert_msg(ap_plugin_validate(ap_plugin_entry(), err, sizeof err) == AP_OK,
+  NH_CHECK(ap_plugin_validate(ap_plugin_entry(), err, sizeof err) == AP_OK,
                 "%s", err);
 }
 END_TEST

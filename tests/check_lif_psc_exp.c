@@ -18,7 +18,7 @@ static long steps_to_threshold(double V0, double V_inf, double V_th,
                                double tau_m, double dt) {
   double x = tau_m * log((V0 - V_inf) / (V_th - V_inf)) / dt;
   double frac = x - floor(x);
-  ck_assert_msg(frac > 1e-6 && frac < 1.0 - 1e-6,
+  NH_CHECK(frac > 1e-6 && frac < 1.0 - 1e-6,
                 "test setup: crossing %.12g steps too close to the grid", x);
   return (long)ceil(x);
 }
@@ -56,7 +56,7 @@ static void firing_grid(double dt, double t_ref) {
       if (got[i] == SPIKES) continue; /* checked its first 20 spikes */
       int want = expect[i][got[i]] == s;
       int have = nh_spiked(h, i);
-      ck_assert_msg(want == have,
+      NH_CHECK(want == have,
                     "dt %g, t_ref %g, neuron %zu: spike %zu expected at step "
                     "%ld, got %s at step %ld",
                     dt, t_ref, i, got[i], expect[i][got[i]],
@@ -100,14 +100,14 @@ START_TEST(test_subthreshold_exact) {
   double worst = 0.0;
   for (int s = 0; s < 1000; s++) {
     nh_step(h);
-    ck_assert_uint_eq(h->n_spiked, 0);
+    NH_CHECK(h->n_spiked == 0, "spike at step %d", s);
     double t = (s + 1) * dt;
     for (size_t i = 0; i < N; i++) {
       double V_inf = E_L[i] + I_e[i] * tau_m[i] / C_m[i];
       double ref = V_inf + (V0[i] - V_inf) * exp(-t / tau_m[i]);
       double err = fabs(nh_var(h, "V_m")[i] - ref);
       if (err > worst) worst = err;
-      ck_assert_msg(err <= 1e-9, "neuron %zu, step %d: V_m %.15g, exact %.15g",
+      NH_CHECK(err <= 1e-9, "neuron %zu, step %d: V_m %.15g, exact %.15g",
                     i, s, nh_var(h, "V_m")[i], ref);
     }
   }
@@ -156,7 +156,7 @@ START_TEST(test_single_psp) {
     for (size_t i = 0; i < N; i++) {
       double V = nh_var(h, "V_m")[i];
       if (s <= s_in) {
-        ck_assert_msg(V == E_L, "V_m moved before the input took effect");
+        NH_CHECK(V == E_L, "V_m moved before the input took effect");
         continue;
       }
       double u = (s - s_in) * dt, expect;
@@ -166,7 +166,7 @@ START_TEST(test_single_psp) {
         continue; /* no wider type for the naive formula here */
       else
         expect = E_L + (double)psp_naive(w[i], C, tau_m, tau_syn[i], u);
-      ck_assert_msg(fabs(V - expect) <= 1e-9,
+      NH_CHECK(fabs(V - expect) <= 1e-9,
                     "neuron %zu, %g ms after the input: V_m %.15g, exact %.15g",
                     i, u, V, expect);
     }
@@ -206,7 +206,7 @@ START_TEST(test_refractory_clamp) {
     for (long k = 1; k <= R; k++) {
       nh_in(h, "ex")[0] = 10.0;
       nh_step(h);
-      ck_assert_msg(nh_var(h, "V_m")[0] == -68.0,
+      NH_CHECK(nh_var(h, "V_m")[0] == -68.0,
                     "t_ref %g: V_m %.15g left V_reset %ld steps after the "
                     "spike",
                     refs[c], nh_var(h, "V_m")[0], k);
@@ -241,12 +241,14 @@ START_TEST(test_blocks) {
       for (size_t i = 0; i < N; i++)
         nh_in(a, "ex")[i] = nh_in(b, "ex")[i] = 50.0 * (double)(i + 1);
     nh_step(a);
-    ck_assert_int_eq(nh_step_blocks(b, sizes, 5), AP_OK);
-    ck_assert_uint_eq(a->n_spiked, b->n_spiked);
+    NH_CHECK(nh_step_blocks(b, sizes, 5) == AP_OK, "update failed");
+    NH_CHECK(a->n_spiked == b->n_spiked, "step %d: spike counts differ", s);
     for (size_t k = 0; k < a->n_spiked; k++)
-      ck_assert_uint_eq(a->spiked[k], b->spiked[k]);
+      NH_CHECK(a->spiked[k] == b->spiked[k], "step %d: spikes differ", s);
     for (size_t i = 0; i < N; i++)
-      ck_assert(nh_var(a, "V_m")[i] == nh_var(b, "V_m")[i]);
+      NH_CHECK(nh_var(a, "V_m")[i] == nh_var(b, "V_m")[i],
+               "step %d, neuron %zu: V_m differs between block layouts", s,
+               i);
   }
   nh_close(a);
   nh_close(b);
@@ -275,7 +277,7 @@ END_TEST
 START_TEST(test_doc_and_descriptor) {
   nh_check_doc("lif_psc_exp");
   char err[512] = "";
-  ck_assert_msg(ap_plugin_validate(ap_plugin_entry(), err, sizeof err) == AP_OK,
+  NH_CHECK(ap_plugin_validate(ap_plugin_entry(), err, sizeof err) == AP_OK,
                 "%s", err);
 }
 END_TEST

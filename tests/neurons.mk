@@ -1,1 +1,40 @@
-# tests/neurons.mk
+# tests/neurons.mk: Check suites of the neuron plugins.  Each test includes
+# its plugin's source (one plugin per binary, since each defines
+# ap_plugin_entry) and drives prepare()/update() through
+# tests/neuron_harness.h.  Included from tests/local.mk; paths from the top
+# dir.  The plugin sources are not listed here: they are compiled through
+# the #include, and distributed as the plugins' own sources.
+
+NEURON_TESTS = \
+	tests/check_lif_psc_exp \
+	tests/check_lif_psc_delta \
+	tests/check_lif_cond_exp \
+	tests/check_poisson \
+	tests/check_spike_source
+
+check_PROGRAMS += $(NEURON_TESTS)
+TESTS += $(NEURON_TESTS)
+
+tests_check_lif_psc_exp_SOURCES = tests/check_lif_psc_exp.c \
+	tests/neuron_harness.h
+tests_check_lif_psc_exp_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_check_lif_psc_exp_LDADD = $(CHECK_LDADD_ALL) -lm
+
+tests_check_lif_psc_delta_SOURCES = tests/check_lif_psc_delta.c \
+	tests/neuron_harness.h
+tests_check_lif_psc_delta_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_check_lif_psc_delta_LDADD = $(CHECK_LDADD_ALL) -lm
+
+tests_check_lif_cond_exp_SOURCES = tests/check_lif_cond_exp.c \
+	tests/neuron_harness.h
+tests_check_lif_cond_exp_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_check_lif_cond_exp_LDADD = $(CHECK_LDADD_ALL) -lm
+
+tests_check_poisson_SOURCES = tests/check_poisson.c tests/neuron_harness.h
+tests_check_poisson_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_check_poisson_LDADD = $(CHECK_LDADD_ALL) -lm
+
+tests_check_spike_source_SOURCES = tests/check_spike_source.c \
+	tests/neuron_harness.h
+tests_check_spike_source_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_check_spike_source_LDADD = $(CHECK_LDADD_ALL) -lm
