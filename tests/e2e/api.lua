@@ -32,35 +32,6 @@ local proj = ap.connect(src:slice(1, 1), tgt:slice(1, 1), "all_to_all", { weight
 assert(#proj == 1, "#proj")
 local vm = ap.record(tgt, "V_m", { interval = 0.1 })
 
--- Callbacks between steps, and repeated runs continuing in time.
-local ticks, at_time = {}, nil
-ap.every(1.0, function(t) ticks[#ticks + 1] = t end)
-ap.at(2.0, function(t) at_time = ap.now() end)
-ap.run(2.5)
-near(ap.now(), 2.5, 1e-12, "ap.now after first run")
-ap.run(2.5)
-near(ap.now(), 5.0, 1e-12, "ap.now after second run")
-same(ticks, { 1.0, 2.0, 3.0, 4.0, 5.0 }, "ap.every times")
-near(at_time, 2.0, 1e-12, "ap.at time")
-
-same(all:times(), { 1.0, 2.0, 3.0 }, "spike times")
-same(all:senders(), { 1, 2, 1 }, "senders")
-same(tail:times(), { 2.0 }, "slice spike times")
-same(tail:senders(), { 1 }, "slice senders are 1-based in the slice")
-assert(all:count() == 3, "count")
-near(all:rate(), 3 / 3 / 0.005, 1e-9, "rate = spikes / neurons / seconds")
-
-local t, v = vm:times(), vm:values()
-assert(#t == 50 and #v == 2 and #v[1] == 50, "state recorder shape")
-near(t[1], 0.1, 1e-12, "first sample at the end of the first step")
-for k = 1, #t do
-  local want = 0
-  if t[k] > 2.5 - 1e-9 then want = 2.0 * math.exp(-(t[k] - 2.5) / 10) end
-  if t[k] > 4.5 - 1e-9 then want = want + 2.0 * math.exp(-(t[k] - 4.5) / 10) end
-  near(v[1][k], want, 1e-9, "V_m at " .. t[k])
-  assert(v[2][k] == 0, "unconnected neuron stays at rest")
-end
-
 -- Parameters and states, set and read back.
 local lif = ap.population("lif_psc_exp", 4, { tau_m = { 5, 10, 15, 20 } })
 same(lif:get("tau_m"), { 5, 10, 15, 20 }, "per-neuron table")
@@ -110,6 +81,36 @@ same(neg:weights(), { -5, -5, -5 }, "negative current weights")
 local pg = ap.population("poisson", 2, { rate = 200 })
 local pr = ap.record(pg, "spikes")
 local sr = ap.record(src, "spikes", { file = "stream.csv" })
+
+-- Callbacks between steps, and repeated runs continuing in time.
+local ticks, at_time = {}, nil
+ap.every(1.0, function(t) ticks[#ticks + 1] = t end)
+ap.at(2.0, function(t) at_time = ap.now() end)
+ap.run(2.5)
+near(ap.now(), 2.5, 1e-12, "ap.now after first run")
+ap.run(2.5)
+near(ap.now(), 5.0, 1e-12, "ap.now after second run")
+same(ticks, { 1.0, 2.0, 3.0, 4.0, 5.0 }, "ap.every times")
+near(at_time, 2.0, 1e-12, "ap.at time")
+
+same(all:times(), { 1.0, 2.0, 3.0 }, "spike times")
+same(all:senders(), { 1, 2, 1 }, "senders")
+same(tail:times(), { 2.0 }, "slice spike times")
+same(tail:senders(), { 1 }, "slice senders are 1-based in the slice")
+assert(all:count() == 3, "count")
+near(all:rate(), 3 / 3 / 0.005, 1e-9, "rate = spikes / neurons / seconds")
+
+local t, v = vm:times(), vm:values()
+assert(#t == 50 and #v == 2 and #v[1] == 50, "state recorder shape")
+near(t[1], 0.1, 1e-12, "first sample at the end of the first step")
+for k = 1, #t do
+  local want = 0
+  if t[k] > 2.5 - 1e-9 then want = 2.0 * math.exp(-(t[k] - 2.5) / 10) end
+  if t[k] > 4.5 - 1e-9 then want = want + 2.0 * math.exp(-(t[k] - 4.5) / 10) end
+  near(v[1][k], want, 1e-9, "V_m at " .. t[k])
+  assert(v[2][k] == 0, "unconnected neuron stays at rest")
+end
+
 ap.run(100)
 local c1, c2 = {}, {}
 for i, snd in ipairs(pr:senders()) do
