@@ -14,3 +14,12 @@ tests_check_ringbuf_SOURCES = tests/check_ringbuf.c \
 	plugins/backends/cpu/ringbuf.c plugins/backends/cpu/ringbuf.h
 tests_check_ringbuf_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_check_ringbuf_LDADD = $(CHECK_LDADD_ALL)
+
+check_PROGRAMS += tests/check_values tests/check_version
+TESTS += tests/check_values tests/check_version
+tests_check_values_SOURCES = tests/check_values.c
+tests_check_values_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_check_values_LDADD = $(CHECK_LDADD_ALL)
+tests_check_version_SOURCES = tests/check_version.c
+tests_check_version_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_check_version_LDADD = $(CHECK_LDADD_ALL)
