@@ -34,8 +34,9 @@ static const char usage[] =
     "Words after the script (or after --) reach the script as ap.args;\n"
     "KEY=VALUE words are also ap.args.KEY.\n"
     "\n"
-    "Plugins are searched in $APICAL_PLUGIN_PATH, the config file's\n"
-    "plugin_path, the build tree (when run from it) and " AP_PLUGIN_DIR ".\n";
+    "Plugins are searched in $APICAL_PLUGIN_PATH, the plugin_path setting\n"
+    "(config file or --set), the build tree (when run from it) and\n"
+    AP_PLUGIN_DIR ".\n";
 
 typedef struct opts {
   const char *config;

@@ -348,9 +348,13 @@ static void unknown_name(ap_sim *sim, const pop *p, const char *name) {
     ap_append(sim->err, sizeof sim->err, "%s %s", k ? "," : "",
               d->params[k].name);
   ap_append(sim->err, sizeof sim->err, "; state:");
+  int first = 1;
   for (unsigned v = 0; v < d->n_vars; v++)
-    if (!(d->vars[v].flags & AP_VAR_INTERNAL))
-      ap_append(sim->err, sizeof sim->err, " %s", d->vars[v].name);
+    if (!(d->vars[v].flags & AP_VAR_INTERNAL)) {
+      ap_append(sim->err, sizeof sim->err, "%s %s", first ? "" : ",",
+                d->vars[v].name);
+      first = 0;
+    }
 }
 
 int ap_pop_set(ap_sim *sim, ap_ref r, const char *name, const ap_value *v) {
@@ -425,10 +429,13 @@ int ap_pop_set_list(ap_sim *sim, ap_ref r, const char *name,
   if (p->d->params[k].type != AP_PT_LIST)
     return fail(sim, AP_EINVAL, "parameter '%s' of %s takes one value per "
                 "neuron, not a list", name, p->plugin->name);
-  for (size_t i = 0; i < off[r.count]; i++)
-    if (!isfinite(values[i]))
-      return fail(sim, AP_EINVAL, "parameter '%s' of %s: value %zu is not "
-                  "finite", name, p->plugin->name, i + 1);
+  for (size_t j = 0; j < r.count; j++)
+    for (size_t i = off[j]; i < off[j + 1]; i++)
+      if (ap_param_check(&p->d->params[k], p->plugin->name, values[i],
+                         sim->err, sizeof sim->err)) {
+        ap_append(sim->err, sizeof sim->err, " (neuron %zu)", r.first + j + 1);
+        return AP_EINVAL;
+      }
   /* Rebuild the population's list: neurons outside r keep theirs. */
   size_t *old_off = p->list_off[k];
   ap_real *old_val = p->list_val[k];
@@ -478,8 +485,8 @@ int ap_pop_get(ap_sim *sim, ap_ref r, const char *name, double *out) {
     return AP_EINVAL;
   }
   if (k >= 0 && p->d->params[k].type == AP_PT_LIST)
-    return fail(sim, AP_EINVAL, "parameter '%s' of %s is a list: read it per "
-                "neuron is not supported", name, p->plugin->name);
+    return fail(sim, AP_EINVAL, "parameter '%s' of %s is a list per neuron "
+                "and cannot be read back with get()", name, p->plugin->name);
   if (s >= 0 && sim->binst && sim->bd->sync) sim->bd->sync(sim->binst);
   const ap_real *src = k >= 0 ? p->param[k] : p->state[s];
   memcpy(out, src + r.first, r.count * sizeof *out);
@@ -615,7 +622,9 @@ int ap_sim_connect(ap_sim *sim, ap_ref pre, ap_ref post, const ap_conn_spec *c,
       break;
     }
     w[i] = (float)wi;
-    long steps = lround(di / dt);
+    /* Nearest step; the slack makes 0.15 ms at dt 0.1 two steps, as its
+     * decimal value says, although 0.15 / 0.1 is 1.4999999999999998. */
+    long steps = (long)floor(di / dt + 0.5 + 1e-9);
     dl[i] = (uint16_t)(steps < 1 ? 1 : steps);
   }
   /* Compressed rows by presynaptic neuron (population index), targets
@@ -910,8 +919,9 @@ static int apply_setting(const char *key, const char *value, void *vctx) {
   double v = strtod(value, &end);
   if (end == value || *end || errno) {
     ap_fmt(sim->err, sizeof sim->err,
-           "setting '%s' of backend %s must be a number in %s, got '%s'", key,
-           sim->bp->name, pd->unit, value);
+           "setting '%s' of backend %s must be a number%s%s, got '%s'", key,
+           sim->bp->name, strcmp(pd->unit, "1") ? " in " : "",
+           strcmp(pd->unit, "1") ? pd->unit : "", value);
     return c->rc = AP_EINVAL;
   }
   if (ap_param_check(pd, sim->bp->name, v, sim->err, sizeof sim->err))

@@ -327,7 +327,7 @@ START_TEST(test_reset_above_threshold) {
   nh *h = nh_open("lif_cond_exp", 3, 0.1);
   nh_par(h, "V_th")[0] = -61.0;
   ck_assert_int_eq(nh_prepare(h), AP_EINVAL);
-  ck_assert_str_eq(h->err, "neuron 0: V_reset (-60 mV) must be below V_th "
+  ck_assert_str_eq(h->err, "neuron 1: V_reset (-60 mV) must be below V_th "
                            "(-61 mV)");
   nh_close(h);
 }

@@ -147,7 +147,7 @@ START_TEST(test_reset_above_threshold) {
   nh *h = nh_open("lif_psc_delta", 2, 0.1);
   nh_par(h, "V_reset")[1] = -40.0;
   ck_assert_int_eq(nh_prepare(h), AP_EINVAL);
-  ck_assert_str_eq(h->err, "neuron 1: V_reset (-40 mV) must be below V_th "
+  ck_assert_str_eq(h->err, "neuron 2: V_reset (-40 mV) must be below V_th "
                            "(-55 mV)");
   nh_close(h);
 }

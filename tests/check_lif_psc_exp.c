@@ -260,11 +260,11 @@ START_TEST(test_reset_above_threshold) {
   nh *h = nh_open("lif_psc_exp", 4, 0.1);
   nh_par(h, "V_reset")[2] = -50.0;
   ck_assert_int_eq(nh_prepare(h), AP_EINVAL);
-  ck_assert_str_eq(h->err, "neuron 2: V_reset (-50 mV) must be below V_th "
+  ck_assert_str_eq(h->err, "neuron 3: V_reset (-50 mV) must be below V_th "
                            "(-55 mV)");
   nh_par(h, "V_reset")[2] = -55.0;
   ck_assert_int_eq(nh_prepare(h), AP_EINVAL);
-  ck_assert_str_eq(h->err, "neuron 2: V_reset (-55 mV) must be below V_th "
+  ck_assert_str_eq(h->err, "neuron 3: V_reset (-55 mV) must be below V_th "
                            "(-55 mV)");
   nh_par(h, "V_reset")[2] = -55.5;
   ck_assert_int_eq(nh_prepare(h), AP_OK);

@@ -111,22 +111,22 @@ static void refused(const double *t, size_t n, size_t who, double dt,
 START_TEST(test_refusals) {
   const double off[] = {0.2, 0.25};
   refused(off, 2, 1, 0.1,
-          "spike_times of neuron 1: 0.25 ms is not a multiple of dt = 0.1 ms");
+          "spike_times of neuron 2: 0.25 ms is not a multiple of dt = 0.1 ms");
   const double off2[] = {1.00001};
   refused(off2, 1, 2, 0.1,
-          "spike_times of neuron 2: 1.00001 ms is not a multiple of dt = "
+          "spike_times of neuron 3: 1.00001 ms is not a multiple of dt = "
           "0.1 ms");
   const double unsorted[] = {0.5, 0.3};
   refused(unsorted, 2, 0, 0.1,
-          "spike_times of neuron 0: 0.3 ms comes after 0.5 ms; times must be "
+          "spike_times of neuron 1: 0.3 ms comes after 0.5 ms; times must be "
           "in ascending order");
   const double zero[] = {0.0, 1.0};
   refused(zero, 2, 2, 0.1,
-          "spike_times of neuron 2: 0 ms is not after 0 ms; the earliest "
+          "spike_times of neuron 3: 0 ms is not after 0 ms; the earliest "
           "time is dt = 0.1 ms");
   const double neg[] = {-0.5};
   refused(neg, 1, 0, 0.25,
-          "spike_times of neuron 0: -0.5 ms is not after 0 ms; the earliest "
+          "spike_times of neuron 1: -0.5 ms is not after 0 ms; the earliest "
           "time is dt = 0.25 ms");
   /* Within 1e-9 dt of the grid is on it. */
   const double near[] = {0.3 + 1e-12, 0.4 - 1e-12};

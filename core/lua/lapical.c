@@ -227,6 +227,9 @@ static int l_setup(lua_State *L) {
                     "got a %s", key, luaL_typename(L, -1));
     char val[128], err[512];
     number_text(L, -1, val, sizeof val);
+    if (ap_sim_started(s->sim) && strcmp(key, "output_dir") != 0)
+      return lerror(L, "ap.setup: '%s' cannot change after ap.run (only "
+                    "output_dir can)", key);
     double old_dt = set->dt;
     uint64_t old_seed = set->seed;
     if (ap_settings_set(set, key, val, AP_SRC_SCRIPT, err, sizeof err))
@@ -238,8 +241,12 @@ static int l_setup(lua_State *L) {
       return lerror(L, "ap.setup: '%s' cannot change once populations exist "
                     "(call ap.setup first)", key);
     }
-    if (ap_sim_started(s->sim) && strcmp(key, "backend") == 0)
-      return lerror(L, "ap.setup: the backend cannot change after ap.run");
+    /* Plugins were searched before the script ran: a plugin_path that
+     * takes effect here adds its folders to the search now (names found
+     * earlier keep their plugin). */
+    if (strcmp(key, "plugin_path") == 0 && set->plugin_path &&
+        strcmp(set->plugin_path, val) == 0)
+      ap_registry_scan_path(ap_sim_registry(s->sim), val);
     lua_pop(L, 1);
   }
   return 0;
@@ -577,6 +584,7 @@ static void read_conn(lua_State *L, int t, ap_conn_spec *c) {
 
 static int l_connect(lua_State *L) {
   lstate *s = get_state(L);
+  lua_settop(L, 4); /* the specs keep slots 3 and 4; scratch goes above */
   lpop *pre = check_pop(L, 1);
   lpop *post = check_pop(L, 2);
   if (lua_isnoneornil(L, 3)) {
@@ -604,8 +612,8 @@ static int l_connect(lua_State *L) {
       sp.port = lua_tostring(L, -1);
     }
     if (lua_getfield(L, 4, "learning") != LUA_TNIL)
-      return lerror(L, "synapse spec: learning rules cannot be attached yet: "
-                    "the %s backend has no plasticity", "cpu");
+      return lerror(L, "synapse spec: learning rules cannot be attached to "
+                    "projections yet (no backend runs plasticity)");
     lua_pop(L, 1);
     if (lua_getfield(L, 4, "modulator") != LUA_TNIL)
       return lerror(L, "synapse spec: 'modulator' needs a learning rule");

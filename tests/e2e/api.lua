@@ -73,8 +73,12 @@ assert(#ft == 7, "fixed_total_number count")
 local aa = ap.connect(a, a, { rule = "all_to_all", allow_autapses = false })
 assert(#aa == 20, "all_to_all without autapses")
 -- negative weight without a port goes to "in"; the sign is kept for currents
-local neg = ap.connect(a, b, "one_to_one" == "x" and "x" or { rule = "fixed_indegree", indegree = 1 },
-                       { weight = -5 })
+local neg = ap.connect(a, b, { rule = "fixed_indegree", indegree = 1 }, { weight = -5 })
+-- no connection spec means all_to_all; a list rule needs no synapse spec
+assert(#ap.connect(a, b) == 15, "default rule all_to_all")
+assert(#ap.connect(a, b, { rule = "list", pre = { 1 }, post = { 1 } }) == 1, "list without synapse spec")
+-- delays round to the nearest step as their decimal values say
+same(ap.connect(a, b, { rule = "list", pre = { 2 }, post = { 2 } }, { delay = 0.15 }):delays(), { 0.2 }, "0.15 ms at dt 0.1")
 same(neg:weights(), { -5, -5, -5 }, "negative current weights")
 
 -- Poisson: one independent train per neuron.

@@ -28,6 +28,7 @@ typedef struct cpu {
   cpu_pop *pops;
   ap_weight *wbuf;       /* transmit() output, longest row */
   size_t wbuf_len;
+  ap_real **sbuf;        /* transmit() state pointers, most variables */
 } cpu;
 
 static const ap_param_desc cpu_params[] = {
@@ -84,6 +85,7 @@ static void cpu_destroy(void *vc) {
   }
   free(c->pops);
   free(c->wbuf);
+  free(c->sbuf);
   free(c);
 }
 
@@ -119,8 +121,13 @@ static int cpu_create(void **out, const ap_net *net, const ap_real *settings,
       if (pr->row[i + 1] - pr->row[i] > c->wbuf_len)
         c->wbuf_len = pr->row[i + 1] - pr->row[i];
   }
+  unsigned max_vars = 1;
+  for (size_t j = 0; j < net->n_projs; j++)
+    if (net->projs[j].syn->n_vars > max_vars)
+      max_vars = net->projs[j].syn->n_vars;
   c->wbuf = malloc((c->wbuf_len ? c->wbuf_len : 1) * sizeof *c->wbuf);
-  if (!c->wbuf) goto nomem;
+  c->sbuf = malloc(max_vars * sizeof *c->sbuf);
+  if (!c->wbuf || !c->sbuf) goto nomem;
   int rc = prepare_pops(c, err, err_size);
   if (rc) {
     cpu_destroy(c);
@@ -155,10 +162,9 @@ static void deliver(cpu *c, size_t i, int64_t step) {
       double m = p->has_mult ? (double)p->mult[k] : 1.0;
       const ap_weight *w = pr->weight + a;
       if (pr->syn->transmit) {
-        ap_real *st[16];
-        for (unsigned v = 0; v < pr->syn->n_vars && v < 16; v++)
-          st[v] = pr->syn_state[v] + a;
-        ap_syn_row row = {b - a, a, w, st, pr->syn_param, t_spike,
+        for (unsigned v = 0; v < pr->syn->n_vars; v++)
+          c->sbuf[v] = pr->syn_state[v] + a;
+        ap_syn_row row = {b - a, a, w, c->sbuf, pr->syn_param, t_spike,
                           c->wbuf, NULL, net->host};
         pr->syn->transmit(&row);
         w = c->wbuf;

@@ -120,7 +120,7 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
       return fail(pop, AP_EINVAL,
                   "neuron %zu: V_reset (%.10g mV) must be below V_th "
                   "(%.10g mV)",
-                  i, par[PAR_V_RESET][i], par[PAR_V_TH][i]);
+                  i + 1, par[PAR_V_RESET][i], par[PAR_V_TH][i]);
   lif_cond_exp_inst *in =
       malloc(sizeof *in + N_DERIVED * m * sizeof(double) + m * sizeof(uint32_t));
   if (!in) {
@@ -156,7 +156,7 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
       return fail(pop, AP_EINVAL,
                   "neuron %zu: time constants down to %.10g ms are too short "
                   "for dt = %.10g ms",
-                  i, tau_min, h);
+                  i + 1, tau_min, h);
     }
     const double hs = h / k;
     in->substeps[i] = (uint32_t)k;

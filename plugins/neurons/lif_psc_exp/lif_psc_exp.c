@@ -110,7 +110,7 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
         snprintf(pop->err, pop->err_size,
                  "neuron %zu: V_reset (%.10g mV) must be below V_th "
                  "(%.10g mV)",
-                 i, par[PAR_V_RESET][i], par[PAR_V_TH][i]);
+                 i + 1, par[PAR_V_RESET][i], par[PAR_V_TH][i]);
       return AP_EINVAL;
     }
   }

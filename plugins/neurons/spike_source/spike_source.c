@@ -83,20 +83,20 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
       if (!(t > 0.0))
         REFUSE("spike_times of neuron %zu: %.10g ms is not after 0 ms; the "
                "earliest time is dt = %.10g ms",
-               i, t, dt);
+               i + 1, t, dt);
       if (!(r < 9.0e15))
         REFUSE("spike_times of neuron %zu: %.10g ms is too late for steps "
                "of dt = %.10g ms",
-               i, t, dt);
+               i + 1, t, dt);
       if (fabs(x - r) > 1e-9 + 8.0 * DBL_EPSILON * x)
         REFUSE("spike_times of neuron %zu: %.10g ms is not a multiple of "
                "dt = %.10g ms",
-               i, t, dt);
+               i + 1, t, dt);
       in->step[k] = (int64_t)r - 1;
       if (k > in->offset[i] && in->step[k] < in->step[k - 1])
         REFUSE("spike_times of neuron %zu: %.10g ms comes after %.10g ms; "
                "times must be in ascending order",
-               i, t, list->value[k - 1]);
+               i + 1, t, list->value[k - 1]);
     }
   }
   *out = in;
