@@ -347,7 +347,23 @@ typedef struct ap_backend_desc {
   /* Bytes of memory held for synapses (reported per synapse). */
   size_t (*synapse_bytes)(void *inst);
   void (*destroy)(void *inst);
+  /* Optional (test `size` before use; NULL allowed).  Input in flight:
+   * the summed weights that arrive on `port` of population `pop` at the
+   * end of `step`, for steps from the next one to run up to max_delay
+   * beyond it.  get copies the population's n values out, add adds n
+   * values in.  With them the host carries spikes in flight across a
+   * rebuild of the backend (when the network grows between runs) and
+   * takes snapshots.  A backend without them cannot grow a network after
+   * its first run. */
+  int (*pending_get)(void *inst, size_t pop, unsigned port, int64_t step,
+                     double *out);
+  int (*pending_add)(void *inst, size_t pop, unsigned port, int64_t step,
+                     const double *in);
 } ap_backend_desc;
+
+/* Whether a descriptor of size d->size has the (appended) field f. */
+#define AP_HAS_FIELD(d, type, f)                                            \
+  ((d)->size >= offsetof(type, f) + sizeof(((type *)0)->f))
 
 /* ----------------------------------------------------- the entry point */
 

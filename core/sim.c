@@ -78,7 +78,8 @@ struct ap_sim {
   ap_net_proj *nprojs;
   ap_real *bset;
   char **bstr;
-  int dirty;
+  int dirty; /* parameters or state changed since the backend read them */
+  int grow;  /* populations or projections added since it was built */
   int failed;
   /* per-run statistics and helpers */
   ap_stats stats;
@@ -255,18 +256,23 @@ static int check_ref(ap_sim *sim, ap_ref r) {
   return AP_OK;
 }
 
-static int not_started(ap_sim *sim, const char *what) {
-  if (sim->binst)
+/* The network may grow between runs when the backend can hand over the
+ * spikes in flight; the backend is then rebuilt before the next run. */
+static int may_grow(ap_sim *sim, const char *what) {
+  if (!sim->binst) return AP_OK;
+  if (!AP_HAS_FIELD(sim->bd, ap_backend_desc, pending_add) ||
+      !sim->bd->pending_get || !sim->bd->pending_add)
     return fail(sim, AP_ESTATE,
-                "%s after the first ap.run is not supported: build the "
-                "network before running", what);
+                "%s after the first ap.run is not supported by backend %s: "
+                "build the network before running", what, sim->bp->name);
+  sim->grow = 1;
   return AP_OK;
 }
 
 /* ------------------------------------------------------------ populations */
 
 int ap_sim_population(ap_sim *sim, const char *model, size_t n, size_t *out) {
-  int rc = not_started(sim, "creating a population");
+  int rc = may_grow(sim, "creating a population");
   if (rc) return rc;
   if ((rc = lock_settings(sim))) return rc;
   const ap_plugin *pl = ap_registry_find_kind(sim->reg, AP_KIND_NEURON, model);
@@ -419,7 +425,6 @@ int ap_pop_set_list(ap_sim *sim, ap_ref r, const char *name,
                     const double *values, const size_t *off) {
   int rc = check_ref(sim, r);
   if (rc) return rc;
-  if ((rc = not_started(sim, "changing a list parameter"))) return rc;
   pop *p = &sim->pops[r.pop];
   int k = ap_param_index(p->d->params, p->d->n_params, name);
   if (k < 0) {
@@ -471,6 +476,7 @@ int ap_pop_set_list(ap_sim *sim, ap_ref r, const char *name,
   p->list_val[k] = nv;
   p->lists[k].offset = no;
   p->lists[k].value = nv;
+  sim->dirty = 1;
   return AP_OK;
 }
 
@@ -529,7 +535,7 @@ static int pick_port(ap_sim *sim, const pop *post, const ap_syn_spec *s,
 
 int ap_sim_connect(ap_sim *sim, ap_ref pre, ap_ref post, const ap_conn_spec *c,
                    const ap_syn_spec *s, size_t *out) {
-  int rc = not_started(sim, "connecting");
+  int rc = may_grow(sim, "connecting");
   if (rc) return rc;
   if ((rc = check_ref(sim, pre)) || (rc = check_ref(sim, post))) return rc;
   pop *pp = &sim->pops[post.pop], *qp = &sim->pops[pre.pop];
@@ -1028,12 +1034,47 @@ static double now_s(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* Rebuild the backend for a grown network, carrying over the input in
+ * flight to the populations it already had. */
+static int rebuild_backend(ap_sim *sim) {
+  const ap_backend_desc *bd = sim->bd;
+  size_t n_pops = sim->net.n_pops, total = 0;
+  unsigned ahead = sim->net.max_delay + 1;
+  for (size_t i = 0; i < n_pops; i++)
+    total += sim->pops[i].d->n_ports * ahead * sim->pops[i].n;
+  double *saved = malloc((total ? total : 1) * sizeof *saved);
+  if (!saved) return fail(sim, AP_ENOMEM, "out of memory");
+  double *at = saved;
+  for (size_t i = 0; i < n_pops; i++)
+    for (unsigned k = 0; k < sim->pops[i].d->n_ports; k++)
+      for (unsigned a = 0; a < ahead; a++, at += sim->pops[i].n)
+        if (bd->pending_get(sim->binst, i, k, sim->step + a, at)) {
+          free(saved);
+          return fail(sim, AP_EPLUGIN, "backend %s: could not hand over the "
+                      "spikes in flight", sim->bp->name);
+        }
+  backend_destroy(sim);
+  int rc = start_backend(sim);
+  at = saved;
+  for (size_t i = 0; !rc && i < n_pops; i++)
+    for (unsigned k = 0; !rc && k < sim->pops[i].d->n_ports; k++)
+      for (unsigned a = 0; !rc && a < ahead; a++, at += sim->pops[i].n)
+        if (sim->bd->pending_add(sim->binst, i, k, sim->step + a, at))
+          rc = fail(sim, AP_EPLUGIN, "backend %s: could not take over the "
+                    "spikes in flight", sim->bp->name);
+  free(saved);
+  sim->grow = 0;
+  return rc;
+}
+
 int ap_sim_run_steps(ap_sim *sim, int64_t steps) {
   if (steps < 0) return fail(sim, AP_EINVAL, "cannot run a negative time");
   if (sim->failed) return sim->failed;
   int rc;
   if (!sim->binst) {
     if ((rc = start_backend(sim))) return rc;
+  } else if (sim->grow) {
+    if ((rc = rebuild_backend(sim))) return sim->failed = rc;
   } else if (sim->dirty && sim->bd->reload) {
     char err[1024] = "";
     if ((rc = sim->bd->reload(sim->binst, err, sizeof err)))

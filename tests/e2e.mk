@@ -4,4 +4,4 @@ E2E_TESTS = tests/e2e/coba.sh tests/e2e/cli.sh tests/e2e/errors.sh \
 	tests/e2e/docs.sh
 TESTS += $(E2E_TESTS)
 EXTRA_DIST += $(E2E_TESTS) tests/e2e/lib.sh tests/e2e/api.lua \
-	tests/e2e/net.lua
+	tests/e2e/net.lua tests/e2e/grow.lua

@@ -225,9 +225,38 @@ static size_t cpu_synapse_bytes(void *vc) {
   return bytes;
 }
 
+static int pending(cpu *c, size_t pop, unsigned port, int64_t step) {
+  const ap_net *net = c->net;
+  if (pop >= net->n_pops || port >= net->pops[pop].desc->n_ports || step < 0)
+    return AP_EINVAL;
+  return AP_OK;
+}
+
+static int cpu_pending_get(void *vc, size_t pop, unsigned port, int64_t step,
+                           double *out) {
+  cpu *c = vc;
+  int rc = pending(c, pop, port, step);
+  if (rc) return rc;
+  memcpy(out, ap_ring_slot(&c->pops[pop].rings[port], step),
+         c->net->pops[pop].n * sizeof *out);
+  return AP_OK;
+}
+
+static int cpu_pending_add(void *vc, size_t pop, unsigned port, int64_t step,
+                           const double *in) {
+  cpu *c = vc;
+  int rc = pending(c, pop, port, step);
+  if (rc) return rc;
+  double *slot = ap_ring_slot(&c->pops[pop].rings[port], step);
+  for (size_t i = 0; i < c->net->pops[pop].n; i++) slot[i] += in[i];
+  return AP_OK;
+}
+
 static const ap_backend_desc cpu_desc = {
-    sizeof(ap_backend_desc), cpu_params, 1, cpu_create, cpu_run, NULL,
-    cpu_reload, cpu_synapse_bytes, cpu_destroy};
+    sizeof(ap_backend_desc), cpu_params,      1,
+    cpu_create,              cpu_run,         NULL,
+    cpu_reload,              cpu_synapse_bytes, cpu_destroy,
+    cpu_pending_get,         cpu_pending_add};
 
 static const ap_plugin_desc plugins[] = {
     {sizeof(ap_plugin_desc), AP_KIND_BACKEND, "cpu", "1.0",
