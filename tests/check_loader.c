@@ -11,6 +11,7 @@
 
 #include "describe.h"
 #include "loader.h"
+#include "tmpdir.h"
 #include "strutil.h"
 
 #ifndef AP_FIXTURE_DIR
@@ -30,32 +31,8 @@ static void fixture(char *buf, size_t n, const char *name) {
 }
 
 static void make_tmpdir(char *buf, size_t n) {
-  const char *base = getenv("TMPDIR");
-  if (!base || !*base) base = "/tmp";
-  ap_fmt(buf, n, "%s/ap_loader_XXXXXX", base);
-  ck_assert_msg(mkdtemp(buf) != NULL, "mkdtemp %s failed", buf);
-}
-
-static void rm_rf(const char *path) {
-  struct stat st;
-  if (lstat(path, &st) != 0) return;
-  if (S_ISDIR(st.st_mode)) {
-    DIR *d = opendir(path);
-    if (d) {
-      struct dirent *e;
-      while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-          continue;
-        char sub[4096];
-        ap_fmt(sub, sizeof sub, "%s/%s", path, e->d_name);
-        rm_rf(sub);
-      }
-      closedir(d);
-    }
-    rmdir(path);
-  } else {
-    unlink(path);
-  }
+  ck_assert_msg(ap_test_mkdtemp(buf, n, "ap_loader") == 0,
+                "cannot make a temporary folder");
 }
 
 static void write_file(const char *path, const void *data, size_t n) {
@@ -219,7 +196,7 @@ START_TEST(test_not_elf) {
   ck_assert_str_eq(r, want);
 #endif
   ap_registry_free(reg);
-  rm_rf(dir);
+  ap_test_rm_rf(dir);
 }
 END_TEST
 
@@ -238,7 +215,7 @@ START_TEST(test_missing_file) {
   ck_assert_str_eq(ap_registry_reject(reg, 0), want);
 #endif
   ap_registry_free(reg);
-  rm_rf(dir);
+  ap_test_rm_rf(dir);
 }
 END_TEST
 
@@ -339,7 +316,7 @@ START_TEST(test_scan_tree) {
   ck_assert_uint_eq(ap_registry_n_dirs(reg), 2);
   ck_assert_str_eq(ap_registry_dir(reg, 1), missing);
   ap_registry_free(reg);
-  rm_rf(dir);
+  ap_test_rm_rf(dir);
 }
 END_TEST
 
@@ -361,7 +338,7 @@ START_TEST(test_shadow_first_wins) {
   ck_assert_uint_eq(ap_registry_n_rejects(reg), 1);
   ck_assert_str_eq(ap_registry_reject(reg, 0), want);
   ap_registry_free(reg);
-  rm_rf(dir);
+  ap_test_rm_rf(dir);
 }
 END_TEST
 
@@ -388,7 +365,7 @@ START_TEST(test_scan_path) {
          good, copy);
   ck_assert_msg(has_reject(reg, want), "missing rejection '%s'", want);
   ap_registry_free(reg);
-  rm_rf(dir);
+  ap_test_rm_rf(dir);
 }
 END_TEST
 
@@ -405,7 +382,7 @@ START_TEST(test_scan_default) {
   ck_assert_str_eq(ap_registry_find(reg, "fixture_neuron")->path, good);
   ap_registry_free(reg);
   unsetenv("APICAL_PLUGIN_PATH");
-  rm_rf(dir);
+  ap_test_rm_rf(dir);
 }
 END_TEST
 

@@ -14,45 +14,23 @@
 #include "record.h"
 #include "sha256.h"
 #include "strutil.h"
+#include "tmpdir.h"
 
 /* ---- temp dir ---------------------------------------------------------- */
 
 static char tmpdir[PATH_MAX];
 
-static void rm_rf(const char *path) {
-  struct stat st;
-  if (lstat(path, &st) != 0) return;
-  if (S_ISDIR(st.st_mode)) {
-    DIR *d = opendir(path);
-    if (d) {
-      struct dirent *e;
-      while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        char sub[PATH_MAX];
-        ap_fmt(sub, sizeof sub, "%s/%s", path, e->d_name);
-        rm_rf(sub);
-      }
-      closedir(d);
-    }
-    rmdir(path);
-  } else {
-    unlink(path);
-  }
-}
 
 /* Unchecked fixture: runs in the parent, so the dir goes even when a
  * test fails. */
 static void dir_setup(void) {
-  const char *base = getenv("TMPDIR");
-  ap_fmt(tmpdir, sizeof tmpdir, "%s/check_record.XXXXXX",
-         base && *base ? base : "/tmp");
-  if (!mkdtemp(tmpdir)) {
+  if (ap_test_mkdtemp(tmpdir, sizeof tmpdir, "check_record") != 0) {
     perror("mkdtemp");
     abort();
   }
 }
 
-static void dir_teardown(void) { rm_rf(tmpdir); }
+static void dir_teardown(void) { ap_test_rm_rf(tmpdir); }
 
 /* tmpdir/name in buf. */
 static char *tpath(char *buf, const char *name) {

@@ -12,7 +12,7 @@ AM_TESTS_ENVIRONMENT = \
 
 CHECK_CFLAGS_ALL = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LUA_CFLAGS) $(LIBCONFIG_CFLAGS)
 CHECK_LDADD_ALL = core/libapical_core.la $(CHECK_LIBS) $(LUA_LIBS) $(LIBCONFIG_LIBS)
-EXTRA_DIST += tests/check_main.h
+EXTRA_DIST += tests/check_main.h tests/tmpdir.h
 
 include tests/core.mk
 include tests/loader.mk

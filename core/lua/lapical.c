@@ -39,7 +39,7 @@ typedef struct lstate {
   callback *cbs;
   size_t n_cbs, cap_cbs;
   int progress;
-  int64_t run_end;
+  int64_t run_start, run_end;
   double last_progress;
   int progress_shown;
 } lstate;
@@ -891,8 +891,9 @@ static void progress(void *ctx, int64_t step) {
   if (now - s->last_progress < 0.25) return;
   s->last_progress = now;
   double dt = ap_sim_dt(s->sim);
+  int64_t span = s->run_end - s->run_start;
   fprintf(stderr, "\r[%3.0f%%] t = %.1f / %.1f ms ",
-          100.0 * (double)step / (double)(s->run_end ? s->run_end : 1),
+          100.0 * (double)(step - s->run_start) / (double)(span ? span : 1),
           (double)step * dt, (double)s->run_end * dt);
   fflush(stderr);
   s->progress_shown = 1;
@@ -902,6 +903,7 @@ static int l_run(lua_State *L) {
   lstate *s = get_state(L);
   int64_t steps = to_steps(L, luaL_checknumber(L, 1), "ap.run");
   int64_t now = ap_sim_step(s->sim), end = now + steps;
+  s->run_start = now;
   s->run_end = end;
   s->last_progress = wall_now();
   for (;;) {

@@ -196,6 +196,12 @@ static int cpu_run(void *vc, int64_t step0, int64_t n, char *err,
                  "(status %d)", i + 1, q->model, (double)step * net->dt, rc);
         return rc;
       }
+      if (b.n_spiked > q->n) {
+        snprintf(err, err_size, "population %zu (%s) reported %zu spikes "
+                 "from %zu neurons at t = %g ms", i + 1, q->model, b.n_spiked,
+                 q->n, (double)step * net->dt);
+        return AP_EPLUGIN;
+      }
       p->n_spiked = b.n_spiked;
       p->has_mult = b.has_mult;
       for (unsigned k = 0; k < q->desc->n_ports; k++)
