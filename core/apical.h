@@ -132,6 +132,9 @@ AP_API int ap_sim_connect(ap_sim *sim, ap_ref pre, ap_ref post,
                           const ap_conn_spec *c, const ap_syn_spec *s,
                           size_t *out);
 AP_API size_t ap_proj_size(const ap_sim *sim, size_t proj);
+/* Name of the input port the projection targets, and its synapse model. */
+AP_API const char *ap_proj_port(const ap_sim *sim, size_t proj);
+AP_API const char *ap_proj_synapse(const ap_sim *sim, size_t proj);
 /* Pairs in pairs() order: by presynaptic neuron, then postsynaptic, then
  * creation; indices within the connected slices, 0-based. */
 AP_API int ap_proj_pairs(const ap_sim *sim, size_t proj, uint32_t *pre,

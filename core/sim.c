@@ -723,6 +723,15 @@ int ap_sim_connect(ap_sim *sim, ap_ref pre, ap_ref post, const ap_conn_spec *c,
 
 size_t ap_proj_size(const ap_sim *sim, size_t p) { return sim->projs[p].n_syn; }
 
+const char *ap_proj_port(const ap_sim *sim, size_t p) {
+  const proj *pr = &sim->projs[p];
+  return sim->pops[pr->post.pop].d->ports[pr->port].name;
+}
+
+const char *ap_proj_synapse(const ap_sim *sim, size_t p) {
+  return sim->projs[p].syn->name;
+}
+
 int ap_proj_pairs(const ap_sim *sim, size_t p, uint32_t *pre, uint32_t *post) {
   const proj *pr = &sim->projs[p];
   size_t npre = sim->pops[pr->pre.pop].n;

@@ -712,6 +712,18 @@ static int proj_values(lua_State *L, int delays) {
 static int proj_weights(lua_State *L) { return proj_values(L, 0); }
 static int proj_delays(lua_State *L) { return proj_values(L, 1); }
 
+static int proj_port(lua_State *L) {
+  lproj *p = check_proj(L, 1);
+  lua_pushstring(L, ap_proj_port(get_state(L)->sim, p->proj));
+  return 1;
+}
+
+static int proj_synapse(lua_State *L) {
+  lproj *p = check_proj(L, 1);
+  lua_pushstring(L, ap_proj_synapse(get_state(L)->sim, p->proj));
+  return 1;
+}
+
 static int proj_tostring(lua_State *L) {
   lproj *p = check_proj(L, 1);
   lua_pushfstring(L, "Projection %d (%d synapses)", (int)p->proj + 1,
@@ -967,6 +979,8 @@ static const luaL_Reg pop_meta[] = {
 static const luaL_Reg proj_methods[] = {{"pairs", proj_pairs},
                                         {"weights", proj_weights},
                                         {"delays", proj_delays},
+                                        {"port", proj_port},
+                                        {"synapse", proj_synapse},
                                         {NULL, NULL}};
 static const luaL_Reg proj_meta[] = {
     {"__len", proj_len}, {"__tostring", proj_tostring}, {NULL, NULL}};

@@ -74,6 +74,15 @@ local aa = ap.connect(a, a, { rule = "all_to_all", allow_autapses = false })
 assert(#aa == 20, "all_to_all without autapses")
 -- negative weight without a port goes to "in"; the sign is kept for currents
 local neg = ap.connect(a, b, { rule = "fixed_indegree", indegree = 1 }, { weight = -5 })
+assert(neg:port() == "in" and neg:synapse() == "static", "sign rule picks in")
+-- conductance ports take the magnitude of a negative weight
+local c1 = ap.population("lif_cond_exp", 3)
+local gi = ap.connect(a, c1, { rule = "fixed_indegree", indegree = 2 }, { weight = -67 })
+assert(gi:port() == "in", "negative conductance weight goes to in")
+same(gi:weights(), { 67, 67, 67, 67, 67, 67 }, "conductance magnitude")
+local ge = ap.connect(a, c1, { rule = "fixed_indegree", indegree = 1 },
+                      { weight = 6, synapse = { "static" } })
+assert(ge:port() == "ex" and ge:synapse() == "static", "synapse given as a table")
 -- no connection spec means all_to_all; a list rule needs no synapse spec
 assert(#ap.connect(a, b) == 15, "default rule all_to_all")
 assert(#ap.connect(a, b, { rule = "list", pre = { 1 }, post = { 1 } }) == 1, "list without synapse spec")

@@ -60,4 +60,19 @@ LUA
 grep -q "^2	n=8000	out=x.csv	8000	x.csv$" a1.txt && ok || fail "ap.args: $(cat a1.txt)"
 "$APICAL" run args.lua -q -- --seed n=1 > a2.txt 2>&1
 grep -q "^2	--seed	n=1	1	nil$" a2.txt && ok || fail "ap.args after --: $(cat a2.txt)"
+# A progress line on a terminal during long runs, none otherwise.
+if command -v script > /dev/null; then
+  cat > long.lua <<'LUA'
+local ap = require "apical"
+local a = ap.population("lif_psc_exp", 2000, { I_e = 400 })
+ap.connect(a, a, { rule = "fixed_indegree", indegree = 100 }, { weight = 1 })
+ap.run(10000)
+LUA
+  script -qec "$APICAL run long.lua" /dev/null > tty.txt 2>&1 || fail "run on a terminal"
+  grep -q "\[ *[0-9]*%\] t = " tty.txt && ok || fail "no progress line on a terminal"
+  "$APICAL" run long.lua > notty.txt 2>&1 || fail "run without a terminal"
+  grep -q "%\] t = " notty.txt && fail "progress line written to a file" || ok
+else
+  fail "the script program (bsdutils) is missing"
+fi
 finish

@@ -42,6 +42,8 @@ run_lua no_ports "poisson has no input ports" \
   'local a = ap.population("poisson", 10); ap.connect(a, a, "one_to_one")'
 run_lua bad_synapse "unknown synapse model 'statik' (did you mean 'static'?)" \
   'local a = ap.population("lif_psc_exp", 10); ap.connect(a, a, "one_to_one", { synapse = "statik" })'
+run_lua bad_syn_param "synapse model static has no parameter 'U'; parameters: weight, delay" \
+  'local a = ap.population("lif_psc_exp", 10); ap.connect(a, a, "one_to_one", { synapse = { "static", U = 0.5 } })'
 run_lua bad_slice "slice(5, 12) is outside 1..10 (both ends inclusive)" \
   'local a = ap.population("lif_psc_exp", 10); a:slice(5, 12)'
 run_lua bad_record "lif_psc_exp has no state variable 'V' to record; recordable: spikes, V_m" \

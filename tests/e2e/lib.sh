@@ -28,6 +28,12 @@ expect_error() {
     fail "$name: exit status 0, expected an error"
     return
   fi
+  # error paths must be as clean under the sanitizers as the good ones
+  if grep -q "Sanitizer\|runtime error:" err.txt; then
+    fail "$name: sanitizer report:"
+    sed 's/^/    /' err.txt
+    return
+  fi
   if ! grep -qF -- "$want" err.txt; then
     fail "$name: message lacks '$want'; got:"
     sed 's/^/    /' err.txt
