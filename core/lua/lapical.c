@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -274,6 +275,31 @@ static int l_settings(lua_State *L) {
     lua_pushstring(L, set->config_file);
     lua_setfield(L, -2, "config_file");
   }
+  return 1;
+}
+
+/* Run statistics so far, for benchmarks and closed-loop scripts. */
+static int l_stats(lua_State *L) {
+  ap_stats st;
+  ap_sim_stats(get_state(L)->sim, &st);
+  struct rusage ru;
+  double rss_mb = 0;
+  if (getrusage(RUSAGE_SELF, &ru) == 0) rss_mb = (double)ru.ru_maxrss / 1024.0;
+  lua_createtable(L, 0, 8);
+  lua_pushnumber(L, st.t_ms);
+  lua_setfield(L, -2, "t_ms");
+  lua_pushnumber(L, st.wall_s);
+  lua_setfield(L, -2, "wall_s");
+  lua_pushinteger(L, (lua_Integer)st.spikes);
+  lua_setfield(L, -2, "spikes");
+  lua_pushinteger(L, (lua_Integer)st.events);
+  lua_setfield(L, -2, "events");
+  lua_pushinteger(L, (lua_Integer)st.synapses);
+  lua_setfield(L, -2, "synapses");
+  lua_pushnumber(L, st.synapse_bytes);
+  lua_setfield(L, -2, "bytes_per_synapse");
+  lua_pushnumber(L, rss_mb);
+  lua_setfield(L, -2, "peak_rss_mb");
   return 1;
 }
 
@@ -963,6 +989,7 @@ static int l_dt(lua_State *L) {
 
 static const luaL_Reg ap_funcs[] = {
     {"setup", l_setup},       {"settings", l_settings},
+    {"stats", l_stats},
     {"population", l_population},
     {"connect", l_connect},   {"record", l_record},
     {"run", l_run},           {"now", l_now},

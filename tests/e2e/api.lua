@@ -134,4 +134,9 @@ local differ = #c1 ~= #c2
 for i = 1, math.min(#c1, #c2) do differ = differ or c1[i] ~= c2[i] end
 assert(differ, "two poisson neurons give the same train")
 sr:save("saved.csv")
+-- run statistics
+local st = ap.stats()
+near(st.t_ms, 105, 1e-9, "stats t_ms")
+assert(st.spikes >= all:count() + pr:count() and st.synapses > 0 and st.wall_s >= 0, "stats counts")
+assert(st.events > 0 and st.peak_rss_mb > 1 and st.bytes_per_synapse > 0, "stats events, memory")
 print("api: all assertions passed")
