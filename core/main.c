@@ -127,7 +127,9 @@ static void free_sets(char **sets, int n) {
 static void summary(const ap_sim *sim) {
   ap_stats st;
   ap_sim_stats(sim, &st);
-  double rtf = st.wall_s > 0 ? st.t_ms / 1000.0 / st.wall_s : 0;
+  /* real-time factor: wall time per biological time (< 1: faster than
+   * real time) */
+  double rtf = st.t_ms > 0 ? st.wall_s / (st.t_ms / 1000.0) : 0;
   fprintf(stderr,
           "apical: simulated %.1f ms in %.3f s wall (real-time factor %.3g); "
           "%llu spikes, %llu synaptic events delivered; %llu synapses",
