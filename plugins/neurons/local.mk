@@ -4,28 +4,33 @@
 pkglib_LTLIBRARIES += plugins/neurons/lif_psc_exp/lif_psc_exp.la
 plugins_neurons_lif_psc_exp_lif_psc_exp_la_SOURCES = \
 	plugins/neurons/lif_psc_exp/lif_psc_exp.c
+plugins_neurons_lif_psc_exp_lif_psc_exp_la_CFLAGS = $(NEURON_CFLAGS)
 plugins_neurons_lif_psc_exp_lif_psc_exp_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_neurons_lif_psc_exp_lif_psc_exp_la_LIBADD = -lm
 
 pkglib_LTLIBRARIES += plugins/neurons/lif_psc_delta/lif_psc_delta.la
 plugins_neurons_lif_psc_delta_lif_psc_delta_la_SOURCES = \
 	plugins/neurons/lif_psc_delta/lif_psc_delta.c
+plugins_neurons_lif_psc_delta_lif_psc_delta_la_CFLAGS = $(NEURON_CFLAGS)
 plugins_neurons_lif_psc_delta_lif_psc_delta_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_neurons_lif_psc_delta_lif_psc_delta_la_LIBADD = -lm
 
 pkglib_LTLIBRARIES += plugins/neurons/lif_cond_exp/lif_cond_exp.la
 plugins_neurons_lif_cond_exp_lif_cond_exp_la_SOURCES = \
 	plugins/neurons/lif_cond_exp/lif_cond_exp.c
+plugins_neurons_lif_cond_exp_lif_cond_exp_la_CFLAGS = $(NEURON_CFLAGS)
 plugins_neurons_lif_cond_exp_lif_cond_exp_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_neurons_lif_cond_exp_lif_cond_exp_la_LIBADD = -lm
 
 pkglib_LTLIBRARIES += plugins/neurons/poisson/poisson.la
 plugins_neurons_poisson_poisson_la_SOURCES = \
 	plugins/neurons/poisson/poisson.c
+plugins_neurons_poisson_poisson_la_CFLAGS = $(NEURON_CFLAGS)
 plugins_neurons_poisson_poisson_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 
 pkglib_LTLIBRARIES += plugins/neurons/spike_source/spike_source.la
 plugins_neurons_spike_source_spike_source_la_SOURCES = \
 	plugins/neurons/spike_source/spike_source.c
+plugins_neurons_spike_source_spike_source_la_CFLAGS = $(NEURON_CFLAGS)
 plugins_neurons_spike_source_spike_source_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_neurons_spike_source_spike_source_la_LIBADD = -lm
