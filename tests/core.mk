@@ -14,6 +14,7 @@ tests_check_ringbuf_SOURCES = tests/check_ringbuf.c \
 	plugins/backends/cpu/ringbuf.c plugins/backends/cpu/ringbuf.h
 tests_check_ringbuf_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_check_ringbuf_LDADD = $(CHECK_LDADD_ALL)
+tests_check_ringbuf_LDFLAGS = -pthread
 
 check_PROGRAMS += tests/check_values tests/check_version
 TESTS += tests/check_values tests/check_version

@@ -1,13 +1,48 @@
 /* cpu.c -- the reference backend: runs the network on the host CPU.
  *
- * Per step: every population is advanced by its neuron plugin as one block
- * reading the input slot of that step, the slot is cleared, then the
- * spikes of the step are delivered through the compressed rows into the
- * ring buffers of their targets (slot step + delay) and reported to the
- * host.  Neuron state lives in the host's arrays, so no sync is needed. */
+ * Per step: every population is advanced by its neuron plugin reading the
+ * input slot of that step, the slot is cleared, the step's spikes are
+ * reported to the host, then delivered through the compressed rows into
+ * the ring buffers of their targets (slot step + delay).  Neuron state
+ * lives in the host's arrays, so no sync is needed.
+ *
+ * Threads.  Work is owned by target neuron: each population is cut into
+ * `threads` contiguous ranges, thread t owning range t of every
+ * population.  A thread advances its ranges as blocks and delivers only
+ * into ring-buffer entries of neurons it owns.  Within a row of a
+ * projection the targets ascend, so the synapses of a row that reach one
+ * thread's range form a contiguous segment of the row; a thread's "rows"
+ * are these segments, kept as per-thread row offsets into the host's
+ * arrays (no copy of targets, weights or delays).  Every target thus
+ * receives its inputs in one order -- populations, projections, spiking
+ * sources ascending, synapses in row order -- whatever the thread count,
+ * and floating-point sums come out bit-identical.
+ *
+ * One step in the pool (thread 0 is the caller of run()):
+ *   all:      update own blocks, clear own part of the slot
+ *   barrier
+ *   thread 0: check errors, gather the spikes (block order = ascending),
+ *             call transmit() for rows with synapse state, report spikes
+ *             and step_done() to the host; no worker runs meanwhile
+ *   barrier
+ *   all:      deliver the step's spikes into own targets
+ * Delivery needs no barrier before the next update: delays are >= 1 step
+ * and a thread reads and writes only its own targets.  One more barrier
+ * ends each run(), so nothing is in flight between runs.
+ *
+ * transmit() may change per-synapse state of the whole row, so it is
+ * called once per spiking row by thread 0 in the serial phase (in the
+ * order the single-threaded loop used), writing the weights to deliver
+ * into a per-projection buffer indexed by synapse; the threads then read
+ * their segments of it.  No two threads ever write one synapse's state. */
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "apical_plugin.h"
 #include "ringbuf.h"
@@ -15,28 +50,141 @@
 typedef struct cpu_pop {
   void *inst;
   ap_ring *rings;        /* one per port */
-  const ap_real **input; /* per port, the current slot */
-  uint32_t *spiked, *mult;
+  size_t *cut;           /* threads + 1: thread t owns [cut[t], cut[t+1]) */
+  uint32_t *spiked, *mult; /* block outputs, block t's at cut[t] */
+  uint32_t *rep, *rep_mult; /* the step's spikes, population indices
+                               (the block arrays with one thread) */
   size_t n_spiked;
   int has_mult;
   size_t *out;           /* projections leaving this population */
   size_t n_out;
 } cpu_pop;
 
-typedef struct cpu {
+typedef struct cpu_proj {
+  const size_t **lo;     /* threads + 1: thread t's row of source i is
+                            synapses [lo[t][i], lo[t+1][i]) */
+  size_t *split;         /* storage of lo[1 .. threads-1] */
+  ap_weight *wout;       /* transmit() output by synapse, or NULL */
+} cpu_proj;
+
+typedef struct cpu cpu;
+
+typedef struct cpu_worker {
+  cpu *c;
+  unsigned id;
+  unsigned sense;        /* barrier sense, private to the thread */
+  pthread_t tid;
+  size_t *n_spiked;      /* per population, of this thread's block */
+  int *has_mult;
+  int rc;                /* first failure of this step */
+  size_t fail_pop, bad_spikes, bad_n;
+  ap_real **state;       /* block pointer arrays, rebuilt per block */
+  const ap_real **param;
+  const ap_real **input;
+} cpu_worker;
+
+struct cpu {
   const ap_net *net;
+  unsigned nt;           /* threads */
   cpu_pop *pops;
-  ap_weight *wbuf;       /* transmit() output, longest row */
-  size_t wbuf_len;
+  cpu_proj *projs;
+  cpu_worker *w;
   ap_real **sbuf;        /* transmit() state pointers, most variables */
-} cpu;
+  unsigned n_started;    /* worker threads running */
+  /* the job of the pool: written by thread 0 before it is posted */
+  int64_t job_step, job_n;
+  char *err;
+  size_t err_size;
+  int stop, rc;          /* written by thread 0 between barriers */
+  /* Barrier and job posting.  Barrier waits spin a while, then yield;
+   * workers waiting for the next run() end up asleep on `cv`. */
+  char pad0[64];         /* keep the spun-on words off other data's lines */
+  atomic_uint bar_count;
+  char pad1[64];
+  atomic_uint bar_sense;
+  char pad2[64];
+  atomic_uint gen;
+  atomic_uint sleepers;
+  atomic_int quit;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  int sync_ok;           /* mu and cv initialised */
+};
+
+enum { SPIN = 2000, YIELDS = 20000 };
 
 static const ap_param_desc cpu_params[] = {
     {"threads", "1",
-     "worker threads requested (this backend runs on one; results never "
-     "depend on the thread count)",
+     "worker threads: 0 uses every online core, 1 runs on the calling "
+     "thread alone; results are bit-identical for every thread count",
      AP_PT_INT, 1, 0, 4096, 0, NULL},
 };
+
+static inline void relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+/* Sense-reversing barrier of the nt threads of the pool. */
+static void barrier(cpu *c, cpu_worker *w) {
+  if (c->nt == 1) return;
+  unsigned s = w->sense ^= 1u;
+  if (atomic_fetch_add_explicit(&c->bar_count, 1, memory_order_acq_rel) ==
+      c->nt - 1) {
+    atomic_store_explicit(&c->bar_count, 0, memory_order_relaxed);
+    atomic_store_explicit(&c->bar_sense, s, memory_order_release);
+    return;
+  }
+  unsigned spins = 0;
+  while (atomic_load_explicit(&c->bar_sense, memory_order_acquire) != s) {
+    if (spins < SPIN) {
+      spins++;
+      relax();
+    } else {
+      sched_yield();
+    }
+  }
+}
+
+/* Start the job written in c on every worker. */
+static void post(cpu *c) {
+  atomic_fetch_add(&c->gen, 1);
+  if (atomic_load(&c->sleepers)) {
+    pthread_mutex_lock(&c->mu);
+    pthread_cond_broadcast(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+  }
+}
+
+/* Wait until a job newer than *seen is posted. */
+static void wait_job(cpu *c, unsigned *seen) {
+  unsigned spins = 0;
+  for (;;) {
+    unsigned g = atomic_load_explicit(&c->gen, memory_order_acquire);
+    if (g != *seen) {
+      *seen = g;
+      return;
+    }
+    if (spins < SPIN) {
+      relax();
+    } else if (spins < SPIN + YIELDS) {
+      sched_yield();
+    } else {
+      /* Idle between runs: sleep.  sleepers and gen are sequentially
+       * consistent, so post() sees a sleeper or the sleeper sees gen. */
+      pthread_mutex_lock(&c->mu);
+      atomic_fetch_add(&c->sleepers, 1);
+      while (atomic_load(&c->gen) == *seen)
+        pthread_cond_wait(&c->cv, &c->mu);
+      atomic_fetch_sub(&c->sleepers, 1);
+      pthread_mutex_unlock(&c->mu);
+      spins = 0;
+      continue;
+    }
+    spins++;
+  }
+}
 
 static void release_pops(cpu *c) {
   const ap_net *net = c->net;
@@ -66,9 +214,181 @@ static int prepare_pops(cpu *c, char *err, size_t err_size) {
   return AP_OK;
 }
 
+/* Advance this thread's block of every population by one step. */
+static void update_blocks(cpu *c, cpu_worker *w, int64_t step) {
+  const ap_net *net = c->net;
+  const unsigned t = w->id;
+  w->rc = AP_OK;
+  for (size_t i = 0; i < net->n_pops; i++) {
+    const ap_net_pop *q = &net->pops[i];
+    const ap_neuron_desc *d = q->desc;
+    cpu_pop *p = &c->pops[i];
+    const size_t first = p->cut[t], nb = p->cut[t + 1] - first;
+    w->n_spiked[i] = 0;
+    w->has_mult[i] = 0;
+    if (!nb) continue;
+    for (unsigned v = 0; v < d->n_vars; v++)
+      w->state[v] = q->state[v] ? q->state[v] + first : NULL;
+    for (unsigned k = 0; k < d->n_params; k++)
+      w->param[k] = q->param[k] ? q->param[k] + first : NULL;
+    for (unsigned k = 0; k < d->n_ports; k++)
+      w->input[k] = ap_ring_slot(&p->rings[k], step) + first;
+    ap_neuron_block b = {first, nb, step, net->dt, q->gid0 + first,
+                         net->seed, q->stream, w->state, w->param,
+                         w->input, q->lists, p->inst, net->host,
+                         p->spiked + first, 0, p->mult + first, 0};
+    int rc = d->update(&b);
+    if (rc || b.n_spiked > nb) {
+      w->rc = rc ? rc : AP_EPLUGIN;
+      w->fail_pop = i;
+      w->bad_spikes = rc ? 0 : b.n_spiked;
+      w->bad_n = nb;
+      return;
+    }
+    w->n_spiked[i] = b.n_spiked;
+    w->has_mult[i] = b.has_mult;
+    for (unsigned k = 0; k < d->n_ports; k++)
+      ap_ring_clear_range(&p->rings[k], step, first, nb);
+  }
+}
+
+/* Thread 0 between the barriers: errors, spikes, transmit, host calls.
+ * Returns nonzero to stop the run. */
+static int serial(cpu *c, int64_t step) {
+  const ap_net *net = c->net;
+  const cpu_worker *bad = NULL;
+  for (unsigned t = 0; t < c->nt; t++)
+    if (c->w[t].rc && (!bad || c->w[t].fail_pop < bad->fail_pop))
+      bad = &c->w[t];
+  if (bad) {
+    size_t i = bad->fail_pop;
+    const ap_net_pop *q = &net->pops[i];
+    if (bad->bad_spikes)
+      snprintf(c->err, c->err_size, "population %zu (%s) reported %zu "
+               "spikes from %zu neurons at t = %g ms", i + 1, q->model,
+               bad->bad_spikes, bad->bad_n, (double)step * net->dt);
+    else
+      snprintf(c->err, c->err_size, "population %zu (%s) failed at t = %g "
+               "ms (status %d)", i + 1, q->model, (double)step * net->dt,
+               bad->rc);
+    c->rc = bad->rc;
+    return 1;
+  }
+  for (size_t i = 0; i < net->n_pops; i++) {
+    cpu_pop *p = &c->pops[i];
+    if (c->nt == 1) {
+      p->n_spiked = c->w[0].n_spiked[i];
+      p->has_mult = c->w[0].has_mult[i];
+      continue;
+    }
+    int hm = 0;
+    for (unsigned t = 0; t < c->nt; t++) hm |= c->w[t].has_mult[i];
+    size_t n = 0;
+    for (unsigned t = 0; t < c->nt; t++) {
+      const size_t first = p->cut[t], ns = c->w[t].n_spiked[i];
+      const int bm = c->w[t].has_mult[i];
+      for (size_t k = 0; k < ns; k++, n++) {
+        p->rep[n] = p->spiked[first + k] + (uint32_t)first;
+        if (hm) p->rep_mult[n] = bm ? p->mult[first + k] : 1;
+      }
+    }
+    p->n_spiked = n;
+    p->has_mult = hm;
+  }
+  double t_spike = (double)(step + 1) * net->dt;
+  for (size_t i = 0; i < net->n_pops; i++) {
+    cpu_pop *p = &c->pops[i];
+    for (size_t o = 0; o < p->n_out && p->n_spiked; o++) {
+      const ap_net_proj *pr = &net->projs[p->out[o]];
+      if (!pr->syn->transmit) continue;
+      ap_weight *wout = c->projs[p->out[o]].wout;
+      for (size_t k = 0; k < p->n_spiked; k++) {
+        uint32_t src = p->rep[k];
+        size_t a = pr->row[src], b = pr->row[src + 1];
+        if (a == b) continue;
+        for (unsigned v = 0; v < pr->syn->n_vars; v++)
+          c->sbuf[v] = pr->syn_state[v] + a;
+        ap_syn_row row = {b - a, a, pr->weight + a, c->sbuf, pr->syn_param,
+                          t_spike, wout + a, NULL, net->host};
+        pr->syn->transmit(&row);
+      }
+    }
+  }
+  for (size_t i = 0; i < net->n_pops; i++) {
+    cpu_pop *p = &c->pops[i];
+    if (!p->n_spiked) continue;
+    net->spikes(net->ctx, i, step, p->rep, p->has_mult ? p->rep_mult : NULL,
+                p->n_spiked);
+  }
+  net->step_done(net->ctx, step);
+  return 0;
+}
+
+/* Deliver the step's spikes into the targets this thread owns. */
+static void deliver(cpu *c, cpu_worker *w, int64_t step) {
+  const ap_net *net = c->net;
+  const unsigned t = w->id;
+  for (size_t i = 0; i < net->n_pops; i++) {
+    const cpu_pop *p = &c->pops[i];
+    if (!p->n_spiked) continue;
+    for (size_t o = 0; o < p->n_out; o++) {
+      const ap_net_proj *pr = &net->projs[p->out[o]];
+      const cpu_proj *cp = &c->projs[p->out[o]];
+      ap_ring *ring = &c->pops[pr->post].rings[pr->port];
+      const size_t *lo = cp->lo[t], *hi = cp->lo[t + 1];
+      const ap_weight *wt = cp->wout ? cp->wout : pr->weight;
+      const uint32_t *tg = pr->target;
+      const uint16_t *dl = pr->delay;
+      for (size_t k = 0; k < p->n_spiked; k++) {
+        uint32_t src = p->rep[k];
+        size_t a = lo[src], b = hi[src];
+        if (a == b) continue;
+        double m = p->has_mult ? (double)p->rep_mult[k] : 1.0;
+        for (size_t s = a; s < b; s++)
+          ap_ring_add(ring, step + dl[s], tg[s], m * wt[s]);
+      }
+    }
+  }
+}
+
+/* The part of run() that every thread of the pool executes. */
+static void run_chunk(cpu *c, cpu_worker *w) {
+  const int64_t step0 = c->job_step, n = c->job_n;
+  for (int64_t step = step0; step < step0 + n; step++) {
+    update_blocks(c, w, step);
+    barrier(c, w);
+    if (w->id == 0) c->stop = serial(c, step);
+    barrier(c, w);
+    if (c->stop) break;
+    deliver(c, w, step);
+  }
+  barrier(c, w);
+}
+
+static void *worker_main(void *arg) {
+  cpu_worker *w = arg;
+  cpu *c = w->c;
+  unsigned seen = 0;
+  for (;;) {
+    wait_job(c, &seen);
+    if (atomic_load(&c->quit)) return NULL;
+    run_chunk(c, w);
+  }
+}
+
 static void cpu_destroy(void *vc) {
   cpu *c = vc;
   if (!c) return;
+  if (c->n_started) {
+    atomic_store(&c->quit, 1);
+    post(c);
+    for (unsigned t = 1; t <= c->n_started; t++)
+      pthread_join(c->w[t].tid, NULL);
+  }
+  if (c->sync_ok) {
+    pthread_mutex_destroy(&c->mu);
+    pthread_cond_destroy(&c->cv);
+  }
   if (c->pops) {
     release_pops(c);
     for (size_t i = 0; i < c->net->n_pops; i++) {
@@ -77,58 +397,168 @@ static void cpu_destroy(void *vc) {
         for (unsigned k = 0; k < c->net->pops[i].desc->n_ports; k++)
           ap_ring_free(&p->rings[k]);
       free(p->rings);
-      free(p->input);
+      if (p->rep != p->spiked) free(p->rep);
+      if (p->rep_mult != p->mult) free(p->rep_mult);
       free(p->spiked);
       free(p->mult);
       free(p->out);
+      free(p->cut);
     }
   }
+  if (c->projs)
+    for (size_t j = 0; j < c->net->n_projs; j++) {
+      free(c->projs[j].lo);
+      free(c->projs[j].split);
+      free(c->projs[j].wout);
+    }
+  if (c->w)
+    for (unsigned t = 0; t < c->nt; t++) {
+      free(c->w[t].n_spiked);
+      free(c->w[t].has_mult);
+      free(c->w[t].state);
+      free(c->w[t].param);
+      free(c->w[t].input);
+    }
+  free(c->w);
+  free(c->projs);
   free(c->pops);
-  free(c->wbuf);
   free(c->sbuf);
   free(c);
 }
 
+/* Per-thread rows of projection j: cut each row at the post population's
+ * thread ranges.  Returns 0, -1 on allocation failure, or 1 when a row's
+ * targets do not ascend. */
+static int split_rows(cpu *c, size_t j) {
+  const ap_net_proj *pr = &c->net->projs[j];
+  cpu_proj *cp = &c->projs[j];
+  const size_t npre = c->net->pops[pr->pre].n, nt = c->nt;
+  const size_t *cut = c->pops[pr->post].cut;
+  cp->lo = malloc((nt + 1) * sizeof *cp->lo);
+  if (!cp->lo) return -1;
+  cp->lo[0] = pr->row;
+  cp->lo[nt] = pr->row + 1;
+  if (nt == 1) return 0;
+  const size_t n_split = (nt - 1) * npre;
+  cp->split = malloc((n_split ? n_split : 1) * sizeof *cp->split);
+  if (!cp->split) return -1;
+  for (size_t t = 1; t < nt; t++) cp->lo[t] = cp->split + (t - 1) * npre;
+  for (size_t i = 0; i < npre; i++) {
+    size_t s = pr->row[i], e = pr->row[i + 1];
+    for (size_t k = s + 1; k < e; k++)
+      if (pr->target[k] < pr->target[k - 1]) return 1;
+    for (size_t t = 1; t < nt; t++) {
+      while (s < e && pr->target[s] < cut[t]) s++;
+      cp->split[(t - 1) * npre + i] = s;
+    }
+  }
+  return 0;
+}
+
+static int start_threads(cpu *c, char *err, size_t err_size) {
+  if (pthread_mutex_init(&c->mu, NULL)) goto fail;
+  if (pthread_cond_init(&c->cv, NULL)) {
+    pthread_mutex_destroy(&c->mu);
+    goto fail;
+  }
+  c->sync_ok = 1;
+  /* Workers take no signals: the host's handlers run on its own thread. */
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  int rc = 0;
+  for (unsigned t = 1; t < c->nt; t++) {
+    rc = pthread_create(&c->w[t].tid, NULL, worker_main, &c->w[t]);
+    if (rc) break;
+    c->n_started++;
+  }
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (!rc) return AP_OK;
+  snprintf(err, err_size, "could not start %u worker threads: %s", c->nt - 1,
+           strerror(rc));
+  return AP_EPLUGIN;
+fail:
+  snprintf(err, err_size, "could not set up the thread pool");
+  return AP_EPLUGIN;
+}
+
 static int cpu_create(void **out, const ap_net *net, const ap_real *settings,
                       const char *const *strings, char *err, size_t err_size) {
+  (void)strings;
   cpu *c = calloc(1, sizeof *c);
   if (!c) return AP_ENOMEM;
   c->net = net;
+  long nt = (long)settings[0];
+  if (nt <= 0) nt = sysconf(_SC_NPROCESSORS_ONLN);
+  if (nt < 1) nt = 1;
+  if (nt > 4096) nt = 4096;
+  c->nt = (unsigned)nt;
   c->pops = calloc(net->n_pops ? net->n_pops : 1, sizeof *c->pops);
-  if (!c->pops) goto nomem;
+  c->projs = calloc(net->n_projs ? net->n_projs : 1, sizeof *c->projs);
+  c->w = calloc(c->nt, sizeof *c->w);
+  if (!c->pops || !c->projs || !c->w) goto nomem;
+  unsigned max_vars = 1, max_params = 1, max_ports = 1, max_syn_vars = 1;
   unsigned len = net->max_delay + 1;
   for (size_t i = 0; i < net->n_pops; i++) {
     const ap_net_pop *q = &net->pops[i];
     cpu_pop *p = &c->pops[i];
     unsigned np = q->desc->n_ports;
+    if (q->desc->n_vars > max_vars) max_vars = q->desc->n_vars;
+    if (q->desc->n_params > max_params) max_params = q->desc->n_params;
+    if (np > max_ports) max_ports = np;
+    size_t n1 = q->n ? q->n : 1;
     p->rings = calloc(np ? np : 1, sizeof *p->rings);
-    p->input = calloc(np ? np : 1, sizeof *p->input);
-    p->spiked = malloc(q->n * sizeof *p->spiked);
-    p->mult = malloc(q->n * sizeof *p->mult);
+    p->cut = malloc((c->nt + 1) * sizeof *p->cut);
+    p->spiked = malloc(n1 * sizeof *p->spiked);
+    p->mult = malloc(n1 * sizeof *p->mult);
+    p->rep = c->nt == 1 ? p->spiked : malloc(n1 * sizeof *p->rep);
+    p->rep_mult = c->nt == 1 ? p->mult : malloc(n1 * sizeof *p->rep_mult);
     p->out = malloc((net->n_projs ? net->n_projs : 1) * sizeof *p->out);
-    if (!p->rings || !p->input || !p->spiked || !p->mult || !p->out)
+    if (!p->rings || !p->cut || !p->spiked || !p->mult || !p->rep ||
+        !p->rep_mult || !p->out)
       goto nomem;
     for (unsigned k = 0; k < np; k++)
       if (ap_ring_init(&p->rings[k], q->n, len)) goto nomem;
+    /* Balanced contiguous ranges; the same for update and delivery. */
+    for (unsigned t = 0; t <= c->nt; t++)
+      p->cut[t] = q->n / c->nt * t + q->n % c->nt * t / c->nt;
     for (size_t j = 0; j < net->n_projs; j++)
       if (net->projs[j].pre == i) p->out[p->n_out++] = j;
   }
   for (size_t j = 0; j < net->n_projs; j++) {
     const ap_net_proj *pr = &net->projs[j];
-    if (!pr->syn->transmit) continue;
-    size_t npre = net->pops[pr->pre].n;
-    for (size_t i = 0; i < npre; i++)
-      if (pr->row[i + 1] - pr->row[i] > c->wbuf_len)
-        c->wbuf_len = pr->row[i + 1] - pr->row[i];
+    int rc = split_rows(c, j);
+    if (rc < 0) goto nomem;
+    if (rc > 0) {
+      snprintf(err, err_size, "projection %zu: targets do not ascend "
+               "within a row", j + 1);
+      cpu_destroy(c);
+      return AP_EINVAL;
+    }
+    if (pr->syn->n_vars > max_syn_vars) max_syn_vars = pr->syn->n_vars;
+    if (pr->syn->transmit) {
+      c->projs[j].wout = malloc((pr->n_syn ? pr->n_syn : 1) *
+                                sizeof *c->projs[j].wout);
+      if (!c->projs[j].wout) goto nomem;
+    }
   }
-  unsigned max_vars = 1;
-  for (size_t j = 0; j < net->n_projs; j++)
-    if (net->projs[j].syn->n_vars > max_vars)
-      max_vars = net->projs[j].syn->n_vars;
-  c->wbuf = malloc((c->wbuf_len ? c->wbuf_len : 1) * sizeof *c->wbuf);
-  c->sbuf = malloc(max_vars * sizeof *c->sbuf);
-  if (!c->wbuf || !c->sbuf) goto nomem;
+  c->sbuf = malloc(max_syn_vars * sizeof *c->sbuf);
+  if (!c->sbuf) goto nomem;
+  size_t np1 = net->n_pops ? net->n_pops : 1;
+  for (unsigned t = 0; t < c->nt; t++) {
+    cpu_worker *w = &c->w[t];
+    w->c = c;
+    w->id = t;
+    w->n_spiked = calloc(np1, sizeof *w->n_spiked);
+    w->has_mult = calloc(np1, sizeof *w->has_mult);
+    w->state = malloc(max_vars * sizeof *w->state);
+    w->param = malloc(max_params * sizeof *w->param);
+    w->input = malloc(max_ports * sizeof *w->input);
+    if (!w->n_spiked || !w->has_mult || !w->state || !w->param || !w->input)
+      goto nomem;
+  }
   int rc = prepare_pops(c, err, err_size);
+  if (!rc && c->nt > 1) rc = start_threads(c, err, err_size);
   if (rc) {
     cpu_destroy(c);
     return rc;
@@ -147,76 +577,18 @@ static int cpu_reload(void *vc, char *err, size_t err_size) {
   return prepare_pops(c, err, err_size);
 }
 
-/* Deliver the spikes of population `i` at `step` through its projections. */
-static void deliver(cpu *c, size_t i, int64_t step) {
-  const ap_net *net = c->net;
-  cpu_pop *p = &c->pops[i];
-  double t_spike = (double)(step + 1) * net->dt;
-  for (size_t o = 0; o < p->n_out; o++) {
-    const ap_net_proj *pr = &net->projs[p->out[o]];
-    ap_ring *ring = &c->pops[pr->post].rings[pr->port];
-    for (size_t k = 0; k < p->n_spiked; k++) {
-      uint32_t src = p->spiked[k];
-      size_t a = pr->row[src], b = pr->row[src + 1];
-      if (a == b) continue;
-      double m = p->has_mult ? (double)p->mult[k] : 1.0;
-      const ap_weight *w = pr->weight + a;
-      if (pr->syn->transmit) {
-        for (unsigned v = 0; v < pr->syn->n_vars; v++)
-          c->sbuf[v] = pr->syn_state[v] + a;
-        ap_syn_row row = {b - a, a, w, c->sbuf, pr->syn_param, t_spike,
-                          c->wbuf, NULL, net->host};
-        pr->syn->transmit(&row);
-        w = c->wbuf;
-      }
-      for (size_t s = a; s < b; s++)
-        ap_ring_add(ring, step + pr->delay[s], pr->target[s], m * w[s - a]);
-    }
-  }
-}
-
 static int cpu_run(void *vc, int64_t step0, int64_t n, char *err,
                    size_t err_size) {
   cpu *c = vc;
-  const ap_net *net = c->net;
-  for (int64_t step = step0; step < step0 + n; step++) {
-    for (size_t i = 0; i < net->n_pops; i++) {
-      const ap_net_pop *q = &net->pops[i];
-      cpu_pop *p = &c->pops[i];
-      for (unsigned k = 0; k < q->desc->n_ports; k++)
-        p->input[k] = ap_ring_slot(&p->rings[k], step);
-      ap_neuron_block b = {0, q->n, step, net->dt, q->gid0, net->seed,
-                           q->stream, q->state,
-                           (const ap_real *const *)q->param,
-                           (const ap_real *const *)p->input, q->lists,
-                           p->inst, net->host, p->spiked, 0, p->mult, 0};
-      int rc = q->desc->update(&b);
-      if (rc) {
-        snprintf(err, err_size, "population %zu (%s) failed at t = %g ms "
-                 "(status %d)", i + 1, q->model, (double)step * net->dt, rc);
-        return rc;
-      }
-      if (b.n_spiked > q->n) {
-        snprintf(err, err_size, "population %zu (%s) reported %zu spikes "
-                 "from %zu neurons at t = %g ms", i + 1, q->model, b.n_spiked,
-                 q->n, (double)step * net->dt);
-        return AP_EPLUGIN;
-      }
-      p->n_spiked = b.n_spiked;
-      p->has_mult = b.has_mult;
-      for (unsigned k = 0; k < q->desc->n_ports; k++)
-        ap_ring_clear(&p->rings[k], step);
-    }
-    for (size_t i = 0; i < net->n_pops; i++) {
-      cpu_pop *p = &c->pops[i];
-      if (!p->n_spiked) continue;
-      deliver(c, i, step);
-      net->spikes(net->ctx, i, step, p->spiked, p->has_mult ? p->mult : NULL,
-                  p->n_spiked);
-    }
-    net->step_done(net->ctx, step);
-  }
-  return AP_OK;
+  c->job_step = step0;
+  c->job_n = n;
+  c->err = err;
+  c->err_size = err_size;
+  c->stop = 0;
+  c->rc = AP_OK;
+  if (c->nt > 1) post(c);
+  run_chunk(c, &c->w[0]);
+  return c->stop ? c->rc : AP_OK;
 }
 
 static size_t cpu_synapse_bytes(void *vc) {
@@ -224,9 +596,14 @@ static size_t cpu_synapse_bytes(void *vc) {
   size_t bytes = 0;
   for (size_t j = 0; j < c->net->n_projs; j++) {
     const ap_net_proj *pr = &c->net->projs[j];
+    size_t npre = c->net->pops[pr->pre].n;
     bytes += pr->n_syn * (sizeof *pr->target + sizeof *pr->weight +
                           sizeof *pr->delay);
-    bytes += (c->net->pops[pr->pre].n + 1) * sizeof *pr->row;
+    bytes += (npre + 1) * sizeof *pr->row;
+    /* ours: per-thread row offsets and transmit() output */
+    bytes += (c->nt + 1) * sizeof *c->projs[j].lo;
+    if (c->projs[j].split) bytes += (c->nt - 1) * npre * sizeof(size_t);
+    if (c->projs[j].wout) bytes += pr->n_syn * sizeof(ap_weight);
   }
   return bytes;
 }
@@ -275,7 +652,10 @@ static const ap_plugin_desc plugins[] = {
      "t and sent with delay d takes effect at t + d.  Random numbers are\n"
      "keyed by seed and identity, so results are reproducible exactly.\n"
      "\n"
-     "Settings: threads (accepted; this version runs on one thread).\n",
+     "Settings: threads (worker threads; 0 = every online core).  Each\n"
+     "thread owns a contiguous range of every population: it advances\n"
+     "those neurons and adds their inputs in a fixed order, so spikes and\n"
+     "state are bit-identical for every thread count.\n",
      &cpu_desc},
 };
 

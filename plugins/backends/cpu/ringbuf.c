@@ -19,3 +19,7 @@ void ap_ring_free(ap_ring *r) {
 void ap_ring_clear(ap_ring *r, int64_t step) {
   memset(ap_ring_slot(r, step), 0, r->n * sizeof *r->buf);
 }
+
+void ap_ring_clear_range(ap_ring *r, int64_t step, size_t first, size_t n) {
+  memset(ap_ring_slot(r, step) + first, 0, n * sizeof *r->buf);
+}

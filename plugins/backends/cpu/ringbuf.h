@@ -28,4 +28,7 @@ static inline void ap_ring_add(ap_ring *r, int64_t step, uint32_t i,
 }
 /* Zero the slot of `step` once it has been read. */
 void ap_ring_clear(ap_ring *r, int64_t step);
+/* Zero neurons [first, first + n) of the slot of `step` (one thread's
+ * share of the slot). */
+void ap_ring_clear_range(ap_ring *r, int64_t step, size_t first, size_t n);
 #endif
