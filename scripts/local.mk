@@ -1,3 +1,8 @@
 # scripts/: set-up and test scripts, examples and experiments.
 dist_noinst_SCRIPTS += scripts/setup.sh scripts/test.sh
 EXTRA_DIST += scripts/examples/coba.lua
+EXTRA_DIST += scripts/benchmarks/coba.lua scripts/benchmarks/cuba.lua \
+	scripts/benchmarks/report.lua scripts/benchmarks/compare \
+	scripts/benchmarks/peers/brian2_common.py \
+	scripts/benchmarks/peers/brian2_coba.py \
+	scripts/benchmarks/peers/brian2_cuba.py

@@ -7,8 +7,11 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
+# build and tests; then the benchmark peers (Brian2 in C++ standalone mode
+# needs g++; GNU time measures their peak memory)
 pkgs="build-essential autoconf automake libtool pkg-config liblua5.4-dev \
-libconfig-dev check librandom123-dev"
+libconfig-dev check librandom123-dev \
+python3 python3-brian g++ time"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -3,9 +3,8 @@ C++ standalone, with the parameters of apical's scripts/benchmarks/coba.lua.
 
     python3 brian2_coba.py [n=4000] [T=10000] [threads=1] [build=DIR]
 
-Prints the same closing line as the apical benchmarks; wall_s is the time
-of the compiled simulation's run loop as Brian2's profiling reports it
-(code generation and compilation excluded)."""
+Prints the same closing line as the apical benchmarks; wall_s is the wall
+time of the compiled binary (code generation and compilation excluded)."""
 import sys
 from brian2_common import args, run_standalone
 
@@ -23,8 +22,10 @@ def build(b2):
     dge/dt = -ge / taue : siemens
     dgi/dt = -gi / taui : siemens
     """
+    ns = dict(C=C, gL=gL, EL=EL, Vt=Vt, Vr=Vr, Ee=Ee, Ei=Ei, taue=taue,
+              taui=taui)
     P = NeuronGroup(n, eqs, threshold="v > Vt", reset="v = Vr",
-                    refractory=5 * ms, method="euler")
+                    refractory=5 * ms, method="euler", namespace=ns)
     P.v = "-65*mV + 5*mV*randn()"
     P.ge = "40*nS + 15*nS*randn()"
     P.gi = "200*nS + 120*nS*randn()"
@@ -35,8 +36,8 @@ def build(b2):
     Ci.connect("i >= ne", p=p)
     Ce.delay = 0.1 * ms
     Ci.delay = 0.1 * ms
-    mon = SpikeMonitor(P[:ne])
-    return dict(vars=locals(), monitor=mon, n_rec=ne,
-                synapses=lambda: len(Ce) + len(Ci))
+    mon = SpikeMonitor(P)
+
+    return dict(n_rec=ne, objects=(P, Ce, Ci, mon))
 
 run_standalone(build, a)

@@ -1,0 +1,15 @@
+#!/bin/sh
+# The benchmark scripts run (tiny sizes, nothing timed) and end with the
+# closing line that scripts/benchmarks/compare reads.
+. "$AP_TOP_SRCDIR/tests/e2e/lib.sh"
+for b in coba cuba; do
+  if "$APICAL" run "$AP_TOP_SRCDIR/scripts/benchmarks/$b.lua" n=400 T=50 -q > $b.txt 2>&1; then
+    ok
+  else
+    fail "$b.lua failed"; cat $b.txt
+  fi
+  tail -n 1 $b.txt | grep -Eq '^wall_s=[0-9.]+ bio_s=0\.050 rtf=[0-9.]+ events_per_s=[0-9.e+]+ bytes_per_synapse=[0-9.]+ peak_rss_mb=[0-9.]+$' &&
+    ok || fail "$b.lua closing line: $(tail -n 1 $b.txt)"
+  grep -q "^exc rate [0-9.]* Hz$" $b.txt && ok || fail "$b.lua prints no rate"
+done
+finish
