@@ -33,6 +33,17 @@
 #define AP_PLUGIN_EXPORT
 #endif
 
+/* Put before a function with a hot, vectorisable loop: on x86-64 with GNU
+ * C and ifunc support, an AVX2 copy is built beside the baseline one and
+ * picked at load time by the CPU.  FMA is not enabled, so both copies
+ * compute the same bits. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
+    defined(__linux__) && !defined(__SANITIZE_ADDRESS__)
+#define AP_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define AP_VECTOR_CLONES
+#endif
+
 /* Name of the one symbol a plugin exports. */
 #define AP_PLUGIN_ENTRY "ap_plugin_entry"
 

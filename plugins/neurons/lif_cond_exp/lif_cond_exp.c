@@ -185,6 +185,7 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
  * without branches so that the compiler vectorises it.  The arithmetic is
  * the general path's, operation for operation, so both give the same
  * bits. */
+AP_VECTOR_CLONES
 static size_t update_one_substep(const lif_cond_exp_inst *in,
                                  ap_neuron_block *b) {
   const size_t o = b->first, n = b->n;

@@ -80,6 +80,7 @@ typedef struct lif_psc_exp_inst {
   double *P21in;
   double *P20;       /* I_e to voltage */
   double *ref_steps; /* round(t_ref/h) */
+  double *fired;     /* per neuron, scratch of update(): 1 if it fired */
 } lif_psc_exp_inst;
 
 /* Voltage response after h of a unit current that decays with tau_syn,
@@ -114,7 +115,7 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
       return AP_EINVAL;
     }
   }
-  lif_psc_exp_inst *in = malloc(sizeof *in + 7 * (n ? n : 1) * sizeof(double));
+  lif_psc_exp_inst *in = malloc(sizeof *in + 8 * (n ? n : 1) * sizeof(double));
   if (!in) {
     if (pop->err && pop->err_size)
       snprintf(pop->err, pop->err_size,
@@ -130,6 +131,7 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
   in->P21in = a + 4 * n;
   in->P20 = a + 5 * n;
   in->ref_steps = a + 6 * n;
+  in->fired = a + 7 * n;
   for (size_t i = 0; i < n; i++) {
     const double C = par[PAR_C_M][i], tau_m = par[PAR_TAU_M][i];
     const double tex = par[PAR_TAU_SYN_EX][i], tin = par[PAR_TAU_SYN_IN][i];
@@ -148,6 +150,7 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
 /* One step, in NEST's order: propagate V_m (or count the refractory period
  * down), decay the currents and add this step's inputs, then test the
  * threshold.  V_m is propagated relative to E_L, stored absolute. */
+AP_VECTOR_CLONES
 static int update(ap_neuron_block *b) {
   const lif_psc_exp_inst *in = b->inst;
   const size_t o = b->first;
@@ -167,21 +170,27 @@ static int update(ap_neuron_block *b) {
   ap_real *restrict i_ex = b->state[VAR_I_SYN_EX];
   ap_real *restrict i_in = b->state[VAR_I_SYN_IN];
   ap_real *restrict r = b->state[VAR_R_REF];
-  size_t ns = 0;
+  double *restrict fired = in->fired + o;
+  /* Without branches, so that the compiler vectorises it (the arrays
+   * never overlap).  A refractory neuron stays at V_reset, where its
+   * spike left it, and cannot fire. */
+#pragma GCC ivdep
   for (size_t i = 0; i < b->n; i++) {
-    if (r[i] > 0.0)
-      r[i] -= 1.0;
-    else
-      V[i] = E_L[i] + ((V[i] - E_L[i]) * P22[i] + i_ex[i] * P21ex[i] +
-                       i_in[i] * P21in[i] + I_e[i] * P20[i]);
+    const double v = V[i], el = E_L[i], ri = r[i];
+    const double vp = el + ((v - el) * P22[i] + i_ex[i] * P21ex[i] +
+                            i_in[i] * P21in[i] + I_e[i] * P20[i]);
+    const double vr = V_reset[i], refi = ref[i], th = V_th[i];
+    const int refractory = ri > 0.0;
+    const int spike = (ri <= 0.0) && (vp >= th);
+    V[i] = (refractory || spike) ? vr : vp;
+    r[i] = spike ? refi : (refractory ? ri - 1.0 : ri);
+    fired[i] = spike ? 1.0 : 0.0;
     i_ex[i] = i_ex[i] * P11ex[i] + w_ex[i];
     i_in[i] = i_in[i] * P11in[i] + w_in[i];
-    if (V[i] >= V_th[i]) {
-      r[i] = ref[i];
-      V[i] = V_reset[i];
-      b->spiked[ns++] = (uint32_t)i;
-    }
   }
+  size_t ns = 0;
+  for (size_t i = 0; i < b->n; i++)
+    if (fired[i] != 0.0) b->spiked[ns++] = (uint32_t)i;
   b->n_spiked = ns;
   return AP_OK;
 }
@@ -240,10 +249,12 @@ static const char doc_long[] =
     "  point at or after the true threshold crossing.\n"
     "\n"
     "Order within a step (as NEST)\n"
-    "  1. not refractory: propagate V_m; refractory: r_ref -= 1, V_m stays\n"
+    "  1. not refractory: propagate V_m; refractory: r_ref -= 1, V_m held\n"
+    "     at V_reset\n"
     "  2. decay I_syn_ex and I_syn_in, then add this step's weights\n"
     "     (an input first moves V_m in the following step)\n"
-    "  3. V_m >= V_th: spike, V_m = V_reset, r_ref = round(t_ref/dt)\n"
+    "  3. not refractory and V_m >= V_th: spike, V_m = V_reset,\n"
+    "     r_ref = round(t_ref/dt)\n"
     "\n"
     "Parameters\n"
     "  name        unit  default  meaning\n"
