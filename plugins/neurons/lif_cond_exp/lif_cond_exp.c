@@ -100,6 +100,7 @@ typedef struct lif_cond_exp_inst {
   double *ref_steps;  /* round(t_ref/dt) */
   double *fired;      /* per neuron, scratch of update(): 1 if it fired */
   int one_substep;    /* every neuron takes one substep: the fast path */
+  int uniform;        /* ... and all have the same parameters */
 } lif_cond_exp_inst;
 
 enum { N_DERIVED = 9 }; /* double arrays in lif_cond_exp_inst */
@@ -176,8 +177,62 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
     in->P_in[i] = exp(-h / tin);
     in->ref_steps[i] = round(par[PAR_T_REF][i] / h);
   }
+  /* The common case of one parameter set for the whole population: the
+   * update then reads only the state and the inputs from memory. */
+  in->uniform = in->one_substep;
+  for (int k = 0; k < N_PARAMS && in->uniform; k++)
+    for (size_t i = 1; i < n && in->uniform; i++)
+      if (par[k][i] != par[k][0]) in->uniform = 0;
   *out = in;
   return AP_OK;
+}
+
+/* The step of update() below when every neuron of the population has the
+ * same parameters and takes one substep: the parameters and derived
+ * values are scalars, so the loop streams through the state and inputs
+ * only.  Same arithmetic, same bits. */
+AP_VECTOR_CLONES
+static size_t update_uniform(const lif_cond_exp_inst *in, ap_neuron_block *b) {
+  const size_t n = b->n;
+  const double h = in->hs[0], ic = in->inv_C[0], dh_ex = in->Dh_ex[0],
+               d_ex = in->D_ex[0], dh_in = in->Dh_in[0], d_in = in->D_in[0],
+               p_ex = in->P_ex[0], p_in = in->P_in[0], refi = in->ref_steps[0];
+  const double th = b->param[PAR_V_TH][0], vr = b->param[PAR_V_RESET][0],
+               gl = b->param[PAR_G_L][0], eex = b->param[PAR_E_EX][0],
+               ein = b->param[PAR_E_IN][0];
+  const double glel_ie = gl * b->param[PAR_E_L][0] + b->param[PAR_I_E][0];
+  const ap_real *restrict w_ex = b->input[PORT_EX];
+  const ap_real *restrict w_in = b->input[PORT_IN];
+  ap_real *restrict V = b->state[VAR_V_M];
+  ap_real *restrict g_ex = b->state[VAR_G_EX];
+  ap_real *restrict g_in = b->state[VAR_G_IN];
+  ap_real *restrict r = b->state[VAR_R_REF];
+  double *restrict fired = in->fired + b->first;
+#pragma GCC ivdep
+  for (size_t i = 0; i < n; i++) {
+    const double ge = g_ex[i], gi = g_in[i], v = V[i], ri = r[i];
+    const double gem = ge * dh_ex, gim = gi * dh_in;
+    const double ge1 = ge * d_ex, gi1 = gi * d_in;
+    const double c0 = glel_ie + ge * eex + gi * ein, a0 = gl + ge + gi;
+    const double cm = glel_ie + gem * eex + gim * ein, am = gl + gem + gim;
+    const double c1 = glel_ie + ge1 * eex + gi1 * ein, a1 = gl + ge1 + gi1;
+    const double k1 = (c0 - a0 * v) * ic;
+    const double k2 = (cm - am * (v + 0.5 * h * k1)) * ic;
+    const double k3 = (cm - am * (v + 0.5 * h * k2)) * ic;
+    const double k4 = (c1 - a1 * (v + h * k3)) * ic;
+    const double vn = v + h / 6.0 * (k1 + 2.0 * (k2 + k3) + k4);
+    const int refractory = ri > 0.0;
+    const int spike = (ri <= 0.0) && (vn >= th);
+    V[i] = (refractory || spike) ? vr : vn;
+    r[i] = spike ? refi : (refractory ? ri - 1.0 : ri);
+    fired[i] = spike ? 1.0 : 0.0;
+    g_ex[i] = ge * p_ex + w_ex[i];
+    g_in[i] = gi * p_in + w_in[i];
+  }
+  size_t ns = 0;
+  for (size_t i = 0; i < n; i++)
+    if (fired[i] != 0.0) b->spiked[ns++] = (uint32_t)i;
+  return ns;
 }
 
 /* The step of update() below for blocks whose neurons all take a single
@@ -251,6 +306,10 @@ static size_t update_one_substep(const lif_cond_exp_inst *in,
  * factor, so they do not depend on the substep count. */
 static int update(ap_neuron_block *b) {
   const lif_cond_exp_inst *in = b->inst;
+  if (in->uniform) {
+    b->n_spiked = update_uniform(in, b);
+    return AP_OK;
+  }
   if (in->one_substep) {
     b->n_spiked = update_one_substep(in, b);
     return AP_OK;

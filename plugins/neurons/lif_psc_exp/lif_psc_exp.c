@@ -81,6 +81,7 @@ typedef struct lif_psc_exp_inst {
   double *P20;       /* I_e to voltage */
   double *ref_steps; /* round(t_ref/h) */
   double *fired;     /* per neuron, scratch of update(): 1 if it fired */
+  int uniform;       /* every neuron has the same parameters */
 } lif_psc_exp_inst;
 
 /* Voltage response after h of a unit current that decays with tau_syn,
@@ -143,8 +144,49 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
     in->P20[i] = -tau_m / C * expm1(-h / tau_m);
     in->ref_steps[i] = round(par[PAR_T_REF][i] / h);
   }
+  /* One parameter set for the whole population (the common case): the
+   * update then reads only the state and the inputs from memory. */
+  in->uniform = 1;
+  for (int k = 0; k < N_PARAMS && in->uniform; k++)
+    for (size_t i = 1; i < n && in->uniform; i++)
+      if (par[k][i] != par[k][0]) in->uniform = 0;
   *out = in;
   return AP_OK;
+}
+
+/* update() below when all neurons share one parameter set: parameters and
+ * propagators are scalars.  Same arithmetic, same bits. */
+AP_VECTOR_CLONES
+static size_t update_uniform(const lif_psc_exp_inst *in, ap_neuron_block *b) {
+  const double p22 = in->P22[0], p11ex = in->P11ex[0], p11in = in->P11in[0],
+               p21ex = in->P21ex[0], p21in = in->P21in[0], p20 = in->P20[0],
+               refi = in->ref_steps[0];
+  const double el = b->param[PAR_E_L][0], th = b->param[PAR_V_TH][0],
+               vr = b->param[PAR_V_RESET][0], ie = b->param[PAR_I_E][0];
+  const ap_real *restrict w_ex = b->input[PORT_EX];
+  const ap_real *restrict w_in = b->input[PORT_IN];
+  ap_real *restrict V = b->state[VAR_V_M];
+  ap_real *restrict i_ex = b->state[VAR_I_SYN_EX];
+  ap_real *restrict i_in = b->state[VAR_I_SYN_IN];
+  ap_real *restrict r = b->state[VAR_R_REF];
+  double *restrict fired = in->fired + b->first;
+#pragma GCC ivdep
+  for (size_t i = 0; i < b->n; i++) {
+    const double v = V[i], ri = r[i];
+    const double vp = el + ((v - el) * p22 + i_ex[i] * p21ex +
+                            i_in[i] * p21in + ie * p20);
+    const int refractory = ri > 0.0;
+    const int spike = (ri <= 0.0) && (vp >= th);
+    V[i] = (refractory || spike) ? vr : vp;
+    r[i] = spike ? refi : (refractory ? ri - 1.0 : ri);
+    fired[i] = spike ? 1.0 : 0.0;
+    i_ex[i] = i_ex[i] * p11ex + w_ex[i];
+    i_in[i] = i_in[i] * p11in + w_in[i];
+  }
+  size_t ns = 0;
+  for (size_t i = 0; i < b->n; i++)
+    if (fired[i] != 0.0) b->spiked[ns++] = (uint32_t)i;
+  return ns;
 }
 
 /* One step, in NEST's order: propagate V_m (or count the refractory period
@@ -153,6 +195,10 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
 AP_VECTOR_CLONES
 static int update(ap_neuron_block *b) {
   const lif_psc_exp_inst *in = b->inst;
+  if (in->uniform) {
+    b->n_spiked = update_uniform(in, b);
+    return AP_OK;
+  }
   const size_t o = b->first;
   const double *restrict P22 = in->P22 + o, *restrict P11ex = in->P11ex + o,
                          *restrict P11in = in->P11in + o,
