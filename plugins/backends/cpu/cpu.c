@@ -339,13 +339,21 @@ static void deliver(cpu *c, cpu_worker *w, int64_t step) {
       const ap_weight *wt = cp->wout ? cp->wout : pr->weight;
       const uint32_t *tg = pr->target;
       const uint16_t *dl = pr->delay;
+      /* Slot of step + d without a division per synapse: d <= max delay
+       * < len, so one conditional subtraction wraps it. */
+      double *buf = ring->buf;
+      const size_t nn = ring->n;
+      const unsigned len = ring->len, base = (unsigned)(step % len);
       for (size_t k = 0; k < p->n_spiked; k++) {
         uint32_t src = p->rep[k];
         size_t a = lo[src], b = hi[src];
         if (a == b) continue;
         double m = p->has_mult ? (double)p->rep_mult[k] : 1.0;
-        for (size_t s = a; s < b; s++)
-          ap_ring_add(ring, step + dl[s], tg[s], m * wt[s]);
+        for (size_t s = a; s < b; s++) {
+          unsigned slot = base + dl[s];
+          slot -= slot >= len ? len : 0;
+          buf[(size_t)slot * nn + tg[s]] += m * wt[s];
+        }
       }
     }
   }
