@@ -6,7 +6,8 @@ dist_doc_DATA = \
 	docs/architecture.md \
 	docs/lua-api.md \
 	docs/writing-plugins.md \
-	docs/config.md
+	docs/config.md \
+	docs/performance.md
 
 # Runs every complete Lua example (and compiles every plugin listing) of
 # the documents: docs/run-examples.sh, with APICAL naming the program.
