@@ -2,6 +2,7 @@
 #include "connect.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,12 +89,154 @@ static int draw_partners(const ap_conn_spec *c, const ap_conn_geom *g,
   return AP_OK;
 }
 
+/* ------------------------------------------------------------------
+ * Rules generated owner by owner.  gen_owners() makes the pairs of owners
+ * [x0, x1) into its own buffer; by_owners() splits the owners over
+ * threads and concatenates their pairs in owner order, so the result does
+ * not depend on the split. */
+
+typedef struct owner_job {
+  const ap_conn_spec *c;
+  const ap_conn_geom *g;
+  uint64_t seed;
+  uint32_t stream;
+  const uint64_t *counts; /* fixed_total_number: synapses per post */
+  size_t x0, x1;
+  ap_pairs out;
+  int rc;
+} owner_job;
+
+static int gen_owners(owner_job *j) {
+  const ap_conn_spec *c = j->c;
+  const ap_conn_geom *g = j->g;
+  int from_post = c->rule != AP_CONN_FIXED_OUTDEGREE;
+  size_t other = from_post ? g->n_pre : g->n_post;
+  uint8_t *mark = NULL;
+  if (!c->allow_multapses && (c->rule == AP_CONN_FIXED_INDEGREE ||
+                              c->rule == AP_CONN_FIXED_OUTDEGREE)) {
+    mark = calloc(other ? other : 1, 1);
+    if (!mark) return AP_ENOMEM;
+  }
+  double lq = c->p > 0.0 && c->p < 1.0 ? log1p(-c->p) : 0.0;
+  int rc = AP_OK;
+  for (size_t x = j->x0; x < j->x1 && rc == AP_OK; x++) {
+    ap_rng r;
+    ap_rng_init(&r, j->seed, j->stream, x, 0);
+    switch (c->rule) {
+      case AP_CONN_ALL_TO_ALL:
+        for (size_t i = 0; i < g->n_pre && rc == AP_OK; i++)
+          if (c->allow_autapses || !is_autapse(g, i, x))
+            rc = push(&j->out, i, x);
+        break;
+      case AP_CONN_FIXED_PROBABILITY: {
+        if (c->p <= 0.0) break;
+        /* Geometric skips between successes: one draw per synapse, not
+         * one per candidate pair. */
+        size_t i = 0;
+        while (i < g->n_pre && rc == AP_OK) {
+          if (c->p < 1.0) {
+            double u = ap_rng_uniform_pos(&r);
+            double skip = floor(log(u) / lq);
+            if (skip >= (double)(g->n_pre - i)) break;
+            i += (size_t)skip;
+          }
+          if (c->allow_autapses || !is_autapse(g, i, x))
+            rc = push(&j->out, i, x);
+          i++;
+        }
+        break;
+      }
+      case AP_CONN_FIXED_INDEGREE:
+      case AP_CONN_FIXED_OUTDEGREE:
+        rc = draw_partners(c, g, from_post, x, c->k, &r, mark, &j->out);
+        break;
+      case AP_CONN_FIXED_TOTAL_NUMBER:
+        rc = draw_partners(c, g, 1, x, j->counts[x], &r, NULL, &j->out);
+        break;
+      default:
+        rc = AP_EINVAL;
+    }
+  }
+  free(mark);
+  return rc;
+}
+
+static void *owner_thread(void *p) {
+  owner_job *j = p;
+  j->rc = gen_owners(j);
+  return NULL;
+}
+
+static int append(ap_pairs *out, const ap_pairs *in) {
+  if (out->n + in->n > out->cap) {
+    size_t cap = out->n + in->n;
+    uint32_t *a = realloc(out->pre, cap * sizeof *a);
+    if (!a) return AP_ENOMEM;
+    out->pre = a;
+    uint32_t *b = realloc(out->post, cap * sizeof *b);
+    if (!b) return AP_ENOMEM;
+    out->post = b;
+    out->cap = cap;
+  }
+  if (in->n) {
+    memcpy(out->pre + out->n, in->pre, in->n * sizeof *in->pre);
+    memcpy(out->post + out->n, in->post, in->n * sizeof *in->post);
+  }
+  out->n += in->n;
+  return AP_OK;
+}
+
+/* Run fn over jobs[0..t), on threads when there are several; the caller
+ * is the first thread, and a thread that cannot start runs inline. */
+static void run_jobs(void *(*fn)(void *), void *jobs, size_t size,
+                     unsigned t) {
+  pthread_t *tid = t > 1 ? calloc(t, sizeof *tid) : NULL;
+  unsigned started = 1;
+  if (tid)
+    for (; started < t; started++)
+      if (pthread_create(&tid[started], NULL, fn,
+                         (char *)jobs + started * size) != 0)
+        break;
+  fn(jobs);
+  for (unsigned k = 1; k < started; k++) pthread_join(tid[k], NULL);
+  for (unsigned k = started; k < t; k++) fn((char *)jobs + k * size);
+  free(tid);
+}
+
+static int by_owners(const ap_conn_spec *c, const ap_conn_geom *g,
+                     uint64_t seed, uint32_t stream, const uint64_t *counts,
+                     ap_pairs *out) {
+  size_t owners = c->rule == AP_CONN_FIXED_OUTDEGREE ? g->n_pre : g->n_post;
+  unsigned t = g->threads > 1 ? g->threads : 1;
+  if (t > owners) t = owners ? (unsigned)owners : 1;
+  owner_job *jobs = calloc(t, sizeof *jobs);
+  if (!jobs) return AP_ENOMEM;
+  for (unsigned k = 0; k < t; k++)
+    jobs[k] = (owner_job){c,      g, seed, stream, counts, owners * k / t,
+                          owners * (k + 1) / t, {0}, AP_OK};
+  run_jobs(owner_thread, jobs, sizeof *jobs, t);
+  int rc = AP_OK;
+  for (unsigned k = 0; k < t; k++) {
+    if (rc == AP_OK) rc = jobs[k].rc;
+    if (rc == AP_OK) {
+      if (out->n == 0 && out->cap == 0) {
+        *out = jobs[k].out; /* the first block becomes the result */
+        jobs[k].out = (ap_pairs){0};
+      } else {
+        rc = append(out, &jobs[k].out);
+      }
+    }
+    ap_pairs_free(&jobs[k].out);
+  }
+  free(jobs);
+  return rc;
+}
+
 static int fixed_degree(const ap_conn_spec *c, const ap_conn_geom *g,
                         int from_post, uint64_t seed, uint32_t stream,
                         ap_pairs *out, char *err, size_t n) {
   const char *what = from_post ? "indegree" : "outdegree";
   size_t owners = from_post ? g->n_post : g->n_pre;
-  size_t other = from_post ? g->n_pre : g->n_post;
   if (c->k == 0) return AP_OK;
   for (size_t x = 0; x < owners; x++) {
     size_t avail = choices(g, from_post, x, c->allow_autapses);
@@ -106,41 +249,58 @@ static int fixed_degree(const ap_conn_spec *c, const ap_conn_geom *g,
       return AP_EINVAL;
     }
   }
-  uint8_t *mark = c->allow_multapses ? NULL : calloc(other ? other : 1, 1);
-  if (!c->allow_multapses && !mark) return AP_ENOMEM;
-  int rc = AP_OK;
-  for (size_t x = 0; x < owners && rc == AP_OK; x++) {
-    ap_rng r;
-    ap_rng_init(&r, seed, stream, x, 0);
-    rc = draw_partners(c, g, from_post, x, c->k, &r, mark, out);
-  }
-  free(mark);
-  return rc;
+  return by_owners(c, g, seed, stream, NULL, out);
 }
 
-static int fixed_probability(const ap_conn_spec *c, const ap_conn_geom *g,
-                             uint64_t seed, uint32_t stream, ap_pairs *out) {
-  if (c->p <= 0.0) return AP_OK;
-  double lq = c->p < 1.0 ? log1p(-c->p) : 0.0;
-  for (size_t j = 0; j < g->n_post; j++) {
+/* fixed_total_number with multapses: the N synapses fall on the posts
+ * multinomially (N uniform draws of a post, in chunks keyed by chunk
+ * number, so that the counts do not depend on the thread count); each
+ * post then draws its sources as fixed_indegree does. */
+enum { TOTAL_CHUNK = 1 << 20 };
+
+typedef struct count_job {
+  const ap_conn_geom *g;
+  uint64_t seed, n_total;
+  uint32_t stream;
+  uint64_t c0, c1; /* chunks */
+  uint64_t *counts;
+} count_job;
+
+static void *count_thread(void *p) {
+  count_job *j = p;
+  for (uint64_t ch = j->c0; ch < j->c1; ch++) {
     ap_rng r;
-    ap_rng_init(&r, seed, stream, j, 0);
-    /* Geometric skips between successes: one draw per synapse, not one per
-     * candidate pair. */
-    size_t i = 0;
-    while (i < g->n_pre) {
-      if (c->p < 1.0) {
-        double u = ap_rng_uniform_pos(&r);
-        double skip = floor(log(u) / lq);
-        if (skip >= (double)(g->n_pre - i)) break;
-        i += (size_t)skip;
-      }
-      if (c->allow_autapses || !is_autapse(g, i, j))
-        if (push(out, i, j)) return AP_ENOMEM;
-      i++;
-    }
+    ap_rng_init(&r, j->seed, j->stream, ch, 1);
+    uint64_t a = ch * TOTAL_CHUNK, b = a + TOTAL_CHUNK;
+    if (b > j->n_total) b = j->n_total;
+    for (uint64_t m = a; m < b; m++)
+      j->counts[ap_rng_below(&r, j->g->n_post)]++;
   }
-  return AP_OK;
+  return NULL;
+}
+
+static int total_multinomial(const ap_conn_spec *c, const ap_conn_geom *g,
+                             uint64_t seed, uint32_t stream, ap_pairs *out) {
+  uint64_t chunks = (c->k + TOTAL_CHUNK - 1) / TOTAL_CHUNK;
+  unsigned t = g->threads > 1 ? g->threads : 1;
+  if (t > chunks) t = chunks ? (unsigned)chunks : 1;
+  count_job *jobs = calloc(t, sizeof *jobs);
+  uint64_t *counts = calloc((size_t)t * g->n_post, sizeof *counts);
+  int rc = jobs && counts ? AP_OK : AP_ENOMEM;
+  if (rc == AP_OK) {
+    for (unsigned k = 0; k < t; k++)
+      jobs[k] = (count_job){g,          seed, c->k, stream, chunks * k / t,
+                            chunks * (k + 1) / t,
+                            counts + (size_t)k * g->n_post};
+    run_jobs(count_thread, jobs, sizeof *jobs, t);
+    for (unsigned k = 1; k < t; k++)
+      for (size_t x = 0; x < g->n_post; x++)
+        counts[x] += counts[(size_t)k * g->n_post + x];
+    rc = by_owners(c, g, seed, stream, counts, out);
+  }
+  free(counts);
+  free(jobs);
+  return rc;
 }
 
 /* Open-addressing set of 64-bit keys, for fixed_total_number without
@@ -163,9 +323,10 @@ static int total_number(const ap_conn_spec *c, const ap_conn_geom *g,
            c->allow_multapses ? "" : " without multapses");
     return AP_EINVAL;
   }
+  if (c->allow_multapses) return total_multinomial(c, g, seed, stream, out);
   size_t cap = 0;
   uint64_t *set = NULL;
-  if (!c->allow_multapses) {
+  {
     cap = 16;
     while (cap < 2 * c->k) cap *= 2;
     set = malloc(cap * sizeof *set);
@@ -202,16 +363,12 @@ static int total_number(const ap_conn_spec *c, const ap_conn_geom *g,
   return AP_OK;
 }
 
-int ap_connect_generate(const ap_conn_spec *c, const ap_conn_geom *g,
-                        uint64_t seed, uint32_t stream, ap_pairs *out,
-                        char *err, size_t n) {
+static int generate(const ap_conn_spec *c, const ap_conn_geom *g,
+                    uint64_t seed, uint32_t stream, ap_pairs *out, char *err,
+                    size_t n) {
   switch (c->rule) {
     case AP_CONN_ALL_TO_ALL:
-      for (size_t j = 0; j < g->n_post; j++)
-        for (size_t i = 0; i < g->n_pre; i++)
-          if (c->allow_autapses || !is_autapse(g, i, j))
-            if (push(out, i, j)) return AP_ENOMEM;
-      return AP_OK;
+      return by_owners(c, g, seed, stream, NULL, out);
     case AP_CONN_ONE_TO_ONE:
       if (g->n_pre != g->n_post) {
         ap_fmt(err, n,
@@ -228,7 +385,7 @@ int ap_connect_generate(const ap_conn_spec *c, const ap_conn_geom *g,
         ap_fmt(err, n, "fixed_probability: p must be in [0, 1], got %g", c->p);
         return AP_EINVAL;
       }
-      return fixed_probability(c, g, seed, stream, out);
+      return by_owners(c, g, seed, stream, NULL, out);
     case AP_CONN_FIXED_INDEGREE:
       return fixed_degree(c, g, 1, seed, stream, out, err, n);
     case AP_CONN_FIXED_OUTDEGREE:
@@ -254,4 +411,13 @@ int ap_connect_generate(const ap_conn_spec *c, const ap_conn_geom *g,
       ap_fmt(err, n, "unknown connection rule %d", c->rule);
       return AP_EINVAL;
   }
+}
+
+int ap_connect_generate(const ap_conn_spec *c, const ap_conn_geom *g,
+                        uint64_t seed, uint32_t stream, ap_pairs *out,
+                        char *err, size_t n) {
+  int rc = generate(c, g, seed, stream, out, err, n);
+  out->by_post = c->rule != AP_CONN_FIXED_OUTDEGREE && c->rule != AP_CONN_LIST &&
+                 !(c->rule == AP_CONN_FIXED_TOTAL_NUMBER && !c->allow_multapses);
+  return rc;
 }

@@ -2,9 +2,11 @@
  *
  * Every rule draws from streams keyed by the projection and by the neuron
  * that owns the draw (the target for all_to_all, fixed_probability and
- * fixed_indegree; the source for fixed_outdegree), so the network built is
- * the same however the work is split.  Pairs come out in generation order;
- * the simulator sorts them into compressed rows. */
+ * fixed_indegree, fixed_total_number; the source for fixed_outdegree), so
+ * the network built is the same however the work is split.  Owners are
+ * split over threads in contiguous ranges and their pairs concatenated in
+ * owner order.  Pairs come out in generation order; the simulator sorts
+ * them into compressed rows. */
 #ifndef AP_CONNECT_H
 #define AP_CONNECT_H
 #include <stddef.h>
@@ -14,6 +16,8 @@
 typedef struct ap_pairs {
   uint32_t *pre, *post; /* slice-relative, 0-based */
   size_t n, cap;
+  int by_post;          /* set when the pairs come ordered by post (then
+                           by pre within a post, multapses in draw order) */
 } ap_pairs;
 
 /* Slices of the pre and post populations: n_pre, n_post neurons; when they
@@ -23,6 +27,8 @@ typedef struct ap_conn_geom {
   size_t n_pre, n_post;
   int same_pop;
   size_t pre_first, post_first;
+  unsigned threads; /* split the owners over this many threads (0, 1: none);
+                       the pairs do not depend on it */
 } ap_conn_geom;
 
 /* Generate the pairs of rule `c`.  Returns AP_OK or AP_EINVAL/AP_ENOMEM

@@ -16,16 +16,20 @@ core_libapical_core_la_SOURCES = \
 	core/sha256.c core/sha256.h \
 	core/values.c core/values.h \
 	core/connect.c core/connect.h \
+	core/synbuild.c core/synbuild.h \
 	core/sim.c core/sim.h \
 	core/describe.c core/describe.h \
 	core/lua/lapical.c core/lua/lapical.h
-core_libapical_core_la_CFLAGS = $(AM_CFLAGS) $(LUA_CFLAGS) $(LIBCONFIG_CFLAGS)
+core_libapical_core_la_CFLAGS = $(AM_CFLAGS) -pthread $(LUA_CFLAGS) \
+	$(LIBCONFIG_CFLAGS)
 core_libapical_core_la_LIBADD = $(LUA_LIBS) $(LIBCONFIG_LIBS)
+core_libapical_core_la_LDFLAGS = -pthread
 
 lib_LTLIBRARIES += core/libapical.la
 core_libapical_la_SOURCES =
 core_libapical_la_LIBADD = core/libapical_core.la
-core_libapical_la_LDFLAGS = -export-symbols-regex '^ap_' -version-info 0:0:0 $(SAN_LDFLAGS)
+core_libapical_la_LDFLAGS = -export-symbols-regex '^ap_' -version-info 0:0:0 \
+	-pthread $(SAN_LDFLAGS)
 
 apicalincludedir = $(includedir)/apical
 apicalinclude_HEADERS = core/apical.h core/apical_plugin.h
@@ -35,3 +39,4 @@ bin_PROGRAMS += core/apical
 core_apical_SOURCES = core/main.c
 core_apical_CFLAGS = $(AM_CFLAGS) $(LUA_CFLAGS)
 core_apical_LDADD = core/libapical_core.la $(LUA_LIBS) $(LIBCONFIG_LIBS)
+core_apical_LDFLAGS = -pthread $(SAN_LDFLAGS)

@@ -8,12 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "connect.h"
 #include "host.h"
 #include "record.h"
 #include "rng.h"
 #include "strutil.h"
+#include "synbuild.h"
 #include "values.h"
 
 #define ERR_SIZE 2048
@@ -501,6 +503,17 @@ int ap_pop_get(ap_sim *sim, ap_ref r, const char *name, double *out) {
 
 /* ------------------------------------------------------------ projections */
 
+/* Threads that build connections: the threads setting, 0 = all cores.
+ * The network built does not depend on it. */
+static unsigned build_threads(const ap_sim *sim) {
+  int t = sim->set->threads;
+  if (t <= 0) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    t = n > 0 ? (int)n : 1;
+  }
+  return (unsigned)t;
+}
+
 /* Pick the target port: by name, or by the sign of the weight. */
 static int pick_port(ap_sim *sim, const pop *post, const ap_syn_spec *s,
                      unsigned *port) {
@@ -581,7 +594,7 @@ int ap_sim_connect(ap_sim *sim, ap_ref pre, ap_ref post, const ap_conn_spec *c,
   }
 
   ap_conn_geom g = {pre.count, post.count, pre.pop == post.pop, pre.first,
-                    post.first};
+                    post.first, build_threads(sim)};
   ap_pairs pairs = {0};
   uint32_t pid = (uint32_t)sim->n_projs;
   if ((rc = ap_connect_generate(c, &g, sim->seed, AP_STREAM_CONN_BASE + pid,
@@ -597,59 +610,16 @@ int ap_sim_connect(ap_sim *sim, ap_ref pre, ap_ref post, const ap_conn_spec *c,
     rc = fail(sim, AP_EINVAL, "synapse parameter 'delay': a table of %zu "
               "values was given for %zu synapses", s->delay.n, pairs.n);
   }
-  size_t n = pairs.n;
-  float *w = rc ? NULL : malloc((n ? n : 1) * sizeof *w);
-  uint16_t *dl = rc ? NULL : malloc((n ? n : 1) * sizeof *dl);
-  if (!rc && (!w || !dl)) rc = fail(sim, AP_ENOMEM, "out of memory");
-  /* Weights and delays, drawn per synapse in generation order. */
-  double dt = sim->dt, dmax = 65535.0 * dt;
-  int negate = pd->type == AP_PORT_CONDUCTANCE && !s->port &&
-               ap_value_center(&s->weight) < 0;
-  for (size_t i = 0; !rc && i < n; i++) {
-    ap_rng r;
-    ap_rng_init(&r, sim->seed, AP_STREAM_SYN_BASE + pid, i, 0);
-    double wi = ap_value_draw(&s->weight, i, &r);
-    ap_rng_init(&r, sim->seed, AP_STREAM_SYN_BASE + pid, i, 1);
-    double di = ap_value_draw(&s->delay, i, &r);
-    if (negate) wi = -wi;
-    if (pd->type == AP_PORT_CONDUCTANCE && wi < 0) {
-      rc = fail(sim, AP_EINVAL,
-                "synapse parameter 'weight' on conductance port '%s' of %s "
-                "must be >= 0 nS, got %g (synapse %zu)%s", pd->name,
-                pp->plugin->name, negate ? -wi : wi, i + 1,
-                s->port ? "" : ": weights of mixed sign need one projection "
-                               "per port");
-      break;
-    }
-    if (!(di >= dt * (1 - 1e-9) && di <= dmax)) {
-      rc = fail(sim, AP_EINVAL,
-                "synapse parameter 'delay' must be in [%g, %g] ms (dt to "
-                "65535 dt), got %g (synapse %zu)", dt, dmax, di, i + 1);
-      break;
-    }
-    w[i] = (float)wi;
-    /* Nearest step; the slack makes 0.15 ms at dt 0.1 two steps, as its
-     * decimal value says, although 0.15 / 0.1 is 1.4999999999999998. */
-    long steps = (long)floor(di / dt + 0.5 + 1e-9);
-    dl[i] = (uint16_t)(steps < 1 ? 1 : steps);
-  }
-  /* Compressed rows by presynaptic neuron (population index), targets
-   * ascending within a row, ties in generation order: two stable counting
-   * sorts, by target then by source. */
-  size_t npre = qp->n, npost = pp->n;
-  size_t *row = NULL, *tmp_cnt = NULL, *perm = NULL, *perm2 = NULL;
+  size_t n = pairs.n, npre = qp->n;
+  size_t *row = NULL;
   proj pr = {0};
   if (!rc) {
     row = calloc(npre + 1, sizeof *row);
-    tmp_cnt = calloc(npost + 1, sizeof *tmp_cnt);
-    perm = malloc((n ? n : 1) * sizeof *perm);
-    perm2 = malloc((n ? n : 1) * sizeof *perm2);
     pr.target = malloc((n ? n : 1) * sizeof *pr.target);
     pr.weight = malloc((n ? n : 1) * sizeof *pr.weight);
     pr.delay = malloc((n ? n : 1) * sizeof *pr.delay);
     pr.syn_state = calloc(sd->n_vars ? sd->n_vars : 1, sizeof *pr.syn_state);
-    if (!row || !tmp_cnt || !perm || !perm2 || !pr.target || !pr.weight ||
-        !pr.delay || !pr.syn_state)
+    if (!row || !pr.target || !pr.weight || !pr.delay || !pr.syn_state)
       rc = fail(sim, AP_ENOMEM, "out of memory for %zu synapses", n);
     for (unsigned v = 0; !rc && v < sd->n_vars; v++) {
       pr.syn_state[v] = malloc((n ? n : 1) * sizeof **pr.syn_state);
@@ -659,38 +629,34 @@ int ap_sim_connect(ap_sim *sim, ap_ref pre, ap_ref post, const ap_conn_spec *c,
     }
   }
   if (!rc) {
-    /* by target ... */
-    for (size_t i = 0; i < n; i++) tmp_cnt[post.first + pairs.post[i] + 1]++;
-    for (size_t j = 0; j < npost; j++) tmp_cnt[j + 1] += tmp_cnt[j];
-    for (size_t i = 0; i < n; i++)
-      perm[tmp_cnt[post.first + pairs.post[i]]++] = i;
-    /* ... then by source, keeping that order within a row */
-    for (size_t i = 0; i < n; i++) row[pre.first + pairs.pre[i] + 1]++;
-    for (size_t j = 0; j < npre; j++) row[j + 1] += row[j];
-    size_t *at = malloc((npre + 1) * sizeof *at);
-    if (!at) {
-      rc = fail(sim, AP_ENOMEM, "out of memory");
-    } else {
-      memcpy(at, row, (npre + 1) * sizeof *at);
-      for (size_t m = 0; m < n; m++) {
-        size_t i = perm[m];
-        perm2[at[pre.first + pairs.pre[i]]++] = i;
-      }
-      free(at);
-      for (size_t m = 0; m < n; m++) {
-        size_t i = perm2[m];
-        pr.target[m] = (uint32_t)(post.first + pairs.post[i]);
-        pr.weight[m] = w[i];
-        pr.delay[m] = dl[i];
-      }
-      for (size_t m = 0; m < n; m++) qp->outdeg[pre.first + pairs.pre[m]]++;
+    /* Compressed rows by presynaptic neuron, weights and delays drawn per
+     * synapse in generation order (see synbuild.h). */
+    int negate = pd->type == AP_PORT_CONDUCTANCE && !s->port &&
+                 ap_value_center(&s->weight) < 0;
+    ap_synbuild b = {&pairs, pre.first, post.first, npre, &s->weight,
+                     &s->delay, sim->seed, AP_STREAM_SYN_BASE + pid, sim->dt,
+                     negate, pd->type == AP_PORT_CONDUCTANCE, g.threads,
+                     row, pr.target, pr.weight, pr.delay, 0, 0, 0};
+    rc = ap_synbuild_run(&b);
+    if (rc == AP_ENOMEM) {
+      fail(sim, rc, "out of memory for %zu synapses", n);
+    } else if (b.bad == AP_SYN_BAD_WEIGHT) {
+      fail(sim, AP_EINVAL,
+           "synapse parameter 'weight' on conductance port '%s' of %s must "
+           "be >= 0 nS, got %g (synapse %zu)%s", pd->name, pp->plugin->name,
+           b.bad_value, b.bad_index + 1,
+           s->port ? "" : ": weights of mixed sign need one projection per "
+                          "port");
+    } else if (b.bad == AP_SYN_BAD_DELAY) {
+      double dt = sim->dt;
+      fail(sim, AP_EINVAL,
+           "synapse parameter 'delay' must be in [%g, %g] ms (dt to 65535 "
+           "dt), got %g (synapse %zu)", dt, 65535.0 * dt, b.bad_value,
+           b.bad_index + 1);
     }
+    if (!rc)
+      for (size_t m = 0; m < n; m++) qp->outdeg[pre.first + pairs.pre[m]]++;
   }
-  free(tmp_cnt);
-  free(perm);
-  free(perm2);
-  free(w);
-  free(dl);
   ap_pairs_free(&pairs);
   proj *np = NULL;
   if (!rc) {

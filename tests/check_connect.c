@@ -17,7 +17,7 @@ static ap_conn_spec spec(int rule) {
 }
 
 static ap_conn_geom geom(size_t npre, size_t npost, int same) {
-  ap_conn_geom g = {npre, npost, same, 0, 0};
+  ap_conn_geom g = {npre, npost, same, 0, 0, 1};
   return g;
 }
 
@@ -242,6 +242,70 @@ START_TEST(reproducible_and_seeded) {
 }
 END_TEST
 
+/* Every rule gives the same pairs, in the same order, for any number of
+ * threads. */
+START_TEST(thread_count_invariant) {
+  const int rules[] = {AP_CONN_ALL_TO_ALL, AP_CONN_FIXED_PROBABILITY,
+                       AP_CONN_FIXED_INDEGREE, AP_CONN_FIXED_OUTDEGREE,
+                       AP_CONN_FIXED_TOTAL_NUMBER};
+  for (int r = 0; r < 5; r++) {
+    ap_conn_spec c = spec(rules[r]);
+    c.p = 0.1;
+    c.k = rules[r] == AP_CONN_FIXED_TOTAL_NUMBER ? 5000 : 12;
+    c.allow_autapses = 0;
+    ap_pairs ref = {0};
+    for (unsigned t = 1; t <= 4; t++) {
+      ap_conn_geom g = {97, 101, 1, 0, 0, t};
+      ap_pairs p = {0};
+      char err[256];
+      ck_assert_int_eq(ap_connect_generate(&c, &g, 9, 2, &p, err, sizeof err), 0);
+      ck_assert_uint_eq(autapses(&p, &g), 0);
+      if (t == 1) {
+        ref = p;
+        continue;
+      }
+      ck_assert_uint_eq(p.n, ref.n);
+      ck_assert_int_eq(memcmp(p.pre, ref.pre, p.n * sizeof *p.pre), 0);
+      ck_assert_int_eq(memcmp(p.post, ref.post, p.n * sizeof *p.post), 0);
+      ck_assert_int_eq(p.by_post, rules[r] != AP_CONN_FIXED_OUTDEGREE);
+      ap_pairs_free(&p);
+    }
+    ap_pairs_free(&ref);
+  }
+}
+END_TEST
+
+/* fixed_total_number with multapses: exactly N synapses, spread over the
+ * targets multinomially (counts per target: mean N/n, variance
+ * N (1/n)(1 - 1/n)); tolerance 5 standard errors. */
+START_TEST(fixed_total_number_multinomial) {
+  ap_conn_spec c = spec(AP_CONN_FIXED_TOTAL_NUMBER);
+  c.k = 200000;
+  ap_conn_geom g = geom(300, 400, 0);
+  ap_pairs p = gen_ok(&c, &g);
+  ck_assert_uint_eq(p.n, 200000);
+  ck_assert(p.by_post);
+  size_t *deg = calloc(400, sizeof *deg), *out = calloc(300, sizeof *out);
+  for (size_t i = 0; i < p.n; i++) {
+    deg[p.post[i]]++;
+    out[p.pre[i]]++;
+    if (i) ck_assert_uint_le(p.post[i - 1], p.post[i]);
+  }
+  double m = 500, var_expect = 200000.0 * (1.0 / 400) * (1 - 1.0 / 400);
+  double s2 = 0;
+  for (int j = 0; j < 400; j++) s2 += ((double)deg[j] - m) * ((double)deg[j] - m);
+  ck_assert_double_eq_tol(s2 / 400, var_expect, 5 * var_expect * sqrt(2.0 / 400));
+  /* sources uniform too */
+  double o2 = 0, om = 200000.0 / 300;
+  for (int i = 0; i < 300; i++) o2 += ((double)out[i] - om) * ((double)out[i] - om);
+  double ov = 200000.0 * (1.0 / 300) * (1 - 1.0 / 300);
+  ck_assert_double_eq_tol(o2 / 300, ov, 5 * ov * sqrt(2.0 / 300));
+  free(deg);
+  free(out);
+  ap_pairs_free(&p);
+}
+END_TEST
+
 static Suite *make_connect_suite(void) {
   Suite *s = suite_create("connect");
   TCase *tc = tcase_create("rules");
@@ -254,6 +318,8 @@ static Suite *make_connect_suite(void) {
   tcase_add_test(tc, fixed_total_number_exact);
   tcase_add_test(tc, list_rule);
   tcase_add_test(tc, reproducible_and_seeded);
+  tcase_add_test(tc, thread_count_invariant);
+  tcase_add_test(tc, fixed_total_number_multinomial);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -11,7 +11,8 @@ AM_TESTS_ENVIRONMENT = \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1; export UBSAN_OPTIONS;
 
 CHECK_CFLAGS_ALL = $(AM_CFLAGS) $(VEC_CFLAGS) $(CHECK_CFLAGS) $(LUA_CFLAGS) $(LIBCONFIG_CFLAGS)
-CHECK_LDADD_ALL = core/libapical_core.la $(CHECK_LIBS) $(LUA_LIBS) $(LIBCONFIG_LIBS)
+CHECK_LDADD_ALL = core/libapical_core.la $(CHECK_LIBS) $(LUA_LIBS) \
+	$(LIBCONFIG_LIBS) -lpthread
 EXTRA_DIST += tests/check_main.h tests/tmpdir.h
 
 include tests/core.mk

@@ -1,0 +1,172 @@
+/* synbuild.c -- turn a projection's pairs into compressed rows. */
+#include "synbuild.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rng.h"
+#include "values.h"
+
+typedef struct job {
+  ap_synbuild *b;
+  size_t p0, p1; /* rows (population indices) this thread owns */
+  int bad;
+  size_t bad_index;
+  double bad_value;
+  int rc;
+} job;
+
+/* The weight and delay of synapse i (generation order); 0 or AP_SYN_BAD_*. */
+static int draw(const ap_synbuild *b, size_t i, float *w, uint16_t *d,
+                double *bad_value) {
+  ap_rng r;
+  int random_w = ap_value_is_random(b->weight);
+  int random_d = ap_value_is_random(b->delay);
+  if (random_w) ap_rng_init(&r, b->seed, b->stream, i, 0);
+  double wi = ap_value_draw(b->weight, i, &r);
+  if (random_d) ap_rng_init(&r, b->seed, b->stream, i, 1);
+  double di = ap_value_draw(b->delay, i, &r);
+  if (b->negate) wi = -wi;
+  if (b->nonnegative && wi < 0) {
+    *bad_value = b->negate ? -wi : wi;
+    return AP_SYN_BAD_WEIGHT;
+  }
+  double dt = b->dt;
+  if (!(di >= dt * (1 - 1e-9) && di <= 65535.0 * dt)) {
+    *bad_value = di;
+    return AP_SYN_BAD_DELAY;
+  }
+  *w = (float)wi;
+  /* Nearest step; the slack makes 0.15 ms at dt 0.1 two steps, as its
+   * decimal value says, although 0.15 / 0.1 is 1.4999999999999998. */
+  long steps = (long)floor(di / dt + 0.5 + 1e-9);
+  *d = (uint16_t)(steps < 1 ? 1 : steps);
+  return AP_SYN_BAD_NONE;
+}
+
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Order a row by target, ties in generation (= fill) order. */
+static int sort_row(ap_synbuild *b, size_t a, size_t e, uint64_t **keys,
+                    size_t *cap, float **tw, uint16_t **td) {
+  size_t k = e - a;
+  if (k < 2) return AP_OK;
+  int sorted = 1;
+  for (size_t m = a + 1; m < e && sorted; m++)
+    sorted = b->target[m - 1] <= b->target[m];
+  if (sorted) return AP_OK;
+  if (k > *cap) {
+    uint64_t *nk = realloc(*keys, k * sizeof *nk);
+    float *nw = nk ? realloc(*tw, k * sizeof *nw) : NULL;
+    uint16_t *nd = nw ? realloc(*td, k * sizeof *nd) : NULL;
+    if (nk) *keys = nk;
+    if (nw) *tw = nw;
+    if (!nd) return AP_ENOMEM;
+    *td = nd;
+    *cap = k;
+  }
+  for (size_t m = 0; m < k; m++)
+    (*keys)[m] = ((uint64_t)b->target[a + m] << 32) | m;
+  qsort(*keys, k, sizeof **keys, cmp_u64);
+  memcpy(*tw, b->w + a, k * sizeof **tw);
+  memcpy(*td, b->d + a, k * sizeof **td);
+  for (size_t m = 0; m < k; m++) {
+    uint32_t from = (uint32_t)((*keys)[m] & 0xffffffffu);
+    b->target[a + m] = (uint32_t)((*keys)[m] >> 32);
+    b->w[a + m] = (*tw)[from];
+    b->d[a + m] = (*td)[from];
+  }
+  return AP_OK;
+}
+
+static void *fill(void *p) {
+  job *j = p;
+  ap_synbuild *b = j->b;
+  const ap_pairs *pr = b->pairs;
+  size_t *at = malloc((j->p1 - j->p0 + 1) * sizeof *at);
+  if (!at) {
+    j->rc = AP_ENOMEM;
+    return NULL;
+  }
+  memcpy(at, b->row + j->p0, (j->p1 - j->p0) * sizeof *at);
+  for (size_t i = 0; i < pr->n; i++) {
+    size_t src = b->pre_first + pr->pre[i];
+    if (src < j->p0 || src >= j->p1) continue;
+    size_t pos = at[src - j->p0]++;
+    b->target[pos] = (uint32_t)(b->post_first + pr->post[i]);
+    double v;
+    int bad = draw(b, i, &b->w[pos], &b->d[pos], &v);
+    if (bad) {
+      j->bad = bad;
+      j->bad_index = i;
+      j->bad_value = v;
+      break; /* this thread's first bad synapse is its smallest */
+    }
+  }
+  free(at);
+  if (!pr->by_post && !j->bad) {
+    uint64_t *keys = NULL;
+    float *tw = NULL;
+    uint16_t *td = NULL;
+    size_t cap = 0;
+    for (size_t src = j->p0; src < j->p1 && !j->rc; src++)
+      j->rc = sort_row(b, b->row[src], b->row[src + 1], &keys, &cap, &tw, &td);
+    free(keys);
+    free(tw);
+    free(td);
+  }
+  return NULL;
+}
+
+int ap_synbuild_run(ap_synbuild *b) {
+  const ap_pairs *pr = b->pairs;
+  memset(b->row, 0, (b->npre + 1) * sizeof *b->row);
+  for (size_t i = 0; i < pr->n; i++) b->row[b->pre_first + pr->pre[i] + 1]++;
+  for (size_t p = 0; p < b->npre; p++) b->row[p + 1] += b->row[p];
+  b->bad = AP_SYN_BAD_NONE;
+
+  unsigned t = b->threads > 1 ? b->threads : 1;
+  if (t > b->npre) t = b->npre ? (unsigned)b->npre : 1;
+  job *jobs = calloc(t, sizeof *jobs);
+  pthread_t *tid = calloc(t, sizeof *tid);
+  if (!jobs || !tid) {
+    free(jobs);
+    free(tid);
+    return AP_ENOMEM;
+  }
+  /* Rows split so that each thread gets about the same synapses. */
+  size_t p = 0;
+  for (unsigned k = 0; k < t; k++) {
+    jobs[k].b = b;
+    jobs[k].p0 = p;
+    size_t goal = pr->n / t * (k + 1);
+    if (k + 1 == t) p = b->npre;
+    else
+      while (p < b->npre && b->row[p + 1] <= goal) p++;
+    jobs[k].p1 = p;
+  }
+  unsigned started = 1;
+  for (; started < t; started++)
+    if (pthread_create(&tid[started], NULL, fill, &jobs[started]) != 0) break;
+  fill(&jobs[0]);
+  for (unsigned k = 1; k < started; k++) pthread_join(tid[k], NULL);
+  for (unsigned k = started; k < t; k++) fill(&jobs[k]);
+  int rc = AP_OK;
+  for (unsigned k = 0; k < t; k++) {
+    if (jobs[k].rc && !rc) rc = jobs[k].rc;
+    if (jobs[k].bad && (!b->bad || jobs[k].bad_index < b->bad_index)) {
+      b->bad = jobs[k].bad;
+      b->bad_index = jobs[k].bad_index;
+      b->bad_value = jobs[k].bad_value;
+    }
+  }
+  free(jobs);
+  free(tid);
+  if (!rc && b->bad) rc = AP_EINVAL;
+  return rc;
+}
