@@ -21,12 +21,11 @@ typedef struct job {
 /* The weight and delay of synapse i (generation order); 0 or AP_SYN_BAD_*. */
 static int draw(const ap_synbuild *b, size_t i, float *w, uint16_t *d,
                 double *bad_value) {
+  /* One stream per synapse: its weight's draws, then its delay's. */
   ap_rng r;
-  int random_w = ap_value_is_random(b->weight);
-  int random_d = ap_value_is_random(b->delay);
-  if (random_w) ap_rng_init(&r, b->seed, b->stream, i, 0);
+  if (ap_value_is_random(b->weight) || ap_value_is_random(b->delay))
+    ap_rng_init(&r, b->seed, b->stream, i, 0);
   double wi = ap_value_draw(b->weight, i, &r);
-  if (random_d) ap_rng_init(&r, b->seed, b->stream, i, 1);
   double di = ap_value_draw(b->delay, i, &r);
   if (b->negate) wi = -wi;
   if (b->nonnegative && wi < 0) {

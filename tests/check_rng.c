@@ -88,6 +88,28 @@ START_TEST(normal_moments) {
 }
 END_TEST
 
+/* The normal's distribution function at points across the ziggurat's
+ * layers and its tail: the fraction below x within 5 binomial standard
+ * errors of Phi(x). */
+START_TEST(normal_cdf) {
+  const double xs[] = {-3.6, -3.0, -2.0, -1.0, -0.3, 0.0, 0.5, 1.5, 2.5, 3.44};
+  enum { NX = sizeof xs / sizeof xs[0], N = 400000 };
+  int below[NX] = {0};
+  ap_rng r;
+  ap_rng_init(&r, 17, 3, 0, 0);
+  for (int i = 0; i < N; i++) {
+    double x = ap_rng_normal(&r);
+    for (int k = 0; k < NX; k++) below[k] += x < xs[k];
+  }
+  for (int k = 0; k < NX; k++) {
+    double p = 0.5 * erfc(-xs[k] / sqrt(2.0));
+    double se = sqrt(p * (1 - p) / N);
+    ck_assert_msg(fabs((double)below[k] / N - p) <= 5 * se + 1e-12,
+                  "P(x < %g) = %g, want %g", xs[k], (double)below[k] / N, p);
+  }
+}
+END_TEST
+
 START_TEST(poisson_moments) {
   const double means[] = {0.05, 1.5, 9.9, 10.0, 37.0, 1000.0};
   for (int k = 0; k < 6; k++) {
@@ -135,6 +157,7 @@ static Suite *make_rng_suite(void) {
   tc = tcase_create("distributions");
   tcase_add_test(tc, uniform_moments);
   tcase_add_test(tc, normal_moments);
+  tcase_add_test(tc, normal_cdf);
   tcase_add_test(tc, poisson_moments);
   tcase_add_test(tc, below_is_uniform);
   suite_add_tcase(s, tc);
