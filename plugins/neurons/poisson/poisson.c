@@ -5,6 +5,8 @@
  * step): no state is carried from step to step, and the trains are the
  * same whatever the block layout, thread count or order of updates. */
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <stdint.h>
 
 #include "apical_plugin.h"
@@ -18,23 +20,63 @@ static const ap_param_desc params[N_PARAMS] = {
 
 /* Nothing to derive beyond rate * dt, which is cheaper to form in the loop
  * than to load from an instance array. */
+/* Derived per neuron: the expected count per step and, for the counts
+ * drawn by inversion (mean below INVERSION_MAX), exp(-mean). */
+#define INVERSION_MAX 10.0
+
+typedef struct poisson_inst {
+  double *mean;
+  double *emean;
+} poisson_inst;
+
+static void release(void *p) { free(p); }
+
 static int prepare(void **out, const ap_neuron_pop *pop) {
-  (void)pop;
-  *out = NULL;
+  size_t n = pop->n, m = n ? n : 1;
+  poisson_inst *in = malloc(sizeof *in + 2 * m * sizeof(double));
+  if (!in) {
+    if (pop->err && pop->err_size)
+      snprintf(pop->err, pop->err_size, "out of memory for %zu neurons", n);
+    return AP_ENOMEM;
+  }
+  in->mean = (double *)(in + 1);
+  in->emean = in->mean + m;
+  for (size_t i = 0; i < n; i++) {
+    double mu = pop->param[PAR_RATE][i] * pop->dt * 1e-3; /* Hz * ms */
+    in->mean[i] = mu;
+    in->emean[i] = exp(-mu);
+  }
+  *out = in;
   return AP_OK;
 }
 
 static int update(ap_neuron_block *b) {
   const ap_host *host = b->host;
-  const ap_real *restrict rate = b->param[PAR_RATE];
-  const double scale = b->dt * 1e-3; /* Hz * ms -> expected count */
+  const poisson_inst *in = b->inst;
+  const double *restrict mean = in->mean + b->first;
+  const double *restrict emean = in->emean + b->first;
   size_t ns = 0;
   int multi = 0;
   for (size_t i = 0; i < b->n; i++) {
-    if (!(rate[i] > 0.0)) continue;
+    const double mu = mean[i];
+    if (!(mu > 0.0)) continue;
     ap_rng r;
     host->rng_init(&r, b->seed, b->stream, b->gid0 + i, (uint64_t)b->step);
-    uint64_t k = host->rng_poisson(&r, rate[i] * scale);
+    uint64_t k;
+    if (mu < INVERSION_MAX) {
+      /* Inversion from one 32-bit uniform in (0, 1): most steps cost one
+       * draw and a comparison. */
+      double u = ((double)host->rng_u32(&r) + 0.5) * (1.0 / 4294967296.0);
+      double p = emean[i], s = p;
+      k = 0;
+      while (u > s && k < 1000) {
+        k++;
+        p *= mu / (double)k;
+        s += p;
+      }
+    } else {
+      k = host->rng_poisson(&r, mu);
+    }
     if (k == 0) continue;
     if (k > 1) {
       /* The ABI gives room for n multiplicities; without it a count
@@ -62,7 +104,7 @@ static const ap_neuron_desc neuron = {
     .n_ports = 0,
     .prepare = prepare,
     .update = update,
-    .release = NULL,
+    .release = release,
 };
 
 static const char doc_long[] =
