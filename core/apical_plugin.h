@@ -306,6 +306,15 @@ typedef struct ap_net_pop {
   const ap_list *lists;
 } ap_net_pop;
 
+/* Packed synapses: when a projection's `delay` array is NULL, each
+ * target word holds the delay in steps in its top AP_PACK_DELAY_BITS bits
+ * and the post index below; with the weight that is 8 bytes a synapse.
+ * The host packs a projection whose delays fit and whose post population
+ * has fewer than 2^AP_PACK_TARGET_BITS neurons. */
+#define AP_PACK_TARGET_BITS 24
+#define AP_PACK_TARGET_MASK ((1u << AP_PACK_TARGET_BITS) - 1u)
+#define AP_PACK_DELAY_BITS 8
+
 /* Synapses of a projection in compressed rows by presynaptic neuron
  * (population index of the pre population), targets and weights in
  * parallel arrays.  Within a row, synapses are ordered by target. */
@@ -313,9 +322,10 @@ typedef struct ap_net_proj {
   size_t pre, post;             /* population indices */
   unsigned port;                /* index into the post model's ports */
   const size_t *row;            /* n_pre + 1 offsets */
-  const uint32_t *target;       /* post population index */
+  const uint32_t *target;       /* post population index (packed with the
+                                   delay when `delay` is NULL, see above) */
   const ap_weight *weight;
-  const uint16_t *delay;        /* in steps, >= 1 */
+  const uint16_t *delay;        /* in steps, >= 1; NULL when packed */
   size_t n_syn;
   const ap_synapse_desc *syn;
   const ap_real *syn_param;

@@ -656,6 +656,17 @@ int ap_sim_connect(ap_sim *sim, ap_ref pre, ap_ref post, const ap_conn_spec *c,
     }
     if (!rc)
       for (size_t m = 0; m < n; m++) qp->outdeg[pre.first + pairs.pre[m]]++;
+    /* 8 bytes a synapse where the delays and the targets fit a word. */
+    uint16_t dmax = 0;
+    for (size_t m = 0; !rc && m < n; m++)
+      if (pr.delay[m] > dmax) dmax = pr.delay[m];
+    if (!rc && dmax < (1u << AP_PACK_DELAY_BITS) &&
+        pp->n <= AP_PACK_TARGET_MASK + (size_t)1) {
+      for (size_t m = 0; m < n; m++)
+        pr.target[m] |= (uint32_t)pr.delay[m] << AP_PACK_TARGET_BITS;
+      free(pr.delay);
+      pr.delay = NULL;
+    }
   }
   ap_pairs_free(&pairs);
   proj *np = NULL;
@@ -698,13 +709,21 @@ const char *ap_proj_synapse(const ap_sim *sim, size_t p) {
   return sim->projs[p].syn->name;
 }
 
+/* Post index and delay (steps) of synapse m, packed or not. */
+static uint32_t syn_target(const proj *pr, size_t m) {
+  return pr->delay ? pr->target[m] : pr->target[m] & AP_PACK_TARGET_MASK;
+}
+static unsigned syn_delay(const proj *pr, size_t m) {
+  return pr->delay ? pr->delay[m] : pr->target[m] >> AP_PACK_TARGET_BITS;
+}
+
 int ap_proj_pairs(const ap_sim *sim, size_t p, uint32_t *pre, uint32_t *post) {
   const proj *pr = &sim->projs[p];
   size_t npre = sim->pops[pr->pre.pop].n;
   for (size_t i = 0; i < npre; i++)
     for (size_t m = pr->row[i]; m < pr->row[i + 1]; m++) {
       if (pre) pre[m] = (uint32_t)(i - pr->pre.first);
-      if (post) post[m] = (uint32_t)(pr->target[m] - pr->post.first);
+      if (post) post[m] = (uint32_t)(syn_target(pr, m) - pr->post.first);
     }
   return AP_OK;
 }
@@ -717,7 +736,7 @@ int ap_proj_weights(const ap_sim *sim, size_t p, double *w) {
 
 int ap_proj_delays(const ap_sim *sim, size_t p, double *d) {
   const proj *pr = &sim->projs[p];
-  for (size_t m = 0; m < pr->n_syn; m++) d[m] = pr->delay[m] * sim->dt;
+  for (size_t m = 0; m < pr->n_syn; m++) d[m] = syn_delay(pr, m) * sim->dt;
   return AP_OK;
 }
 
@@ -972,8 +991,9 @@ static int start_backend(ap_sim *sim) {
     q->syn_param = p->syn_param;
     q->syn_state = p->syn_state;
     for (size_t m = 0; m < p->n_syn; m++) {
-      if (!min_d || p->delay[m] < min_d) min_d = p->delay[m];
-      if (p->delay[m] > max_d) max_d = p->delay[m];
+      unsigned d = syn_delay(p, m);
+      if (!min_d || d < min_d) min_d = d;
+      if (d > max_d) max_d = d;
     }
   }
   ap_net *net = &sim->net;

@@ -349,10 +349,18 @@ static void deliver(cpu *c, cpu_worker *w, int64_t step) {
         size_t a = lo[src], b = hi[src];
         if (a == b) continue;
         double m = p->has_mult ? (double)p->rep_mult[k] : 1.0;
-        for (size_t s = a; s < b; s++) {
-          unsigned slot = base + dl[s];
-          slot -= slot >= len ? len : 0;
-          buf[(size_t)slot * nn + tg[s]] += m * wt[s];
+        if (dl) {
+          for (size_t s = a; s < b; s++) {
+            unsigned slot = base + dl[s];
+            slot -= slot >= len ? len : 0;
+            buf[(size_t)slot * nn + tg[s]] += m * wt[s];
+          }
+        } else { /* packed: delay in the top bits of the target word */
+          for (size_t s = a; s < b; s++) {
+            unsigned slot = base + (tg[s] >> AP_PACK_TARGET_BITS);
+            slot -= slot >= len ? len : 0;
+            buf[(size_t)slot * nn + (tg[s] & AP_PACK_TARGET_MASK)] += m * wt[s];
+          }
         }
       }
     }
@@ -451,12 +459,13 @@ static int split_rows(cpu *c, size_t j) {
   cp->split = malloc((n_split ? n_split : 1) * sizeof *cp->split);
   if (!cp->split) return -1;
   for (size_t t = 1; t < nt; t++) cp->lo[t] = cp->split + (t - 1) * npre;
+  const uint32_t mask = pr->delay ? 0xffffffffu : AP_PACK_TARGET_MASK;
   for (size_t i = 0; i < npre; i++) {
     size_t s = pr->row[i], e = pr->row[i + 1];
     for (size_t k = s + 1; k < e; k++)
-      if (pr->target[k] < pr->target[k - 1]) return 1;
+      if ((pr->target[k] & mask) < (pr->target[k - 1] & mask)) return 1;
     for (size_t t = 1; t < nt; t++) {
-      while (s < e && pr->target[s] < cut[t]) s++;
+      while (s < e && (pr->target[s] & mask) < cut[t]) s++;
       cp->split[(t - 1) * npre + i] = s;
     }
   }
@@ -606,7 +615,7 @@ static size_t cpu_synapse_bytes(void *vc) {
     const ap_net_proj *pr = &c->net->projs[j];
     size_t npre = c->net->pops[pr->pre].n;
     bytes += pr->n_syn * (sizeof *pr->target + sizeof *pr->weight +
-                          sizeof *pr->delay);
+                          (pr->delay ? sizeof *pr->delay : 0));
     bytes += (npre + 1) * sizeof *pr->row;
     /* ours: per-thread row offsets and transmit() output */
     bytes += (c->nt + 1) * sizeof *c->projs[j].lo;
