@@ -176,6 +176,23 @@ START_TEST(test_doc_and_descriptor) {
 }
 END_TEST
 
+/* The inline Philox of the update draws exactly the host's stream. */
+START_TEST(test_inline_philox_is_the_hosts) {
+  const ap_host *host = ap_host_services();
+  const uint64_t seeds[] = {0, 1, 12345, 0xfedcba9876543210ull};
+  const uint64_t ids[] = {0, 7, 4000000000ull, 0x0000ffff12345678ull};
+  const uint64_t subs[] = {0, 1, 99999, 0x00001234abcdef01ull};
+  for (int a = 0; a < 4; a++)
+    for (int b = 0; b < 4; b++)
+      for (int c = 0; c < 4; c++) {
+        ap_rng r;
+        host->rng_init(&r, seeds[a], 0x10000003u, ids[b], subs[c]);
+        ck_assert_uint_eq(philox_first(seeds[a], 0x10000003u, ids[b], subs[c]),
+                          host->rng_u32(&r));
+      }
+}
+END_TEST
+
 static Suite *make_poisson_suite(void) {
   Suite *s = suite_create("poisson");
   TCase *tc = tcase_create("poisson");
@@ -186,6 +203,7 @@ static Suite *make_poisson_suite(void) {
   tcase_add_test(tc, test_trains_differ);
   tcase_add_test(tc, test_multiplicity);
   tcase_add_test(tc, test_doc_and_descriptor);
+  tcase_add_test(tc, test_inline_philox_is_the_hosts);
   suite_add_tcase(s, tc);
   return s;
 }
