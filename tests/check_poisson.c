@@ -176,6 +176,40 @@ START_TEST(test_doc_and_descriptor) {
 }
 END_TEST
 
+/* A population with one rate (table look-up, counts of 8 and more by the
+ * recurrence) gives the same trains as the general per-neuron inversion:
+ * the same neurons with one rate differing elsewhere in the population. */
+START_TEST(test_uniform_path_is_general_path) {
+  enum { N = 41 };
+  nh *a = nh_open("poisson", N, 0.1), *b = nh_open("poisson", N + 1, 0.1);
+  for (size_t i = 0; i < N; i++)
+    nh_par(a, "rate")[i] = nh_par(b, "rate")[i] = 60000.0; /* mean 6 */
+  nh_par(b, "rate")[N] = 10.0; /* b is not uniform */
+  a->keep_log = b->keep_log = 1;
+  ck_assert_int_eq(nh_prepare(a), AP_OK);
+  ck_assert_int_eq(nh_prepare(b), AP_OK);
+  size_t big = 0;
+  for (long s = 0; s < 200; s++) {
+    nh_step(a);
+    nh_step(b);
+  }
+  /* b's log without its last neuron equals a's */
+  size_t kb = 0;
+  for (size_t ka = 0; ka < a->n_log; ka++) {
+    while (kb < b->n_log && b->log[kb].idx == N) kb++;
+    ck_assert_uint_lt(kb, b->n_log);
+    ck_assert_int_eq(a->log[ka].step, b->log[kb].step);
+    ck_assert_uint_eq(a->log[ka].idx, b->log[kb].idx);
+    ck_assert_uint_eq(a->log[ka].mult, b->log[kb].mult);
+    big += a->log[ka].mult >= 8;
+    kb++;
+  }
+  ck_assert_uint_gt(big, 100); /* the counts of 8 and more were exercised */
+  nh_close(a);
+  nh_close(b);
+}
+END_TEST
+
 /* The inline Philox of the update draws exactly the host's stream. */
 START_TEST(test_inline_philox_is_the_hosts) {
   const ap_host *host = ap_host_services();
@@ -204,6 +238,7 @@ static Suite *make_poisson_suite(void) {
   tcase_add_test(tc, test_multiplicity);
   tcase_add_test(tc, test_doc_and_descriptor);
   tcase_add_test(tc, test_inline_philox_is_the_hosts);
+  tcase_add_test(tc, test_uniform_path_is_general_path);
   suite_add_tcase(s, tc);
   return s;
 }
