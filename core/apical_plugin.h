@@ -380,6 +380,10 @@ typedef struct ap_backend_desc {
                      double *out);
   int (*pending_add)(void *inst, size_t pop, unsigned port, int64_t step,
                      const double *in);
+  /* Optional (test `size`; NULL allowed): synaptic events delivered so
+   * far (a spike of multiplicity m through r synapses counts m * r).  When
+   * the backend counts them, the host need not look at every spike. */
+  uint64_t (*events)(void *inst);
 } ap_backend_desc;
 
 /* Whether a descriptor of size d->size has the (appended) field f. */

@@ -216,8 +216,16 @@ void ap_sim_set_script(ap_sim *sim, const char *path) {
     sim->script_sha[0] = '\0';
 }
 
+/* Whether the backend counts delivered events itself. */
+static int backend_counts_events(const ap_sim *sim) {
+  return sim->bd && AP_HAS_FIELD(sim->bd, ap_backend_desc, events) &&
+         sim->bd->events;
+}
+
 void ap_sim_stats(const ap_sim *sim, ap_stats *st) {
   *st = sim->stats;
+  if (sim->binst && backend_counts_events(sim))
+    st->events += sim->bd->events(sim->binst);
   st->t_ms = (double)sim->step * ap_sim_dt(sim);
   uint64_t syn = 0;
   for (size_t i = 0; i < sim->n_projs; i++) syn += sim->projs[i].n_syn;
@@ -832,11 +840,14 @@ static void on_spikes(void *ctx, size_t pi, int64_t step, const uint32_t *idx,
   ap_sim *sim = ctx;
   pop *p = &sim->pops[pi];
   uint64_t spikes = 0, events = 0;
-  for (size_t k = 0; k < n; k++) {
-    uint64_t m = mult ? mult[k] : 1;
-    spikes += m;
-    events += m * p->outdeg[idx[k]];
+  if (!mult) {
+    spikes = n;
+  } else {
+    for (size_t k = 0; k < n; k++) spikes += mult[k];
   }
+  if (!backend_counts_events(sim))
+    for (size_t k = 0; k < n; k++)
+      events += (mult ? mult[k] : 1) * p->outdeg[idx[k]];
   sim->stats.spikes += spikes;
   sim->stats.events += events;
   const uint32_t *list = idx;
@@ -1048,6 +1059,7 @@ static int rebuild_backend(ap_sim *sim) {
           return fail(sim, AP_EPLUGIN, "backend %s: could not hand over the "
                       "spikes in flight", sim->bp->name);
         }
+  if (backend_counts_events(sim)) sim->stats.events += bd->events(sim->binst);
   backend_destroy(sim);
   int rc = start_backend(sim);
   at = saved;

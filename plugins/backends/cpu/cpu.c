@@ -78,6 +78,7 @@ typedef struct cpu_worker {
   int *has_mult;
   int rc;                /* first failure of this step */
   size_t fail_pop, bad_spikes, bad_n;
+  uint64_t events;       /* synaptic events this thread delivered */
   ap_real **state;       /* block pointer arrays, rebuilt per block */
   const ap_real **param;
   const ap_real **input;
@@ -349,6 +350,7 @@ static void deliver(cpu *c, cpu_worker *w, int64_t step) {
         size_t a = lo[src], b = hi[src];
         if (a == b) continue;
         double m = p->has_mult ? (double)p->rep_mult[k] : 1.0;
+        w->events += (b - a) * (p->has_mult ? p->rep_mult[k] : 1u);
         if (dl) {
           for (size_t s = a; s < b; s++) {
             unsigned slot = base + dl[s];
@@ -652,11 +654,18 @@ static int cpu_pending_add(void *vc, size_t pop, unsigned port, int64_t step,
   return AP_OK;
 }
 
+static uint64_t cpu_events(void *vc) {
+  cpu *c = vc;
+  uint64_t e = 0;
+  for (unsigned t = 0; t < c->nt; t++) e += c->w[t].events;
+  return e;
+}
+
 static const ap_backend_desc cpu_desc = {
     sizeof(ap_backend_desc), cpu_params,      1,
     cpu_create,              cpu_run,         NULL,
     cpu_reload,              cpu_synapse_bytes, cpu_destroy,
-    cpu_pending_get,         cpu_pending_add};
+    cpu_pending_get,         cpu_pending_add, cpu_events};
 
 static const ap_plugin_desc plugins[] = {
     {sizeof(ap_plugin_desc), AP_KIND_BACKEND, "cpu", "1.0",
