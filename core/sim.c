@@ -852,6 +852,10 @@ static void on_spikes(void *ctx, size_t pi, int64_t step, const uint32_t *idx,
   sim->stats.events += events;
   const uint32_t *list = idx;
   size_t len = n;
+  int recorded = 0;
+  for (size_t i = 0; i < sim->n_recs && !recorded; i++)
+    recorded = sim->recs[i].var < 0 && sim->recs[i].ref.pop == pi;
+  if (!recorded) return;
   if (mult && spikes != n) {
     /* Recorders see one entry per spike. */
     if (sim->expand_cap < spikes) {
