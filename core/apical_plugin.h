@@ -344,7 +344,8 @@ typedef struct ap_net {
   const ap_host *host;
   void *ctx;                    /* host context for the callbacks below */
   /* The backend reports the spikes of each population at each step
-   * (population indices, ascending), then calls step_done(). */
+   * (population indices, ascending; a population's spikes may come in
+   * several calls, in ascending order), then calls step_done(). */
   void (*spikes)(void *ctx, size_t pop, int64_t step, const uint32_t *idx,
                  const uint32_t *mult, size_t n); /* mult may be NULL */
   void (*step_done)(void *ctx, int64_t step);

@@ -19,11 +19,13 @@
  * and floating-point sums come out bit-identical.
  *
  * One step in the pool (thread 0 is the caller of run()):
- *   all:      update own blocks, clear own part of the slot
+ *   all:      update own blocks, turn their spike lists into population
+ *             indices, clear own part of the slot
  *   barrier
- *   thread 0: check errors, gather the spikes (block order = ascending),
- *             call transmit() for rows with synapse state, report spikes
- *             and step_done() to the host; no worker runs meanwhile
+ *   thread 0: check errors, call transmit() for rows with synapse state,
+ *             hand each block's spike list to the host (block order =
+ *             ascending, no copy) and call step_done(); no worker runs
+ *             meanwhile
  *   barrier
  *   all:      deliver the step's spikes into own targets
  * Delivery needs no barrier before the next update: delays are >= 1 step
@@ -51,11 +53,10 @@ typedef struct cpu_pop {
   void *inst;
   ap_ring *rings;        /* one per port */
   size_t *cut;           /* threads + 1: thread t owns [cut[t], cut[t+1]) */
-  uint32_t *spiked, *mult; /* block outputs, block t's at cut[t] */
-  uint32_t *rep, *rep_mult; /* the step's spikes, population indices
-                               (the block arrays with one thread) */
-  size_t n_spiked;
-  int has_mult;
+  uint32_t *spiked, *mult; /* block outputs, block t's at cut[t],
+                               population indices once the update is done;
+                               two buffers of `buf`, by step parity */
+  size_t buf;
   size_t *out;           /* projections leaving this population */
   size_t n_out;
 } cpu_pop;
@@ -74,7 +75,8 @@ typedef struct cpu_worker {
   unsigned id;
   unsigned sense;        /* barrier sense, private to the thread */
   pthread_t tid;
-  size_t *n_spiked;      /* per population, of this thread's block */
+  size_t *n_spiked;      /* per population, of this thread's block; two
+                            sets by step parity (see cpu_pop) */
   int *has_mult;
   int rc;                /* first failure of this step */
   size_t fail_pop, bad_spikes, bad_n;
@@ -225,8 +227,10 @@ static void update_blocks(cpu *c, cpu_worker *w, int64_t step) {
     const ap_neuron_desc *d = q->desc;
     cpu_pop *p = &c->pops[i];
     const size_t first = p->cut[t], nb = p->cut[t + 1] - first;
-    w->n_spiked[i] = 0;
-    w->has_mult[i] = 0;
+    const size_t par = (size_t)(step & 1), slot = par * net->n_pops + i;
+    uint32_t *spk = p->spiked + par * p->buf, *mlt = p->mult + par * p->buf;
+    w->n_spiked[slot] = 0;
+    w->has_mult[slot] = 0;
     if (!nb) continue;
     for (unsigned v = 0; v < d->n_vars; v++)
       w->state[v] = q->state[v] ? q->state[v] + first : NULL;
@@ -237,7 +241,7 @@ static void update_blocks(cpu *c, cpu_worker *w, int64_t step) {
     ap_neuron_block b = {first, nb, step, net->dt, q->gid0 + first,
                          net->seed, q->stream, w->state, w->param,
                          w->input, q->lists, p->inst, net->host,
-                         p->spiked + first, 0, p->mult + first, 0};
+                         spk + first, 0, mlt + first, 0};
     int rc = d->update(&b);
     if (rc || b.n_spiked > nb) {
       w->rc = rc ? rc : AP_EPLUGIN;
@@ -246,8 +250,13 @@ static void update_blocks(cpu *c, cpu_worker *w, int64_t step) {
       w->bad_n = nb;
       return;
     }
-    w->n_spiked[i] = b.n_spiked;
-    w->has_mult[i] = b.has_mult;
+    w->n_spiked[slot] = b.n_spiked;
+    w->has_mult[slot] = b.has_mult;
+    /* population indices, so that the blocks' lists read in thread order
+     * are the population's spikes in ascending order */
+    if (first)
+      for (size_t k = 0; k < b.n_spiked; k++)
+        spk[first + k] += (uint32_t)first;
     for (unsigned k = 0; k < d->n_ports; k++)
       ap_ring_clear_range(&p->rings[k], step, first, nb);
   }
@@ -275,54 +284,84 @@ static int serial(cpu *c, int64_t step) {
     c->rc = bad->rc;
     return 1;
   }
-  for (size_t i = 0; i < net->n_pops; i++) {
-    cpu_pop *p = &c->pops[i];
-    if (c->nt == 1) {
-      p->n_spiked = c->w[0].n_spiked[i];
-      p->has_mult = c->w[0].has_mult[i];
-      continue;
-    }
-    int hm = 0;
-    for (unsigned t = 0; t < c->nt; t++) hm |= c->w[t].has_mult[i];
-    size_t n = 0;
-    for (unsigned t = 0; t < c->nt; t++) {
-      const size_t first = p->cut[t], ns = c->w[t].n_spiked[i];
-      const int bm = c->w[t].has_mult[i];
-      for (size_t k = 0; k < ns; k++, n++) {
-        p->rep[n] = p->spiked[first + k] + (uint32_t)first;
-        if (hm) p->rep_mult[n] = bm ? p->mult[first + k] : 1;
-      }
-    }
-    p->n_spiked = n;
-    p->has_mult = hm;
-  }
+  /* Each population's spikes are its blocks' lists in thread order
+   * (ascending, population indices), handed over without a copy. */
   double t_spike = (double)(step + 1) * net->dt;
+  const size_t par = (size_t)(step & 1);
   for (size_t i = 0; i < net->n_pops; i++) {
     cpu_pop *p = &c->pops[i];
-    for (size_t o = 0; o < p->n_out && p->n_spiked; o++) {
-      const ap_net_proj *pr = &net->projs[p->out[o]];
-      if (!pr->syn->transmit) continue;
-      ap_weight *wout = c->projs[p->out[o]].wout;
-      for (size_t k = 0; k < p->n_spiked; k++) {
-        uint32_t src = p->rep[k];
-        size_t a = pr->row[src], b = pr->row[src + 1];
-        if (a == b) continue;
-        for (unsigned v = 0; v < pr->syn->n_vars; v++)
-          c->sbuf[v] = pr->syn_state[v] + a;
-        ap_syn_row row = {b - a, a, pr->weight + a, c->sbuf, pr->syn_param,
-                          t_spike, wout + a, NULL, net->host};
-        pr->syn->transmit(&row);
+    for (unsigned bt = 0; bt < c->nt; bt++) {
+      const size_t ns = c->w[bt].n_spiked[par * net->n_pops + i];
+      if (!ns) continue;
+      const uint32_t *idx = p->spiked + par * p->buf + p->cut[bt];
+      for (size_t o = 0; o < p->n_out; o++) {
+        const ap_net_proj *pr = &net->projs[p->out[o]];
+        if (!pr->syn->transmit) continue;
+        ap_weight *wout = c->projs[p->out[o]].wout;
+        for (size_t k = 0; k < ns; k++) {
+          uint32_t src = idx[k];
+          size_t a = pr->row[src], b = pr->row[src + 1];
+          if (a == b) continue;
+          for (unsigned v = 0; v < pr->syn->n_vars; v++)
+            c->sbuf[v] = pr->syn_state[v] + a;
+          ap_syn_row row = {b - a, a, pr->weight + a, c->sbuf, pr->syn_param,
+                            t_spike, wout + a, NULL, net->host};
+          pr->syn->transmit(&row);
+        }
       }
     }
   }
   for (size_t i = 0; i < net->n_pops; i++) {
     cpu_pop *p = &c->pops[i];
-    if (!p->n_spiked) continue;
-    net->spikes(net->ctx, i, step, p->rep, p->has_mult ? p->rep_mult : NULL,
-                p->n_spiked);
+    for (unsigned bt = 0; bt < c->nt; bt++) {
+      const size_t slot = par * net->n_pops + i, at = par * p->buf + p->cut[bt];
+      const size_t ns = c->w[bt].n_spiked[slot];
+      if (!ns) continue;
+      net->spikes(net->ctx, i, step, p->spiked + at,
+                  c->w[bt].has_mult[slot] ? p->mult + at : NULL, ns);
+    }
   }
   net->step_done(net->ctx, step);
   return 0;
+}
+
+/* Deliver the spikes `src_of[0..n)` (multiplicities `mult`, or NULL for
+ * ones) through projection j into the targets thread t owns. */
+static void deliver_rows(cpu *c, cpu_worker *w, unsigned t, size_t j,
+                         int64_t step, const uint32_t *src_of,
+                         const uint32_t *mult, size_t n) {
+  const ap_net_proj *pr = &c->net->projs[j];
+  const cpu_proj *cp = &c->projs[j];
+  ap_ring *ring = &c->pops[pr->post].rings[pr->port];
+  const size_t *lo = cp->lo[t], *hi = cp->lo[t + 1];
+  const ap_weight *wt = cp->wout ? cp->wout : pr->weight;
+  const uint32_t *tg = pr->target;
+  const uint16_t *dl = pr->delay;
+  /* Slot of step + d without a division per synapse: d <= max delay
+   * < len, so one conditional subtraction wraps it. */
+  double *buf = ring->buf;
+  const size_t nn = ring->n;
+  const unsigned len = ring->len, base = (unsigned)(step % len);
+  for (size_t k = 0; k < n; k++) {
+    uint32_t src = src_of[k];
+    size_t a = lo[src], b = hi[src];
+    if (a == b) continue;
+    double m = mult ? (double)mult[k] : 1.0;
+    w->events += (b - a) * (mult ? mult[k] : 1u);
+    if (dl) {
+      for (size_t s = a; s < b; s++) {
+        unsigned slot = base + dl[s];
+        slot -= slot >= len ? len : 0;
+        buf[(size_t)slot * nn + tg[s]] += m * wt[s];
+      }
+    } else { /* packed: delay in the top bits of the target word */
+      for (size_t s = a; s < b; s++) {
+        unsigned slot = base + (tg[s] >> AP_PACK_TARGET_BITS);
+        slot -= slot >= len ? len : 0;
+        buf[(size_t)slot * nn + (tg[s] & AP_PACK_TARGET_MASK)] += m * wt[s];
+      }
+    }
+  }
 }
 
 /* Deliver the step's spikes into the targets this thread owns. */
@@ -331,40 +370,16 @@ static void deliver(cpu *c, cpu_worker *w, int64_t step) {
   const unsigned t = w->id;
   for (size_t i = 0; i < net->n_pops; i++) {
     const cpu_pop *p = &c->pops[i];
-    if (!p->n_spiked) continue;
-    for (size_t o = 0; o < p->n_out; o++) {
-      const ap_net_proj *pr = &net->projs[p->out[o]];
-      const cpu_proj *cp = &c->projs[p->out[o]];
-      ap_ring *ring = &c->pops[pr->post].rings[pr->port];
-      const size_t *lo = cp->lo[t], *hi = cp->lo[t + 1];
-      const ap_weight *wt = cp->wout ? cp->wout : pr->weight;
-      const uint32_t *tg = pr->target;
-      const uint16_t *dl = pr->delay;
-      /* Slot of step + d without a division per synapse: d <= max delay
-       * < len, so one conditional subtraction wraps it. */
-      double *buf = ring->buf;
-      const size_t nn = ring->n;
-      const unsigned len = ring->len, base = (unsigned)(step % len);
-      for (size_t k = 0; k < p->n_spiked; k++) {
-        uint32_t src = p->rep[k];
-        size_t a = lo[src], b = hi[src];
-        if (a == b) continue;
-        double m = p->has_mult ? (double)p->rep_mult[k] : 1.0;
-        w->events += (b - a) * (p->has_mult ? p->rep_mult[k] : 1u);
-        if (dl) {
-          for (size_t s = a; s < b; s++) {
-            unsigned slot = base + dl[s];
-            slot -= slot >= len ? len : 0;
-            buf[(size_t)slot * nn + tg[s]] += m * wt[s];
-          }
-        } else { /* packed: delay in the top bits of the target word */
-          for (size_t s = a; s < b; s++) {
-            unsigned slot = base + (tg[s] >> AP_PACK_TARGET_BITS);
-            slot -= slot >= len ? len : 0;
-            buf[(size_t)slot * nn + (tg[s] & AP_PACK_TARGET_MASK)] += m * wt[s];
-          }
-        }
-      }
+    /* the blocks' spike lists, in thread order: ascending sources */
+    const size_t par = (size_t)(step & 1), slot = par * net->n_pops + i;
+    for (unsigned bt = 0; bt < c->nt; bt++) {
+      const size_t n_sp = c->w[bt].n_spiked[slot];
+      if (!n_sp) continue;
+      const size_t at = par * p->buf + p->cut[bt];
+      const uint32_t *src_of = p->spiked + at;
+      const uint32_t *mult = c->w[bt].has_mult[slot] ? p->mult + at : NULL;
+      for (size_t o = 0; o < p->n_out; o++)
+        deliver_rows(c, w, t, p->out[o], step, src_of, mult, n_sp);
     }
   }
 }
@@ -415,8 +430,6 @@ static void cpu_destroy(void *vc) {
         for (unsigned k = 0; k < c->net->pops[i].desc->n_ports; k++)
           ap_ring_free(&p->rings[k]);
       free(p->rings);
-      if (p->rep != p->spiked) free(p->rep);
-      if (p->rep_mult != p->mult) free(p->rep_mult);
       free(p->spiked);
       free(p->mult);
       free(p->out);
@@ -528,13 +541,13 @@ static int cpu_create(void **out, const ap_net *net, const ap_real *settings,
     size_t n1 = q->n ? q->n : 1;
     p->rings = calloc(np ? np : 1, sizeof *p->rings);
     p->cut = malloc((c->nt + 1) * sizeof *p->cut);
-    p->spiked = malloc(n1 * sizeof *p->spiked);
-    p->mult = malloc(n1 * sizeof *p->mult);
-    p->rep = c->nt == 1 ? p->spiked : malloc(n1 * sizeof *p->rep);
-    p->rep_mult = c->nt == 1 ? p->mult : malloc(n1 * sizeof *p->rep_mult);
+    /* two buffers, by step parity: a thread may update step s + 1 while
+     * another still delivers step s from the lists of step s */
+    p->spiked = malloc(2 * n1 * sizeof *p->spiked);
+    p->mult = malloc(2 * n1 * sizeof *p->mult);
+    p->buf = n1;
     p->out = malloc((net->n_projs ? net->n_projs : 1) * sizeof *p->out);
-    if (!p->rings || !p->cut || !p->spiked || !p->mult || !p->rep ||
-        !p->rep_mult || !p->out)
+    if (!p->rings || !p->cut || !p->spiked || !p->mult || !p->out)
       goto nomem;
     for (unsigned k = 0; k < np; k++)
       if (ap_ring_init(&p->rings[k], q->n, len)) goto nomem;
@@ -568,8 +581,8 @@ static int cpu_create(void **out, const ap_net *net, const ap_real *settings,
     cpu_worker *w = &c->w[t];
     w->c = c;
     w->id = t;
-    w->n_spiked = calloc(np1, sizeof *w->n_spiked);
-    w->has_mult = calloc(np1, sizeof *w->has_mult);
+    w->n_spiked = calloc(2 * np1, sizeof *w->n_spiked);
+    w->has_mult = calloc(2 * np1, sizeof *w->has_mult);
     w->state = malloc(max_vars * sizeof *w->state);
     w->param = malloc(max_params * sizeof *w->param);
     w->input = malloc(max_ports * sizeof *w->input);
