@@ -323,10 +323,14 @@ static int total_number(const ap_conn_spec *c, const ap_conn_geom *g,
            c->allow_multapses ? "" : " without multapses");
     return AP_EINVAL;
   }
-  if (c->allow_multapses) return total_multinomial(c, g, seed, stream, out);
+  /* With every target choosing among the same sources, the pairs fall on
+   * the targets multinomially with equal probabilities; excluded autapses
+   * would make those unequal, so that case draws pairs from one stream. */
+  if (c->allow_multapses && (c->allow_autapses || !g->same_pop))
+    return total_multinomial(c, g, seed, stream, out);
   size_t cap = 0;
   uint64_t *set = NULL;
-  {
+  if (!c->allow_multapses) {
     cap = 16;
     while (cap < 2 * c->k) cap *= 2;
     set = malloc(cap * sizeof *set);
@@ -418,6 +422,7 @@ int ap_connect_generate(const ap_conn_spec *c, const ap_conn_geom *g,
                         char *err, size_t n) {
   int rc = generate(c, g, seed, stream, out, err, n);
   out->by_post = c->rule != AP_CONN_FIXED_OUTDEGREE && c->rule != AP_CONN_LIST &&
-                 !(c->rule == AP_CONN_FIXED_TOTAL_NUMBER && !c->allow_multapses);
+                 !(c->rule == AP_CONN_FIXED_TOTAL_NUMBER &&
+                   !(c->allow_multapses && (c->allow_autapses || !g->same_pop)));
   return rc;
 }

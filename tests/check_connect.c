@@ -267,7 +267,8 @@ START_TEST(thread_count_invariant) {
       ck_assert_uint_eq(p.n, ref.n);
       ck_assert_int_eq(memcmp(p.pre, ref.pre, p.n * sizeof *p.pre), 0);
       ck_assert_int_eq(memcmp(p.post, ref.post, p.n * sizeof *p.post), 0);
-      ck_assert_int_eq(p.by_post, rules[r] != AP_CONN_FIXED_OUTDEGREE);
+      ck_assert_int_eq(p.by_post, rules[r] != AP_CONN_FIXED_OUTDEGREE &&
+                                      rules[r] != AP_CONN_FIXED_TOTAL_NUMBER);
       ap_pairs_free(&p);
     }
     ap_pairs_free(&ref);
@@ -278,6 +279,20 @@ END_TEST
 /* fixed_total_number with multapses: exactly N synapses, spread over the
  * targets multinomially (counts per target: mean N/n, variance
  * N (1/n)(1 - 1/n)); tolerance 5 standard errors. */
+/* Overlapping slices without autapses: a target whose only possible
+ * source is itself gets no synapse (and the rule ends). */
+START_TEST(fixed_total_number_no_autapses_overlap) {
+  ap_conn_spec c = spec(AP_CONN_FIXED_TOTAL_NUMBER);
+  c.k = 50;
+  c.allow_autapses = 0;
+  ap_conn_geom g = {1, 2, 1, 0, 0, 2}; /* pre {0}, post {0, 1} */
+  ap_pairs p = gen_ok(&c, &g);
+  ck_assert_uint_eq(p.n, 50);
+  for (size_t i = 0; i < p.n; i++) ck_assert_uint_eq(p.post[i], 1);
+  ap_pairs_free(&p);
+}
+END_TEST
+
 START_TEST(fixed_total_number_multinomial) {
   ap_conn_spec c = spec(AP_CONN_FIXED_TOTAL_NUMBER);
   c.k = 200000;
@@ -320,6 +335,7 @@ static Suite *make_connect_suite(void) {
   tcase_add_test(tc, reproducible_and_seeded);
   tcase_add_test(tc, thread_count_invariant);
   tcase_add_test(tc, fixed_total_number_multinomial);
+  tcase_add_test(tc, fixed_total_number_no_autapses_overlap);
   suite_add_tcase(s, tc);
   return s;
 }
