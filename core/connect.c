@@ -211,9 +211,28 @@ static int by_owners(const ap_conn_spec *c, const ap_conn_geom *g,
   if (t > owners) t = owners ? (unsigned)owners : 1;
   owner_job *jobs = calloc(t, sizeof *jobs);
   if (!jobs) return AP_ENOMEM;
-  for (unsigned k = 0; k < t; k++)
+  for (unsigned k = 0; k < t; k++) {
     jobs[k] = (owner_job){c,      g, seed, stream, counts, owners * k / t,
                           owners * (k + 1) / t, {0}, AP_OK};
+    /* Where the count is known, room for it at once (no regrowth). */
+    size_t want = 0;
+    if (counts)
+      for (size_t x = jobs[k].x0; x < jobs[k].x1; x++) want += counts[x];
+    else if (c->rule == AP_CONN_FIXED_INDEGREE ||
+             c->rule == AP_CONN_FIXED_OUTDEGREE)
+      want = (jobs[k].x1 - jobs[k].x0) * c->k;
+    if (want) {
+      jobs[k].out.pre = malloc(want * sizeof *jobs[k].out.pre);
+      jobs[k].out.post = malloc(want * sizeof *jobs[k].out.post);
+      if (jobs[k].out.pre && jobs[k].out.post) {
+        jobs[k].out.cap = want;
+      } else {
+        free(jobs[k].out.pre);
+        free(jobs[k].out.post);
+        jobs[k].out.pre = jobs[k].out.post = NULL;
+      }
+    }
+  }
   run_jobs(owner_thread, jobs, sizeof *jobs, t);
   int rc = AP_OK;
   for (unsigned k = 0; k < t; k++) {

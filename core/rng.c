@@ -2,7 +2,6 @@
 #include "rng.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <Random123/philox.h>
 
 void ap_rng_init(ap_rng *r, uint64_t seed, uint32_t stream, uint64_t id,
@@ -46,9 +45,9 @@ double ap_rng_uniform_pos(ap_rng *r) { return 1.0 - ap_rng_uniform(r); }
  * made once, from the method's constants. */
 static uint32_t zig_k[128];
 static double zig_w[128], zig_f[128];
-static pthread_once_t zig_once = PTHREAD_ONCE_INIT;
 
-static void zig_init(void) {
+/* Made when the library is loaded, before any thread can draw. */
+__attribute__((constructor)) static void zig_init(void) {
   const double m1 = 2147483648.0, vn = 9.91256303526217e-3;
   double dn = 3.442619855899, tn = dn;
   double q = vn / exp(-0.5 * dn * dn);
@@ -68,7 +67,6 @@ static void zig_init(void) {
 }
 
 double ap_rng_normal(ap_rng *r) {
-  pthread_once(&zig_once, zig_init);
   const double tail = 3.442619855899;
   for (;;) {
     int32_t hz = (int32_t)ap_rng_u32(r);
