@@ -187,6 +187,27 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
   return AP_OK;
 }
 
+/* One RK4 substep of length h of C dV/dt = c - a V, where the
+ * conductances decay exactly: ge, gi at the substep's start, dh_* and d_*
+ * their decay factors over half and a whole substep; ic = 1/C,
+ * glel_ie = g_L E_L + I_e.  Every update path calls it, so all give the
+ * same bits. */
+static inline double rk4_substep(double v, double ge, double gi, double h,
+                                 double ic, double gl, double glel_ie,
+                                 double eex, double ein, double dh_ex,
+                                 double d_ex, double dh_in, double d_in) {
+  const double gem = ge * dh_ex, gim = gi * dh_in;
+  const double ge1 = ge * d_ex, gi1 = gi * d_in;
+  const double c0 = glel_ie + ge * eex + gi * ein, a0 = gl + ge + gi;
+  const double cm = glel_ie + gem * eex + gim * ein, am = gl + gem + gim;
+  const double c1 = glel_ie + ge1 * eex + gi1 * ein, a1 = gl + ge1 + gi1;
+  const double k1 = (c0 - a0 * v) * ic;
+  const double k2 = (cm - am * (v + 0.5 * h * k1)) * ic;
+  const double k3 = (cm - am * (v + 0.5 * h * k2)) * ic;
+  const double k4 = (c1 - a1 * (v + h * k3)) * ic;
+  return v + h / 6.0 * (k1 + 2.0 * (k2 + k3) + k4);
+}
+
 /* The step of update() below when every neuron of the population has the
  * same parameters and takes one substep: the parameters and derived
  * values are scalars, so the loop streams through the state and inputs
@@ -211,16 +232,8 @@ static size_t update_uniform(const lif_cond_exp_inst *in, ap_neuron_block *b) {
 #pragma GCC ivdep
   for (size_t i = 0; i < n; i++) {
     const double ge = g_ex[i], gi = g_in[i], v = V[i], ri = r[i];
-    const double gem = ge * dh_ex, gim = gi * dh_in;
-    const double ge1 = ge * d_ex, gi1 = gi * d_in;
-    const double c0 = glel_ie + ge * eex + gi * ein, a0 = gl + ge + gi;
-    const double cm = glel_ie + gem * eex + gim * ein, am = gl + gem + gim;
-    const double c1 = glel_ie + ge1 * eex + gi1 * ein, a1 = gl + ge1 + gi1;
-    const double k1 = (c0 - a0 * v) * ic;
-    const double k2 = (cm - am * (v + 0.5 * h * k1)) * ic;
-    const double k3 = (cm - am * (v + 0.5 * h * k2)) * ic;
-    const double k4 = (c1 - a1 * (v + h * k3)) * ic;
-    const double vn = v + h / 6.0 * (k1 + 2.0 * (k2 + k3) + k4);
+    const double vn = rk4_substep(v, ge, gi, h, ic, gl, glel_ie, eex, ein,
+                                  dh_ex, d_ex, dh_in, d_in);
     const int refractory = ri > 0.0;
     const int spike = (ri <= 0.0) && (vn >= th);
     V[i] = (refractory || spike) ? vr : vn;
@@ -273,16 +286,8 @@ static size_t update_one_substep(const lif_cond_exp_inst *in,
     const double ge = g_ex[i], gi = g_in[i], v = V[i];
     const double h = hs_[i], ic = inv_C[i], gl = g_L[i];
     const double glel_ie = gl * E_L[i] + I_e[i], eex = E_ex[i], ein = E_in[i];
-    const double gem = ge * Dh_ex[i], gim = gi * Dh_in[i];
-    const double ge1 = ge * D_ex[i], gi1 = gi * D_in[i];
-    const double c0 = glel_ie + ge * eex + gi * ein, a0 = gl + ge + gi;
-    const double cm = glel_ie + gem * eex + gim * ein, am = gl + gem + gim;
-    const double c1 = glel_ie + ge1 * eex + gi1 * ein, a1 = gl + ge1 + gi1;
-    const double k1 = (c0 - a0 * v) * ic;
-    const double k2 = (cm - am * (v + 0.5 * h * k1)) * ic;
-    const double k3 = (cm - am * (v + 0.5 * h * k2)) * ic;
-    const double k4 = (c1 - a1 * (v + h * k3)) * ic;
-    const double vn = v + h / 6.0 * (k1 + 2.0 * (k2 + k3) + k4);
+    const double vn = rk4_substep(v, ge, gi, h, ic, gl, glel_ie, eex, ein,
+                                  Dh_ex[i], D_ex[i], Dh_in[i], D_in[i]);
     const double ri = r[i], vr = V_reset[i], refi = ref[i], th = V_th[i];
     const int refractory = ri > 0.0;
     const int spike = (ri <= 0.0) && (vn >= th);
@@ -351,18 +356,10 @@ static int update(ap_neuron_block *b) {
                    ein = E_in[i];
       double v = V[i], ge = ge0, gi = gi0;
       for (uint32_t k = 0; k < K[i]; k++) {
-        const double gem = ge * Dh_ex[i], gim = gi * Dh_in[i];
-        const double ge1 = ge * D_ex[i], gi1 = gi * D_in[i];
-        const double c0 = glel_ie + ge * eex + gi * ein, a0 = gl + ge + gi;
-        const double cm = glel_ie + gem * eex + gim * ein, am = gl + gem + gim;
-        const double c1 = glel_ie + ge1 * eex + gi1 * ein, a1 = gl + ge1 + gi1;
-        const double k1 = (c0 - a0 * v) * ic;
-        const double k2 = (cm - am * (v + 0.5 * h * k1)) * ic;
-        const double k3 = (cm - am * (v + 0.5 * h * k2)) * ic;
-        const double k4 = (c1 - a1 * (v + h * k3)) * ic;
-        v += h / 6.0 * (k1 + 2.0 * (k2 + k3) + k4);
-        ge = ge1;
-        gi = gi1;
+        v = rk4_substep(v, ge, gi, h, ic, gl, glel_ie, eex, ein, Dh_ex[i],
+                        D_ex[i], Dh_in[i], D_in[i]);
+        ge *= D_ex[i];
+        gi *= D_in[i];
       }
       V[i] = v;
       if (v >= V_th[i]) {
