@@ -11,7 +11,10 @@
 
 typedef struct job {
   ap_synbuild *b;
-  size_t p0, p1; /* rows (population indices) this thread owns */
+  int phase;     /* 0: count, 1: fill, 2: sort */
+  size_t i0, i1; /* synapses (generation order) this thread fills */
+  size_t p0, p1; /* rows this thread sorts */
+  size_t *at;    /* per row: this thread's count, then its next position */
   int bad;
   size_t bad_index;
   double bad_value;
@@ -83,32 +86,30 @@ static int sort_row(ap_synbuild *b, size_t a, size_t e, uint64_t **keys,
   return AP_OK;
 }
 
-static void *fill(void *p) {
+/* Phase 0 counts the thread's synapses per row; phase 1 writes them, in
+ * generation order, from the row positions the threads before it leave
+ * free; phase 2 sorts rows whose rule did not generate them in target
+ * order.  Each thread reads only its own share of the pairs. */
+static void *work(void *p) {
   job *j = p;
   ap_synbuild *b = j->b;
   const ap_pairs *pr = b->pairs;
-  size_t *at = malloc((j->p1 - j->p0 + 1) * sizeof *at);
-  if (!at) {
-    j->rc = AP_ENOMEM;
-    return NULL;
-  }
-  memcpy(at, b->row + j->p0, (j->p1 - j->p0) * sizeof *at);
-  for (size_t i = 0; i < pr->n; i++) {
-    size_t src = b->pre_first + pr->pre[i];
-    if (src < j->p0 || src >= j->p1) continue;
-    size_t pos = at[src - j->p0]++;
-    b->target[pos] = (uint32_t)(b->post_first + pr->post[i]);
-    double v;
-    int bad = draw(b, i, &b->w[pos], &b->d[pos], &v);
-    if (bad) {
-      j->bad = bad;
-      j->bad_index = i;
-      j->bad_value = v;
-      break; /* this thread's first bad synapse is its smallest */
+  if (j->phase == 0) {
+    for (size_t i = j->i0; i < j->i1; i++) j->at[b->pre_first + pr->pre[i]]++;
+  } else if (j->phase == 1) {
+    for (size_t i = j->i0; i < j->i1; i++) {
+      size_t pos = j->at[b->pre_first + pr->pre[i]]++;
+      b->target[pos] = (uint32_t)(b->post_first + pr->post[i]);
+      double v;
+      int bad = draw(b, i, &b->w[pos], &b->d[pos], &v);
+      if (bad) {
+        j->bad = bad;
+        j->bad_index = i;
+        j->bad_value = v;
+        break; /* this thread's first bad synapse is its smallest */
+      }
     }
-  }
-  free(at);
-  if (!pr->by_post && !j->bad) {
+  } else {
     uint64_t *keys = NULL;
     float *tw = NULL;
     uint16_t *td = NULL;
@@ -122,50 +123,76 @@ static void *fill(void *p) {
   return NULL;
 }
 
+static void run_phase(job *jobs, unsigned t, int phase) {
+  pthread_t *tid = t > 1 ? calloc(t, sizeof *tid) : NULL;
+  for (unsigned k = 0; k < t; k++) jobs[k].phase = phase;
+  unsigned started = 1;
+  if (tid)
+    for (; started < t; started++)
+      if (pthread_create(&tid[started], NULL, work, &jobs[started]) != 0)
+        break;
+  work(&jobs[0]);
+  for (unsigned k = 1; k < started; k++) pthread_join(tid[k], NULL);
+  for (unsigned k = started; k < t; k++) work(&jobs[k]);
+  free(tid);
+}
+
 int ap_synbuild_run(ap_synbuild *b) {
   const ap_pairs *pr = b->pairs;
-  memset(b->row, 0, (b->npre + 1) * sizeof *b->row);
-  for (size_t i = 0; i < pr->n; i++) b->row[b->pre_first + pr->pre[i] + 1]++;
-  for (size_t p = 0; p < b->npre; p++) b->row[p + 1] += b->row[p];
+  const size_t npre = b->npre;
   b->bad = AP_SYN_BAD_NONE;
-
   unsigned t = b->threads > 1 ? b->threads : 1;
-  if (t > b->npre) t = b->npre ? (unsigned)b->npre : 1;
+  if (pr->n < (size_t)t * 4096) t = 1; /* not worth the threads */
   job *jobs = calloc(t, sizeof *jobs);
-  pthread_t *tid = calloc(t, sizeof *tid);
-  if (!jobs || !tid) {
+  size_t *at = calloc((size_t)t * (npre + 1), sizeof *at);
+  if (!jobs || !at) {
     free(jobs);
-    free(tid);
+    free(at);
     return AP_ENOMEM;
   }
-  /* Rows split so that each thread gets about the same synapses. */
-  size_t p = 0;
   for (unsigned k = 0; k < t; k++) {
     jobs[k].b = b;
-    jobs[k].p0 = p;
-    size_t goal = pr->n / t * (k + 1);
-    if (k + 1 == t) p = b->npre;
-    else
-      while (p < b->npre && b->row[p + 1] <= goal) p++;
-    jobs[k].p1 = p;
+    jobs[k].i0 = pr->n / t * k;
+    jobs[k].i1 = k + 1 == t ? pr->n : pr->n / t * (k + 1);
+    jobs[k].at = at + (size_t)k * (npre + 1);
   }
-  unsigned started = 1;
-  for (; started < t; started++)
-    if (pthread_create(&tid[started], NULL, fill, &jobs[started]) != 0) break;
-  fill(&jobs[0]);
-  for (unsigned k = 1; k < started; k++) pthread_join(tid[k], NULL);
-  for (unsigned k = started; k < t; k++) fill(&jobs[k]);
+  run_phase(jobs, t, 0);
+  /* rows, and where each thread starts in each row */
+  b->row[0] = 0;
+  for (size_t q = 0; q < npre; q++) {
+    size_t pos = b->row[q];
+    for (unsigned k = 0; k < t; k++) {
+      size_t c = jobs[k].at[q];
+      jobs[k].at[q] = pos;
+      pos += c;
+    }
+    b->row[q + 1] = pos;
+  }
+  run_phase(jobs, t, 1);
   int rc = AP_OK;
-  for (unsigned k = 0; k < t; k++) {
-    if (jobs[k].rc && !rc) rc = jobs[k].rc;
+  for (unsigned k = 0; k < t; k++)
     if (jobs[k].bad && (!b->bad || jobs[k].bad_index < b->bad_index)) {
       b->bad = jobs[k].bad;
       b->bad_index = jobs[k].bad_index;
       b->bad_value = jobs[k].bad_value;
     }
+  if (!b->bad && !pr->by_post) {
+    /* rows split so that each thread sorts about as many synapses */
+    size_t q = 0;
+    for (unsigned k = 0; k < t; k++) {
+      jobs[k].p0 = q;
+      size_t goal = pr->n / t * (k + 1);
+      if (k + 1 == t) q = npre;
+      else
+        while (q < npre && b->row[q + 1] <= goal) q++;
+      jobs[k].p1 = q;
+    }
+    run_phase(jobs, t, 2);
+    for (unsigned k = 0; k < t; k++)
+      if (jobs[k].rc && !rc) rc = jobs[k].rc;
   }
   free(jobs);
-  free(tid);
+  free(at);
   if (!rc && b->bad) rc = AP_EINVAL;
   return rc;
 }
