@@ -3,7 +3,7 @@
 
 pkglib_LTLIBRARIES += plugins/neurons/lif_psc_exp/lif_psc_exp.la
 plugins_neurons_lif_psc_exp_lif_psc_exp_la_SOURCES = \
-	plugins/neurons/lif_psc_exp/lif_psc_exp.c
+	plugins/neurons/lif_psc_exp/lif_psc_exp.c plugins/neurons/lif_threshold.h
 plugins_neurons_lif_psc_exp_lif_psc_exp_la_CFLAGS = $(NEURON_CFLAGS)
 plugins_neurons_lif_psc_exp_lif_psc_exp_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_neurons_lif_psc_exp_lif_psc_exp_la_LIBADD = -lm
@@ -17,7 +17,7 @@ plugins_neurons_lif_psc_delta_lif_psc_delta_la_LIBADD = -lm
 
 pkglib_LTLIBRARIES += plugins/neurons/lif_cond_exp/lif_cond_exp.la
 plugins_neurons_lif_cond_exp_lif_cond_exp_la_SOURCES = \
-	plugins/neurons/lif_cond_exp/lif_cond_exp.c
+	plugins/neurons/lif_cond_exp/lif_cond_exp.c plugins/neurons/lif_threshold.h
 plugins_neurons_lif_cond_exp_lif_cond_exp_la_CFLAGS = $(NEURON_CFLAGS)
 plugins_neurons_lif_cond_exp_lif_cond_exp_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_neurons_lif_cond_exp_lif_cond_exp_la_LIBADD = -lm

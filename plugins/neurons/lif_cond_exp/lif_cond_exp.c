@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "apical_plugin.h"
+#include "../lif_threshold.h"
 
 /* Longest RK4 substep (ms), and the fraction of the shortest time
  * constant (tau_syn_ex, tau_syn_in, C_m/g_L) a substep may span.  With
@@ -234,18 +235,11 @@ static size_t update_uniform(const lif_cond_exp_inst *in, ap_neuron_block *b) {
     const double ge = g_ex[i], gi = g_in[i], v = V[i], ri = r[i];
     const double vn = rk4_substep(v, ge, gi, h, ic, gl, glel_ie, eex, ein,
                                   dh_ex, d_ex, dh_in, d_in);
-    const int refractory = ri > 0.0;
-    const int spike = (ri <= 0.0) && (vn >= th);
-    V[i] = (refractory || spike) ? vr : vn;
-    r[i] = spike ? refi : (refractory ? ri - 1.0 : ri);
-    fired[i] = spike ? 1.0 : 0.0;
+    lif_threshold(vn, ri, th, vr, refi, &V[i], &r[i], &fired[i]);
     g_ex[i] = ge * p_ex + w_ex[i];
     g_in[i] = gi * p_in + w_in[i];
   }
-  size_t ns = 0;
-  for (size_t i = 0; i < n; i++)
-    if (fired[i] != 0.0) b->spiked[ns++] = (uint32_t)i;
-  return ns;
+  return lif_collect(fired, n, b->spiked);
 }
 
 /* The step of update() below for blocks whose neurons all take a single
@@ -289,18 +283,11 @@ static size_t update_one_substep(const lif_cond_exp_inst *in,
     const double vn = rk4_substep(v, ge, gi, h, ic, gl, glel_ie, eex, ein,
                                   Dh_ex[i], D_ex[i], Dh_in[i], D_in[i]);
     const double ri = r[i], vr = V_reset[i], refi = ref[i], th = V_th[i];
-    const int refractory = ri > 0.0;
-    const int spike = (ri <= 0.0) && (vn >= th);
-    V[i] = (refractory || spike) ? vr : vn;
-    r[i] = spike ? refi : (refractory ? ri - 1.0 : ri);
-    fired[i] = spike ? 1.0 : 0.0;
+    lif_threshold(vn, ri, th, vr, refi, &V[i], &r[i], &fired[i]);
     g_ex[i] = ge * P_ex[i] + w_ex[i];
     g_in[i] = gi * P_in[i] + w_in[i];
   }
-  size_t ns = 0;
-  for (size_t i = 0; i < n; i++)
-    if (fired[i] != 0.0) b->spiked[ns++] = (uint32_t)i;
-  return ns;
+  return lif_collect(fired, n, b->spiked);
 }
 
 /* One step, in NEST's order: integrate V_m (or, while refractory, count

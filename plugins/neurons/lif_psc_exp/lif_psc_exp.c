@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "apical_plugin.h"
+#include "../lif_threshold.h"
 
 enum {
   PAR_E_L,
@@ -175,18 +176,11 @@ static size_t update_uniform(const lif_psc_exp_inst *in, ap_neuron_block *b) {
     const double v = V[i], ri = r[i];
     const double vp = el + ((v - el) * p22 + i_ex[i] * p21ex +
                             i_in[i] * p21in + ie * p20);
-    const int refractory = ri > 0.0;
-    const int spike = (ri <= 0.0) && (vp >= th);
-    V[i] = (refractory || spike) ? vr : vp;
-    r[i] = spike ? refi : (refractory ? ri - 1.0 : ri);
-    fired[i] = spike ? 1.0 : 0.0;
+    lif_threshold(vp, ri, th, vr, refi, &V[i], &r[i], &fired[i]);
     i_ex[i] = i_ex[i] * p11ex + w_ex[i];
     i_in[i] = i_in[i] * p11in + w_in[i];
   }
-  size_t ns = 0;
-  for (size_t i = 0; i < b->n; i++)
-    if (fired[i] != 0.0) b->spiked[ns++] = (uint32_t)i;
-  return ns;
+  return lif_collect(fired, b->n, b->spiked);
 }
 
 /* One step, in NEST's order: propagate V_m (or count the refractory period
@@ -226,17 +220,11 @@ static int update(ap_neuron_block *b) {
     const double vp = el + ((v - el) * P22[i] + i_ex[i] * P21ex[i] +
                             i_in[i] * P21in[i] + I_e[i] * P20[i]);
     const double vr = V_reset[i], refi = ref[i], th = V_th[i];
-    const int refractory = ri > 0.0;
-    const int spike = (ri <= 0.0) && (vp >= th);
-    V[i] = (refractory || spike) ? vr : vp;
-    r[i] = spike ? refi : (refractory ? ri - 1.0 : ri);
-    fired[i] = spike ? 1.0 : 0.0;
+    lif_threshold(vp, ri, th, vr, refi, &V[i], &r[i], &fired[i]);
     i_ex[i] = i_ex[i] * P11ex[i] + w_ex[i];
     i_in[i] = i_in[i] * P11in[i] + w_in[i];
   }
-  size_t ns = 0;
-  for (size_t i = 0; i < b->n; i++)
-    if (fired[i] != 0.0) b->spiked[ns++] = (uint32_t)i;
+  size_t ns = lif_collect(fired, b->n, b->spiked);
   b->n_spiked = ns;
   return AP_OK;
 }
