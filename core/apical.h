@@ -85,6 +85,14 @@ typedef struct ap_syn_spec {
   const char *const *keys;  /* synapse model parameters */
   const double *values;
   size_t n_keys;
+  const char *rule;         /* learning rule, NULL for none */
+  const char *const *rule_keys; /* its parameters */
+  const double *rule_values;
+  size_t n_rule_keys;
+  const size_t *modulators; /* modulators the rule reads, as it orders them */
+  size_t n_modulators;
+  int has_p_release;        /* 0: every spike crosses every synapse */
+  double p_release;         /* probability that it does, in [0, 1] */
 } ap_syn_spec;
 
 /* Run statistics. */
@@ -139,14 +147,53 @@ AP_API const char *ap_proj_synapse(const ap_sim *sim, size_t proj);
  * creation; indices within the connected slices, 0-based. */
 AP_API int ap_proj_pairs(const ap_sim *sim, size_t proj, uint32_t *pre,
                          uint32_t *post);
-AP_API int ap_proj_weights(const ap_sim *sim, size_t proj, double *w);
+/* Weights in pairs() order (made current first when a rule updates them
+ * lazily), and new weights for every synapse, checked against the port. */
+AP_API int ap_proj_weights(ap_sim *sim, size_t proj, double *w);
+AP_API int ap_proj_set_weights(ap_sim *sim, size_t proj, const double *w);
 AP_API int ap_proj_delays(const ap_sim *sim, size_t proj, double *d_ms);
+/* The learning rule's name, NULL when the weights are static. */
+AP_API const char *ap_proj_rule(const ap_sim *sim, size_t proj);
+/* Save pre, post (1-based), weight and delay of every synapse to a .csv or
+ * .npy file with a provenance sidecar; atomic. */
+AP_API int ap_proj_save(ap_sim *sim, size_t proj, const char *path);
+
+/* Neuromodulators: a concentration that decays to `baseline` with time
+ * constant tau_ms, raised by releases (from the API, or by the spikes of a
+ * population: each spike of `pre` releases `weight`). */
+AP_API int ap_sim_modulator(ap_sim *sim, const char *name, double tau_ms,
+                            double baseline, size_t *out);
+AP_API size_t ap_sim_n_mods(const ap_sim *sim);
+AP_API const char *ap_mod_name(const ap_sim *sim, size_t mod);
+AP_API double ap_mod_level(const ap_sim *sim, size_t mod);
+AP_API int ap_mod_release(ap_sim *sim, size_t mod, double amount);
+AP_API int ap_mod_connect(ap_sim *sim, ap_ref pre, size_t mod, double weight);
+/* Scale parameter `param` of the neurons of r by the modulator: at every
+ * min-delay interval, p = p0 (1 + gain (level - baseline)), p0 being the
+ * value set before (or later through ap_pop_set). */
+AP_API int ap_pop_modulate(ap_sim *sim, ap_ref r, const char *param,
+                           size_t mod, double gain);
+/* Silence neurons (their spikes are dropped from then on): idx within r,
+ * or a fraction of r chosen at random (keyed by the seed). */
+AP_API int ap_pop_lesion(ap_sim *sim, ap_ref r, const uint32_t *idx,
+                         size_t n);
+AP_API int ap_pop_lesion_fraction(ap_sim *sim, ap_ref r, double fraction,
+                                  size_t *n_silenced);
+AP_API size_t ap_pop_n_silenced(const ap_sim *sim, size_t pop);
 
 /* Record "spikes" or a state variable of `r` every interval_ms (states
  * only).  `file` (may be NULL) streams the data to that file. */
 AP_API int ap_sim_record(ap_sim *sim, ap_ref r, const char *what,
                          double interval_ms, const char *file, size_t *out);
 AP_API struct ap_recorder *ap_sim_recorder(ap_sim *sim, size_t rec);
+/* Record the weights of synapses syn[0..n) (pairs() order, 0-based) of a
+ * projection every interval_ms. */
+AP_API int ap_sim_record_weights(ap_sim *sim, size_t proj, const size_t *syn,
+                                 size_t n, double interval_ms,
+                                 const char *file, size_t *out);
+/* Record the mean rate (Hz) of the neurons of r in bins of bin_ms. */
+AP_API int ap_sim_record_rate(ap_sim *sim, ap_ref r, double bin_ms,
+                              const char *file, size_t *out);
 /* Save a recorder to a file (.csv/.npy) with its provenance sidecar. */
 AP_API int ap_sim_save(ap_sim *sim, size_t rec, const char *path);
 /* Script path recorded in provenance sidecars. */

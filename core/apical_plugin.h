@@ -25,7 +25,7 @@
 #include <math.h>
 
 #define AP_ABI_MAJOR 1
-#define AP_ABI_MINOR 0
+#define AP_ABI_MINOR 1
 
 #if defined(__GNUC__)
 #define AP_PLUGIN_EXPORT __attribute__((visibility("default")))
@@ -260,23 +260,50 @@ typedef struct ap_synapse_desc {
 /* ---------------------------------------------------------------- rules */
 
 /* Learning rules: per-projection parameters, per-synapse state and
- * per-postsynaptic-neuron state (traces), and hooks that the backend calls
- * on presynaptic spikes (the spiking neuron's row), on postsynaptic spikes
+ * per-postsynaptic-neuron state (traces), and hooks called on presynaptic
+ * spikes (a segment of the spiking neuron's row), on postsynaptic spikes
  * (the synapses into the neuron) and once per step with the levels of the
- * modulators the projection names.  Arrays are whole-projection. */
+ * modulators the projection names.  Arrays are whole-projection.
+ *
+ * When the hooks run (every backend keeps this contract):
+ *   - Both spikes of a pair are seen at their emission times, the times
+ *     they are stamped with: a spike of step s has t = (s+1) dt.  The
+ *     delay only postpones delivery; pairing uses t_post - t_pre.
+ *   - on_pre(c, first, n) runs for the synapses [first, first+n) of a
+ *     spiking neuron's row before their weights are delivered, so the
+ *     delivered weight is the one on_pre leaves.  A row may come in
+ *     several segments (one per thread), each exactly once.
+ *   - on_post(c, post, syn, n) runs after every on_pre of the same step,
+ *     with the synapses into `post` in ascending order.
+ *   - on_step(c) runs once per step, before that step's on_pre/on_post,
+ *     with c->modulators holding the levels at the end of the step.
+ *   - Hooks of different threads run at once on different synapses and
+ *     postsynaptic neurons: a hook touches only the synapses it is given
+ *     and the post_state of their targets; on_step and flush run alone.
+ *   - flush(c) makes every weight current at time c->t; the host calls it
+ *     before it reads or writes weights (recording, Lua, saving). */
 typedef struct ap_rule_ctx {
   const ap_real *param;         /* per-projection parameters */
   ap_real *const *syn_state;    /* syn_state[v][synapse] */
   ap_real *const *post_state;   /* post_state[v][post neuron] */
   ap_weight *weight;            /* weight[synapse] */
-  const uint32_t *target;       /* target[synapse] */
+  const uint32_t *target;       /* target[synapse] (see AP_PACK_*: mask
+                                   with target_mask for the post index) */
   double t;                     /* ms, time of the event */
   double dt;
   const double *modulators;     /* levels, in the order the projection
                                    names them */
-  void *inst;
+  void *inst;                   /* what prepare() returned */
   const ap_host *host;
+  /* ABI 1.1 */
+  size_t n_syn;                 /* synapses of the projection */
+  size_t n_post;                /* neurons of the post population */
+  uint32_t target_mask;         /* post index = target[s] & target_mask */
+  unsigned n_modulators;
+  int64_t step;                 /* the step whose spikes are handled */
 } ap_rule_ctx;
+
+#define AP_RULE_MAX_MODULATORS 8
 
 typedef struct ap_rule_desc {
   size_t size;
@@ -289,6 +316,18 @@ typedef struct ap_rule_desc {
   void (*on_pre)(ap_rule_ctx *c, size_t syn_first, size_t n);
   void (*on_post)(ap_rule_ctx *c, uint32_t post, const size_t *syn, size_t n);
   void (*on_step)(ap_rule_ctx *c);  /* NULL when not modulated */
+  /* ABI 1.1 (test `size`; each may be NULL) */
+  /* Modulators the rule reads (0: none; the projection must name this
+   * many with `modulator = ...`). */
+  unsigned n_modulators;         /* at most AP_RULE_MAX_MODULATORS */
+  /* Check the parameters together and make the per-projection instance
+   * (c->inst is NULL; c->t is the current time).  On failure write a
+   * sentence to err. */
+  int (*prepare)(void **inst, const ap_rule_ctx *c, char *err,
+                 size_t err_size);
+  void (*release)(void *inst);
+  /* Bring every weight up to time c->t (rules that update lazily). */
+  void (*flush)(ap_rule_ctx *c);
 } ap_rule_desc;
 
 /* -------------------------------------------------------------- backends */
@@ -332,6 +371,23 @@ typedef struct ap_net_proj {
   ap_real *const *syn_state;
 } ap_net_proj;
 
+/* What ABI 1.1 adds to a projection (parallel to ap_net.projs). */
+typedef struct ap_net_proj_ext {
+  uint32_t stream;              /* the projection's random stream */
+  double p_release;             /* probability that a spike crosses a
+                                   synapse (1: always), drawn per synapse
+                                   and step from (seed, stream, synapse,
+                                   step) */
+  const ap_rule_desc *rule;     /* learning rule, or NULL */
+  const char *rule_name;
+  ap_rule_ctx rule_ctx;         /* filled by the host: param, states,
+                                   weight, target, inst, n_syn, ...; a
+                                   backend copies it per thread and sets
+                                   t, step and modulators */
+  ap_weight *weight;            /* writable alias of the projection's
+                                   weights (for rules) */
+} ap_net_proj_ext;
+
 typedef struct ap_net {
   size_t size;                  /* sizeof(ap_net) */
   double dt;                    /* ms */
@@ -349,6 +405,12 @@ typedef struct ap_net {
   void (*spikes)(void *ctx, size_t pop, int64_t step, const uint32_t *idx,
                  const uint32_t *mult, size_t n); /* mult may be NULL */
   void (*step_done)(void *ctx, int64_t step);
+  /* ABI 1.1 (test `size`) */
+  const struct ap_net_proj_ext *proj_ext; /* n_projs entries */
+  /* Lesions: silenced[i] is NULL or 1 byte per neuron of population i,
+   * nonzero for a silenced neuron, whose spikes the backend drops.  The
+   * host changes them only between run() calls. */
+  const unsigned char *const *silenced;
 } ap_net;
 
 typedef struct ap_backend_desc {

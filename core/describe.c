@@ -321,7 +321,13 @@ void ap_describe_plugin(FILE *out, const ap_plugin *p) {
     fprintf(out, "\nacts on:%s%s%s\n", r->on_pre ? " presynaptic spikes" : "",
             r->on_pre && r->on_post ? "," : "",
             r->on_post ? " postsynaptic spikes" : "");
-    if (r->on_step) fprintf(out, "modulated: yes (called every step)\n");
+    unsigned nm = AP_HAS_FIELD(r, ap_rule_desc, n_modulators)
+                      ? r->n_modulators : 0;
+    if (nm)
+      fprintf(out, "modulators: %u (name %s with modulator = ...)\n", nm,
+              nm == 1 ? "it" : "them");
+    else if (r->on_step)
+      fprintf(out, "called every step: yes\n");
     break;
   }
   case AP_KIND_BACKEND: {

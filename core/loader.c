@@ -737,6 +737,14 @@ static int check_rule(const char *pre, const ap_rule_desc *d, char *err,
                 "%s: on_pre and on_post are both NULL (a learning rule needs "
                 "at least one)",
                 pre);
+  if (AP_HAS_FIELD(d, ap_rule_desc, n_modulators) &&
+      d->n_modulators > AP_RULE_MAX_MODULATORS)
+    return fail(err, n, "%s: n_modulators is %u (at most %d)", pre,
+                d->n_modulators, AP_RULE_MAX_MODULATORS);
+  if (AP_HAS_FIELD(d, ap_rule_desc, n_modulators) && d->n_modulators &&
+      !d->on_step)
+    return fail(err, n, "%s: the rule reads %u modulators but on_step is "
+                "NULL", pre, d->n_modulators);
   return AP_OK;
 }
 

@@ -17,6 +17,7 @@ core_libapical_core_la_SOURCES = \
 	core/values.c core/values.h \
 	core/connect.c core/connect.h \
 	core/synbuild.c core/synbuild.h \
+	core/plastic.c core/plastic.h \
 	core/sim.c core/sim.h \
 	core/describe.c core/describe.h \
 	core/lua/lapical.c core/lua/lapical.h

@@ -548,6 +548,100 @@ int ap_rec_save(const ap_recorder *r, const char *path,
   return 0;
 }
 
+/* ---- tables ------------------------------------------------------------ */
+
+int ap_table_save(const char *path, const char *const *cols, size_t n_cols_,
+                  const double *v, size_t rows, const ap_provenance *prov,
+                  char *err, size_t n) {
+  int fmt = file_format(path);
+  if (fmt == FMT_NONE) {
+    ap_fmt(err, n, "cannot save '%s': unknown file type (use .csv or .npy)",
+           path);
+    return -1;
+  }
+  char suffix[32];
+  ap_fmt(suffix, sizeof suffix, ".tmp%ld", (long)getpid());
+  char *tmp = with_suffix(path, suffix);
+  char *json_path = with_suffix(path, ".json");
+  sbuf b = {NULL, 0, 0, 0};
+  if (!tmp || !json_path) goto nomem;
+  FILE *f = fopen(tmp, "wb");
+  if (!f) {
+    ap_fmt(err, n, "cannot write '%s': %s", path, strerror(errno));
+    goto fail;
+  }
+  errno = 0;
+  int ok = 1;
+  if (fmt == FMT_NPY) {
+    ok = ap_npy_write_header(f, rows, n_cols_) == 0 &&
+         ap_npy_write_values(f, v, rows * n_cols_) == 0;
+  } else {
+    for (size_t j = 0; ok && j < n_cols_; j++)
+      ok = fprintf(f, "%s%s", j ? "," : "", cols[j]) >= 0;
+    ok = ok && fputc('\n', f) != EOF;
+    for (size_t i = 0; ok && i < rows; i++) {
+      for (size_t j = 0; ok && j < n_cols_; j++)
+        ok = fprintf(f, "%s%.17g", j ? "," : "", v[i * n_cols_ + j]) >= 0;
+      ok = ok && fputc('\n', f) != EOF;
+    }
+  }
+  if (ferror(f)) ok = 0;
+  int e = errno ? errno : EIO;
+  if (fclose(f) != 0 && ok) {
+    ok = 0;
+    e = errno ? errno : EIO;
+  }
+  if (!ok) {
+    ap_fmt(err, n, "cannot write '%s': %s", path, strerror(e));
+    remove(tmp);
+    goto fail;
+  }
+  sb_add(&b, "{\n  \"apical_version\": ");
+  sb_json_str(&b, prov ? prov->version : NULL);
+  if (prov) {
+    sb_add(&b, ",\n  \"seed\": %" PRIu64 ",\n  \"dt_ms\": ", prov->seed);
+    sb_json_num(&b, prov->dt);
+  }
+  sb_add(&b, ",\n  \"script\": ");
+  sb_json_str(&b, prov ? prov->script : NULL);
+  sb_add(&b, ",\n  \"script_sha256\": ");
+  sb_json_str(&b, prov ? prov->script_sha256 : NULL);
+  sb_add(&b, ",\n  \"contents\": ");
+  sb_json_str(&b, prov ? prov->what : NULL);
+  sb_add(&b, ",\n  \"columns\": [");
+  for (size_t j = 0; j < n_cols_; j++) {
+    if (j) sb_raw(&b, ", ", 2);
+    sb_json_str(&b, cols[j]);
+  }
+  sb_add(&b, "],\n  \"rows\": %zu\n}\n", rows);
+  if (b.oom) {
+    remove(tmp);
+    goto nomem;
+  }
+  if (ap_write_atomic(json_path, b.s, b.len) != 0) {
+    ap_fmt(err, n, "cannot write '%s': %s", json_path, strerror(errno));
+    remove(tmp);
+    goto fail;
+  }
+  if (rename(tmp, path) != 0) {
+    ap_fmt(err, n, "cannot write '%s': %s", path, strerror(errno));
+    remove(tmp);
+    remove(json_path);
+    goto fail;
+  }
+  free(tmp);
+  free(json_path);
+  free(b.s);
+  return 0;
+nomem:
+  ap_fmt(err, n, "out of memory");
+fail:
+  free(tmp);
+  free(json_path);
+  free(b.s);
+  return -1;
+}
+
 /* ---- streams ----------------------------------------------------------- */
 
 /* Close the stream file and drop the partial file. */

@@ -101,4 +101,9 @@ void ap_rec_abort(ap_recorder *r);
 /* SHA-256 of a file's contents as 64 lowercase hex digits, for the
  * sidecar's script_sha256.  Returns 0, or -1 with errno set. */
 int ap_sha256_file(const char *path, char out_hex[65]);
+/* Save a table (rows x n_cols values, row-major) with named columns to
+ * a .csv or .npy file and its sidecar, atomically. */
+int ap_table_save(const char *path, const char *const *cols, size_t n_cols,
+                  const double *v, size_t rows, const ap_provenance *prov,
+                  char *err, size_t n);
 #endif

@@ -16,7 +16,9 @@ enum {
   AP_STREAM_POP_BASE = 0x10000000u,   /* + population index: neuron noise */
   AP_STREAM_INIT_BASE = 0x20000000u,  /* + population index: initial values */
   AP_STREAM_CONN_BASE = 0x30000000u,  /* + projection index: connectivity */
-  AP_STREAM_SYN_BASE = 0x40000000u    /* + projection index: weights, delays */
+  AP_STREAM_SYN_BASE = 0x40000000u,   /* + projection index: weights, delays */
+  AP_STREAM_REL_BASE = 0x50000000u,   /* + projection index: release draws */
+  AP_STREAM_LESION = 0x60000000u      /* lesions by fraction */
 };
 
 void ap_rng_init(ap_rng *r, uint64_t seed, uint32_t stream, uint64_t id,

@@ -12,6 +12,7 @@
 
 #include "connect.h"
 #include "host.h"
+#include "plastic.h"
 #include "record.h"
 #include "rng.h"
 #include "strutil.h"
@@ -33,6 +34,8 @@ typedef struct pop {
   ap_real **list_val;
   unsigned char *state_set; /* state v set explicitly (no def_from follow) */
   uint64_t *outdeg; /* synapses leaving each neuron, all projections */
+  unsigned char *silenced; /* lesioned neurons (NULL: none) */
+  size_t n_silenced;
 } pop;
 
 typedef struct proj {
@@ -46,14 +49,45 @@ typedef struct proj {
   ap_weight *weight;
   uint16_t *delay;
   size_t n_syn;
+  ap_plastic *rule; /* NULL: static weights */
+  double p_release;
 } proj;
+
+/* A neuromodulator and what drives it. */
+typedef struct mod {
+  char *name;
+  double tau, baseline;
+  double pending; /* released by spikes during the current step */
+} mod;
+
+typedef struct mod_drive { /* each spike of `pre` releases `weight` */
+  ap_ref pre;
+  size_t mod;
+  double weight;
+} mod_drive;
+
+typedef struct modulation { /* param = base (1 + gain (level - baseline)) */
+  ap_ref r;
+  int param;
+  size_t mod;
+  double gain;
+  double *base; /* r.count values */
+} modulation;
+
+enum { REC_SPIKES = 0, REC_STATE = 1, REC_WEIGHT = 2, REC_RATE = 3 };
 
 typedef struct rec {
   ap_recorder *r;
   ap_ref ref;
-  int var; /* state variable, -1 for spikes */
+  int var; /* state variable, -1 for spikes (and weight and rate) */
+  int kind; /* REC_* */
   double t_start;
   int closed;
+  size_t proj;   /* REC_WEIGHT: the projection ... */
+  size_t *syn;   /* ... and its chosen synapses (storage order) */
+  double *buf;   /* REC_WEIGHT: gathered weights */
+  size_t n_syn;
+  uint64_t count; /* REC_RATE: spikes in the current bin */
 } rec;
 
 struct ap_sim {
@@ -70,6 +104,13 @@ struct ap_sim {
   size_t n_projs;
   rec *recs;
   size_t n_recs;
+  mod *mods;
+  double *levels; /* modulator levels, by index */
+  size_t n_mods;
+  mod_drive *drives;
+  size_t n_drives;
+  modulation *modulations;
+  size_t n_modulations;
   int64_t step;
   /* backend */
   const ap_plugin *bp;
@@ -78,6 +119,8 @@ struct ap_sim {
   ap_net net;
   ap_net_pop *npops;
   ap_net_proj *nprojs;
+  ap_net_proj_ext *nexts;
+  const unsigned char **nsil;
   ap_real *bset;
   char **bstr;
   int dirty; /* parameters or state changed since the backend read them */
@@ -128,6 +171,7 @@ static void pop_free(pop *p) {
   free(p->list_val);
   free(p->state_set);
   free(p->outdeg);
+  free(p->silenced);
 }
 
 static void proj_free(proj *p) {
@@ -139,6 +183,7 @@ static void proj_free(proj *p) {
   free(p->target);
   free(p->weight);
   free(p->delay);
+  ap_plastic_free(p->rule);
 }
 
 static void backend_destroy(ap_sim *sim) {
@@ -150,6 +195,10 @@ static void backend_destroy(ap_sim *sim) {
   free(sim->bset);
   free(sim->npops);
   free(sim->nprojs);
+  free(sim->nexts);
+  free(sim->nsil);
+  sim->nexts = NULL;
+  sim->nsil = NULL;
   sim->bstr = NULL;
   sim->bset = NULL;
   sim->npops = NULL;
@@ -168,8 +217,19 @@ void ap_sim_free(ap_sim *sim) {
   if (!sim) return;
   backend_destroy(sim);
   ap_sim_abort(sim);
-  for (size_t i = 0; i < sim->n_recs; i++) ap_rec_free(sim->recs[i].r);
+  for (size_t i = 0; i < sim->n_recs; i++) {
+    ap_rec_free(sim->recs[i].r);
+    free(sim->recs[i].syn);
+    free(sim->recs[i].buf);
+  }
   for (size_t i = 0; i < sim->n_projs; i++) proj_free(&sim->projs[i]);
+  for (size_t i = 0; i < sim->n_mods; i++) free(sim->mods[i].name);
+  for (size_t i = 0; i < sim->n_modulations; i++)
+    free(sim->modulations[i].base);
+  free(sim->mods);
+  free(sim->levels);
+  free(sim->drives);
+  free(sim->modulations);
   for (size_t i = 0; i < sim->n_pops; i++) pop_free(&sim->pops[i]);
   free(sim->recs);
   free(sim->projs);
@@ -415,6 +475,16 @@ int ap_pop_set(ap_sim *sim, ap_ref r, const char *name, const ap_value *v) {
   }
   if (k >= 0) {
     memcpy(p->param[k] + r.first, tmp, r.count * sizeof *tmp);
+    /* A modulated parameter: the new value is the unmodulated one. */
+    for (size_t i = 0; i < sim->n_modulations; i++) {
+      modulation *o = &sim->modulations[i];
+      if (o->r.pop != r.pop || o->param != k) continue;
+      for (size_t j = 0; j < r.count; j++) {
+        size_t at = r.first + j;
+        if (at >= o->r.first && at - o->r.first < o->r.count)
+          o->base[at - o->r.first] = tmp[j];
+      }
+    }
     /* Before the first run, states that start at this parameter's value
      * (V_m at E_L) follow it unless set explicitly. */
     if (!sim->binst)
@@ -601,6 +671,31 @@ int ap_sim_connect(ap_sim *sim, ap_ref pre, ap_ref post, const ap_conn_spec *c,
     sparam[k] = s->values[i];
   }
 
+  const ap_plugin *rpl = NULL;
+  if (s->rule) {
+    rpl = ap_registry_find_kind(sim->reg, AP_KIND_RULE, s->rule);
+    if (!rpl) {
+      ap_registry_unknown(sim->reg, AP_KIND_RULE, s->rule, sim->err,
+                          sizeof sim->err);
+      free(sparam);
+      return AP_EINVAL;
+    }
+  } else if (s->n_modulators) {
+    free(sparam);
+    return fail(sim, AP_EINVAL, "synapse spec: 'modulator' needs a learning "
+                "rule that reads it");
+  }
+  for (size_t i = 0; i < s->n_modulators; i++)
+    if (s->modulators[i] >= sim->n_mods) {
+      free(sparam);
+      return fail(sim, AP_EINVAL, "no modulator %zu", s->modulators[i] + 1);
+    }
+  if (s->has_p_release && !(s->p_release >= 0 && s->p_release <= 1)) {
+    free(sparam);
+    return fail(sim, AP_EINVAL, "synapse parameter 'p_release' must be in "
+                "[0, 1], got %g", s->p_release);
+  }
+
   ap_conn_geom g = {pre.count, post.count, pre.pop == post.pop, pre.first,
                     post.first, build_threads(sim)};
   ap_pairs pairs = {0};
@@ -677,6 +772,13 @@ int ap_sim_connect(ap_sim *sim, ap_ref pre, ap_ref post, const ap_conn_spec *c,
     }
   }
   ap_pairs_free(&pairs);
+  if (!rc && rpl) {
+    pr.rule = ap_plastic_new(rpl, s->rule_keys, s->rule_values,
+                             s->n_rule_keys, s->modulators,
+                             (unsigned)s->n_modulators, n, pp->n, sim->err,
+                             sizeof sim->err);
+    if (!pr.rule) rc = AP_EINVAL;
+  }
   proj *np = NULL;
   if (!rc) {
     np = realloc(sim->projs, (sim->n_projs + 1) * sizeof *np);
@@ -691,6 +793,7 @@ int ap_sim_connect(ap_sim *sim, ap_ref pre, ap_ref post, const ap_conn_spec *c,
     if (pr.syn_state)
       for (unsigned v = 0; v < sd->n_vars; v++) free(pr.syn_state[v]);
     free(pr.syn_state);
+    ap_plastic_free(pr.rule);
     return rc;
   }
   sim->projs = np;
@@ -701,6 +804,10 @@ int ap_sim_connect(ap_sim *sim, ap_ref pre, ap_ref post, const ap_conn_spec *c,
   pr.syn_param = sparam;
   pr.row = row;
   pr.n_syn = n;
+  pr.p_release = s->has_p_release ? s->p_release : 1.0;
+  if (pr.rule)
+    ap_plastic_bind(pr.rule, pr.weight, pr.target,
+                    pr.delay ? 0xffffffffu : AP_PACK_TARGET_MASK, sim->dt);
   sim->projs[sim->n_projs] = pr;
   *out = sim->n_projs++;
   return AP_OK;
@@ -736,10 +843,43 @@ int ap_proj_pairs(const ap_sim *sim, size_t p, uint32_t *pre, uint32_t *post) {
   return AP_OK;
 }
 
-int ap_proj_weights(const ap_sim *sim, size_t p, double *w) {
-  const proj *pr = &sim->projs[p];
+static double now_ms(const ap_sim *sim) {
+  return (double)sim->step * ap_sim_dt(sim);
+}
+
+/* Weights of a plastic projection, current at the present time. */
+static void flush_rule(ap_sim *sim, proj *pr) {
+  if (pr->rule) ap_plastic_flush(pr->rule, now_ms(sim));
+}
+
+int ap_proj_weights(ap_sim *sim, size_t p, double *w) {
+  proj *pr = &sim->projs[p];
+  flush_rule(sim, pr);
   for (size_t m = 0; m < pr->n_syn; m++) w[m] = pr->weight[m];
   return AP_OK;
+}
+
+int ap_proj_set_weights(ap_sim *sim, size_t p, const double *w) {
+  proj *pr = &sim->projs[p];
+  const pop *post = &sim->pops[pr->post.pop];
+  const ap_port_desc *pd = &post->d->ports[pr->port];
+  for (size_t m = 0; m < pr->n_syn; m++) {
+    if (!isfinite(w[m]))
+      return fail(sim, AP_EINVAL, "weight %zu is not a finite number", m + 1);
+    if (pd->type == AP_PORT_CONDUCTANCE && w[m] < 0)
+      return fail(sim, AP_EINVAL, "weight %zu is %g nS: weights on "
+                  "conductance port '%s' of %s must be >= 0", m + 1, w[m],
+                  pd->name, post->plugin->name);
+  }
+  /* A lazy rule first settles what it owes the old weights. */
+  flush_rule(sim, pr);
+  for (size_t m = 0; m < pr->n_syn; m++) pr->weight[m] = (ap_weight)w[m];
+  return AP_OK;
+}
+
+const char *ap_proj_rule(const ap_sim *sim, size_t p) {
+  const proj *pr = &sim->projs[p];
+  return pr->rule ? pr->rule->plugin->name : NULL;
 }
 
 int ap_proj_delays(const ap_sim *sim, size_t p, double *d) {
@@ -750,12 +890,29 @@ int ap_proj_delays(const ap_sim *sim, size_t p, double *d) {
 
 /* -------------------------------------------------------------- recording */
 
+static void prov_fill(const ap_sim *sim, const char *what,
+                      ap_provenance *pv);
+
 static void provenance(const ap_sim *sim, const rec *r, char *what, size_t n,
                        ap_provenance *pv) {
   const pop *p = &sim->pops[r->ref.pop];
-  ap_fmt(what, n, "%s of population %zu (%s), neurons %zu..%zu",
-         r->var < 0 ? "spikes" : p->d->vars[r->var].name, r->ref.pop + 1,
-         p->plugin->name, r->ref.first + 1, r->ref.first + r->ref.count);
+  if (r->kind == REC_WEIGHT)
+    ap_fmt(what, n, "weights of %zu synapses of projection %zu (%s)",
+           r->n_syn, r->proj + 1,
+           sim->projs[r->proj].rule ? sim->projs[r->proj].rule->plugin->name
+                                    : "static");
+  else
+    ap_fmt(what, n, "%s of population %zu (%s), neurons %zu..%zu",
+           r->kind == REC_RATE     ? "mean rate (Hz)"
+           : r->kind == REC_SPIKES ? "spikes"
+                                   : p->d->vars[r->var].name,
+           r->ref.pop + 1, p->plugin->name, r->ref.first + 1,
+           r->ref.first + r->ref.count);
+  prov_fill(sim, what, pv);
+}
+
+static void prov_fill(const ap_sim *sim, const char *what,
+                      ap_provenance *pv) {
   pv->version = AP_VERSION;
   pv->seed = sim->locked ? sim->seed : sim->set->seed;
   pv->dt = ap_sim_dt(sim);
@@ -803,11 +960,312 @@ int ap_sim_record(ap_sim *sim, ap_ref r, const char *what, double interval_ms,
   x->r = ar;
   x->ref = r;
   x->var = var;
+  x->kind = var < 0 ? REC_SPIKES : REC_STATE;
+  x->syn = NULL;
+  x->buf = NULL;
+  x->n_syn = 0;
+  x->count = 0;
   x->t_start = (double)sim->step * ap_sim_dt(sim);
   x->closed = file ? 0 : 1;
   ap_rec_set_span(ar, x->t_start, x->t_start);
   *out = sim->n_recs++;
   return AP_OK;
+}
+
+/* Interval in steps for a recording period, or 0 with a message. */
+static int64_t rec_steps(ap_sim *sim, double ms, const char *what) {
+  double dt = ap_sim_dt(sim), q = ms / dt;
+  int64_t k = llround(q);
+  if (!(ms > 0) || k < 1 || fabs(q - (double)k) > 1e-6) {
+    fail(sim, AP_EINVAL, "%s must be a positive multiple of dt = %g ms, got "
+         "%g", what, dt, ms);
+    return 0;
+  }
+  return k;
+}
+
+static rec *new_rec(ap_sim *sim) {
+  rec *nr = realloc(sim->recs, (sim->n_recs + 1) * sizeof *nr);
+  if (!nr) {
+    fail(sim, AP_ENOMEM, "out of memory");
+    return NULL;
+  }
+  sim->recs = nr;
+  rec *x = &nr[sim->n_recs];
+  memset(x, 0, sizeof *x);
+  x->var = -1;
+  x->t_start = now_ms(sim);
+  return x;
+}
+
+int ap_sim_record_weights(ap_sim *sim, size_t p, const size_t *syn, size_t n,
+                          double interval_ms, const char *file, size_t *out) {
+  if (p >= sim->n_projs)
+    return fail(sim, AP_EINVAL, "no projection %zu", p + 1);
+  proj *pr = &sim->projs[p];
+  if (n == 0)
+    return fail(sim, AP_EINVAL, "no synapses chosen to record (projection "
+                "%zu has %zu)", p + 1, pr->n_syn);
+  for (size_t k = 0; k < n; k++)
+    if (syn[k] >= pr->n_syn)
+      return fail(sim, AP_EINVAL, "projection %zu has no synapse %zu (it has "
+                  "%zu)", p + 1, syn[k] + 1, pr->n_syn);
+  int64_t iv = rec_steps(sim, interval_ms, "weight recording interval");
+  if (!iv) return AP_EINVAL;
+  size_t *copy = malloc(n * sizeof *copy);
+  double *buf = malloc(n * sizeof *buf);
+  rec *x = copy && buf ? new_rec(sim) : NULL;
+  ap_recorder *ar = x ? ap_rec_new(AP_REC_STATE, 0, n, "weight", iv, file,
+                                   sim->err, sizeof sim->err)
+                      : NULL;
+  if (!ar) {
+    free(copy);
+    free(buf);
+    return x ? AP_EIO : fail(sim, AP_ENOMEM, "out of memory");
+  }
+  memcpy(copy, syn, n * sizeof *copy);
+  x->r = ar;
+  x->ref = pr->post;
+  x->kind = REC_WEIGHT;
+  x->proj = p;
+  x->syn = copy;
+  x->buf = buf;
+  x->n_syn = n;
+  x->closed = file ? 0 : 1;
+  ap_rec_set_span(ar, x->t_start, x->t_start);
+  *out = sim->n_recs++;
+  return AP_OK;
+}
+
+int ap_sim_record_rate(ap_sim *sim, ap_ref r, double bin_ms, const char *file,
+                       size_t *out) {
+  int rc = check_ref(sim, r);
+  if (rc) return rc;
+  int64_t iv = rec_steps(sim, bin_ms, "rate bin");
+  if (!iv) return AP_EINVAL;
+  rec *x = new_rec(sim);
+  if (!x) return AP_ENOMEM;
+  ap_recorder *ar = ap_rec_new(AP_REC_STATE, 0, 1, "rate", iv, file, sim->err,
+                               sizeof sim->err);
+  if (!ar) return AP_EIO;
+  x->r = ar;
+  x->ref = r;
+  x->kind = REC_RATE;
+  x->closed = file ? 0 : 1;
+  ap_rec_set_span(ar, x->t_start, x->t_start);
+  *out = sim->n_recs++;
+  return AP_OK;
+}
+
+int ap_proj_save(ap_sim *sim, size_t p, const char *path) {
+  proj *pr = &sim->projs[p];
+  size_t n = pr->n_syn;
+  double *v = malloc((n ? n : 1) * 4 * sizeof *v);
+  uint32_t *pre = malloc((n ? n : 1) * sizeof *pre);
+  uint32_t *post = malloc((n ? n : 1) * sizeof *post);
+  double *w = malloc((n ? n : 1) * sizeof *w);
+  double *d = malloc((n ? n : 1) * sizeof *d);
+  int rc = AP_OK;
+  if (!v || !pre || !post || !w || !d) {
+    rc = fail(sim, AP_ENOMEM, "out of memory");
+  } else {
+    ap_proj_pairs(sim, p, pre, post);
+    ap_proj_weights(sim, p, w);
+    ap_proj_delays(sim, p, d);
+    for (size_t m = 0; m < n; m++) {
+      v[4 * m] = pre[m] + 1.0;
+      v[4 * m + 1] = post[m] + 1.0;
+      v[4 * m + 2] = w[m];
+      v[4 * m + 3] = d[m];
+    }
+    static const char *const cols[] = {"pre", "post", "weight", "delay_ms"};
+    char what[160];
+    ap_fmt(what, sizeof what, "synapses of projection %zu (%s), at t = %g ms",
+           p + 1, pr->rule ? pr->rule->plugin->name : "static", now_ms(sim));
+    ap_provenance pv;
+    prov_fill(sim, what, &pv);
+    if (ap_table_save(path, cols, 4, v, n, &pv, sim->err, sizeof sim->err))
+      rc = AP_EIO;
+  }
+  free(v);
+  free(pre);
+  free(post);
+  free(w);
+  free(d);
+  return rc;
+}
+
+/* ------------------------------------------------------------ modulators */
+
+int ap_sim_modulator(ap_sim *sim, const char *name, double tau_ms,
+                     double baseline, size_t *out) {
+  if (!name || !*name)
+    return fail(sim, AP_EINVAL, "a modulator needs a name");
+  for (size_t i = 0; i < sim->n_mods; i++)
+    if (!strcmp(sim->mods[i].name, name))
+      return fail(sim, AP_EINVAL, "modulator '%s' exists already", name);
+  if (!(tau_ms > 0) || !isfinite(tau_ms))
+    return fail(sim, AP_EINVAL, "modulator '%s': tau must be > 0 ms, got %g",
+                name, tau_ms);
+  if (!isfinite(baseline))
+    return fail(sim, AP_EINVAL, "modulator '%s': baseline must be a finite "
+                "number", name);
+  mod *m = realloc(sim->mods, (sim->n_mods + 1) * sizeof *m);
+  if (!m) return fail(sim, AP_ENOMEM, "out of memory");
+  sim->mods = m;
+  double *l = realloc(sim->levels, (sim->n_mods + 1) * sizeof *l);
+  if (!l) return fail(sim, AP_ENOMEM, "out of memory");
+  sim->levels = l;
+  char *nm = ap_strdup(name);
+  if (!nm) return fail(sim, AP_ENOMEM, "out of memory");
+  m[sim->n_mods] = (mod){nm, tau_ms, baseline, 0};
+  l[sim->n_mods] = baseline;
+  *out = sim->n_mods++;
+  return AP_OK;
+}
+
+size_t ap_sim_n_mods(const ap_sim *sim) { return sim->n_mods; }
+const char *ap_mod_name(const ap_sim *sim, size_t m) {
+  return sim->mods[m].name;
+}
+double ap_mod_level(const ap_sim *sim, size_t m) { return sim->levels[m]; }
+
+int ap_mod_release(ap_sim *sim, size_t m, double amount) {
+  if (m >= sim->n_mods) return fail(sim, AP_EINVAL, "no modulator %zu", m + 1);
+  if (!isfinite(amount))
+    return fail(sim, AP_EINVAL, "modulator '%s': the amount released must be "
+                "a finite number", sim->mods[m].name);
+  sim->levels[m] += amount;
+  return AP_OK;
+}
+
+int ap_mod_connect(ap_sim *sim, ap_ref pre, size_t m, double weight) {
+  int rc = check_ref(sim, pre);
+  if (rc) return rc;
+  if (m >= sim->n_mods) return fail(sim, AP_EINVAL, "no modulator %zu", m + 1);
+  if (!isfinite(weight))
+    return fail(sim, AP_EINVAL, "modulator '%s': weight must be a finite "
+                "number", sim->mods[m].name);
+  mod_drive *d = realloc(sim->drives, (sim->n_drives + 1) * sizeof *d);
+  if (!d) return fail(sim, AP_ENOMEM, "out of memory");
+  sim->drives = d;
+  d[sim->n_drives++] = (mod_drive){pre, m, weight};
+  return AP_OK;
+}
+
+int ap_pop_modulate(ap_sim *sim, ap_ref r, const char *param, size_t m,
+                    double gain) {
+  int rc = check_ref(sim, r);
+  if (rc) return rc;
+  if (m >= sim->n_mods) return fail(sim, AP_EINVAL, "no modulator %zu", m + 1);
+  pop *p = &sim->pops[r.pop];
+  int k = ap_param_index(p->d->params, p->d->n_params, param);
+  if (k < 0 || p->d->params[k].type != AP_PT_REAL) {
+    ap_fmt(sim->err, sizeof sim->err, "%s has no real parameter '%s' to "
+           "modulate; parameters:", p->plugin->name, param);
+    for (unsigned j = 0; j < p->d->n_params; j++)
+      if (p->d->params[j].type == AP_PT_REAL)
+        ap_append(sim->err, sizeof sim->err, " %s", p->d->params[j].name);
+    return AP_EINVAL;
+  }
+  if (!isfinite(gain))
+    return fail(sim, AP_EINVAL, "modulation gain must be a finite number");
+  for (size_t i = 0; i < sim->n_modulations; i++) {
+    const modulation *o = &sim->modulations[i];
+    if (o->r.pop == r.pop && o->param == k && o->r.first < r.first + r.count &&
+        r.first < o->r.first + o->r.count)
+      return fail(sim, AP_EINVAL, "parameter '%s' of neurons %zu..%zu of "
+                  "population %zu is modulated already", param, r.first + 1,
+                  r.first + r.count, r.pop + 1);
+  }
+  modulation *mm =
+      realloc(sim->modulations, (sim->n_modulations + 1) * sizeof *mm);
+  if (!mm) return fail(sim, AP_ENOMEM, "out of memory");
+  sim->modulations = mm;
+  double *base = malloc(r.count * sizeof *base);
+  if (!base) return fail(sim, AP_ENOMEM, "out of memory");
+  memcpy(base, p->param[k] + r.first, r.count * sizeof *base);
+  mm[sim->n_modulations++] = (modulation){r, k, m, gain, base};
+  return AP_OK;
+}
+
+/* Scale the modulated parameters by the modulators' present levels.
+ * Returns whether anything changed (the backend must then reload). */
+static int apply_modulations(ap_sim *sim) {
+  int changed = 0;
+  for (size_t i = 0; i < sim->n_modulations; i++) {
+    const modulation *o = &sim->modulations[i];
+    double f = 1.0 + o->gain * (sim->levels[o->mod] - sim->mods[o->mod].baseline);
+    ap_real *v = sim->pops[o->r.pop].param[o->param] + o->r.first;
+    for (size_t j = 0; j < o->r.count; j++) {
+      double x = o->base[j] * f;
+      if (v[j] != x) {
+        v[j] = x;
+        changed = 1;
+      }
+    }
+  }
+  return changed;
+}
+
+/* ---------------------------------------------------------------- lesions */
+
+static int silence(ap_sim *sim, pop *p, size_t pi, size_t idx) {
+  if (!p->silenced) {
+    p->silenced = calloc(p->n, 1);
+    if (!p->silenced) return fail(sim, AP_ENOMEM, "out of memory");
+    if (sim->nsil) sim->nsil[pi] = p->silenced;
+  }
+  if (!p->silenced[idx]) {
+    p->silenced[idx] = 1;
+    p->n_silenced++;
+  }
+  return AP_OK;
+}
+
+int ap_pop_lesion(ap_sim *sim, ap_ref r, const uint32_t *idx, size_t n) {
+  int rc = check_ref(sim, r);
+  if (rc) return rc;
+  pop *p = &sim->pops[r.pop];
+  for (size_t k = 0; k < n; k++)
+    if (idx[k] >= r.count)
+      return fail(sim, AP_EINVAL, "lesion: neuron %u is outside the %zu "
+                  "neurons given", idx[k] + 1, r.count);
+  for (size_t k = 0; k < n; k++)
+    if ((rc = silence(sim, p, r.pop, r.first + idx[k]))) return rc;
+  return AP_OK;
+}
+
+int ap_pop_lesion_fraction(ap_sim *sim, ap_ref r, double fraction,
+                           size_t *n_out) {
+  int rc = check_ref(sim, r);
+  if (rc) return rc;
+  if (!(fraction >= 0 && fraction <= 1))
+    return fail(sim, AP_EINVAL, "lesion: the fraction must be in [0, 1], got "
+                "%g", fraction);
+  size_t k = (size_t)llround(fraction * (double)r.count);
+  uint32_t *perm = malloc(r.count * sizeof *perm);
+  if (!perm) return fail(sim, AP_ENOMEM, "out of memory");
+  for (size_t i = 0; i < r.count; i++) perm[i] = (uint32_t)i;
+  /* The first k of a keyed shuffle: the same neurons for a given seed,
+   * population and call count, whatever else the script does. */
+  pop *p = &sim->pops[r.pop];
+  ap_rng g;
+  ap_rng_init(&g, sim->seed, AP_STREAM_LESION, r.pop, p->n_silenced);
+  for (size_t i = 0; i < k; i++) {
+    size_t j = i + (size_t)ap_rng_below(&g, r.count - i);
+    uint32_t t = perm[i];
+    perm[i] = perm[j];
+    perm[j] = t;
+  }
+  rc = ap_pop_lesion(sim, r, perm, k);
+  free(perm);
+  if (!rc && n_out) *n_out = k;
+  return rc;
+}
+
+size_t ap_pop_n_silenced(const ap_sim *sim, size_t pi) {
+  return sim->pops[pi].n_silenced;
 }
 
 int ap_sim_save(ap_sim *sim, size_t r, const char *path) {
@@ -835,6 +1293,16 @@ int ap_sim_finish(ap_sim *sim) {
 
 /* ------------------------------------------------------ backend callbacks */
 
+/* Spikes (with multiplicities) of the ascending list idx inside r. */
+static uint64_t count_in(const uint32_t *idx, const uint32_t *mult, size_t n,
+                         ap_ref r) {
+  uint64_t c = 0;
+  for (size_t k = 0; k < n; k++)
+    if (idx[k] >= r.first && idx[k] - r.first < r.count)
+      c += mult ? mult[k] : 1;
+  return c;
+}
+
 static void on_spikes(void *ctx, size_t pi, int64_t step, const uint32_t *idx,
                       const uint32_t *mult, size_t n) {
   ap_sim *sim = ctx;
@@ -850,11 +1318,22 @@ static void on_spikes(void *ctx, size_t pi, int64_t step, const uint32_t *idx,
       events += (mult ? mult[k] : 1) * p->outdeg[idx[k]];
   sim->stats.spikes += spikes;
   sim->stats.events += events;
+  /* Modulators driven by this population, and rate recorders of it: each
+   * counts the spikes of its slice. */
+  for (size_t i = 0; i < sim->n_drives; i++) {
+    const mod_drive *d = &sim->drives[i];
+    if (d->pre.pop != pi) continue;
+    uint64_t c = count_in(idx, mult, n, d->pre);
+    if (c) sim->mods[d->mod].pending += d->weight * (double)c;
+  }
+  for (size_t i = 0; i < sim->n_recs; i++)
+    if (sim->recs[i].kind == REC_RATE && sim->recs[i].ref.pop == pi)
+      sim->recs[i].count += count_in(idx, mult, n, sim->recs[i].ref);
   const uint32_t *list = idx;
   size_t len = n;
   int recorded = 0;
   for (size_t i = 0; i < sim->n_recs && !recorded; i++)
-    recorded = sim->recs[i].var < 0 && sim->recs[i].ref.pop == pi;
+    recorded = sim->recs[i].kind == REC_SPIKES && sim->recs[i].ref.pop == pi;
   if (!recorded) return;
   if (mult && spikes != n) {
     /* Recorders see one entry per spike. */
@@ -874,19 +1353,50 @@ static void on_spikes(void *ctx, size_t pi, int64_t step, const uint32_t *idx,
   }
   for (size_t i = 0; i < sim->n_recs; i++) {
     rec *r = &sim->recs[i];
-    if (r->var >= 0 || r->ref.pop != pi) continue;
+    if (r->kind != REC_SPIKES || r->ref.pop != pi) continue;
     if (ap_rec_spikes(r->r, step, sim->dt, list, len) && !sim->failed)
       sim->failed = fail(sim, AP_EIO, "recording spikes failed (out of memory "
                          "or the streamed file could not be written)");
   }
 }
 
+/* End of a step, called by the backend with no worker running: the
+ * modulators decay over the step and take this step's releases, the rules
+ * see the new levels, then the recorders that are due sample. */
 static void on_step_done(void *ctx, int64_t step) {
   ap_sim *sim = ctx;
+  for (size_t i = 0; i < sim->n_mods; i++) {
+    mod *m = &sim->mods[i];
+    sim->levels[i] = m->baseline + (sim->levels[i] - m->baseline) *
+                                       exp(-sim->dt / m->tau) + m->pending;
+    m->pending = 0;
+  }
+  for (size_t j = 0; j < sim->n_projs; j++)
+    if (sim->projs[j].rule)
+      ap_plastic_step(sim->projs[j].rule, step, sim->levels);
   int synced = 0;
   for (size_t i = 0; i < sim->n_recs; i++) {
     rec *r = &sim->recs[i];
-    if (r->var < 0 || !ap_rec_due(r->r, step)) continue;
+    if (r->kind == REC_SPIKES || !ap_rec_due(r->r, step)) continue;
+    if (r->kind != REC_STATE) {
+      const double *vals = r->buf;
+      double rate;
+      if (r->kind == REC_WEIGHT) {
+        proj *pr = &sim->projs[r->proj];
+        if (pr->rule) ap_plastic_flush(pr->rule, (double)(step + 1) * sim->dt);
+        for (size_t k = 0; k < r->n_syn; k++) r->buf[k] = pr->weight[r->syn[k]];
+      } else {
+        double bin_s = (double)ap_rec_interval(r->r) * sim->dt * 1e-3;
+        rate = (double)r->count / ((double)r->ref.count * bin_s);
+        r->count = 0;
+        vals = &rate;
+      }
+      if (ap_rec_sample(r->r, step, sim->dt, vals) && !sim->failed)
+        sim->failed = fail(sim, AP_EIO, "recording %s failed (out of memory "
+                           "or the streamed file could not be written)",
+                           ap_rec_var(r->r));
+      continue;
+    }
     if (!synced && sim->bd->sync) sim->bd->sync(sim->binst);
     synced = 1;
     if (ap_rec_sample(r->r, step, sim->dt,
@@ -965,7 +1475,10 @@ static int start_backend(ap_sim *sim) {
   sim->bstr = calloc(nb, sizeof *sim->bstr);
   sim->npops = calloc(sim->n_pops ? sim->n_pops : 1, sizeof *sim->npops);
   sim->nprojs = calloc(sim->n_projs ? sim->n_projs : 1, sizeof *sim->nprojs);
-  if (!sim->bset || !sim->bstr || !sim->npops || !sim->nprojs)
+  sim->nexts = calloc(sim->n_projs ? sim->n_projs : 1, sizeof *sim->nexts);
+  sim->nsil = calloc(sim->n_pops ? sim->n_pops : 1, sizeof *sim->nsil);
+  if (!sim->bset || !sim->bstr || !sim->npops || !sim->nprojs || !sim->nexts ||
+      !sim->nsil)
     return fail(sim, AP_ENOMEM, "out of memory");
   for (unsigned k = 0; k < bd->n_params; k++) {
     sim->bset[k] = bd->params[k].def;
@@ -990,6 +1503,7 @@ static int start_backend(ap_sim *sim) {
     q->param = p->param;
     q->state = p->state;
     q->lists = p->lists;
+    sim->nsil[i] = p->silenced;
   }
   for (size_t i = 0; i < sim->n_projs; i++) {
     proj *p = &sim->projs[i];
@@ -1005,6 +1519,18 @@ static int start_backend(ap_sim *sim) {
     q->syn = p->syn->desc->desc;
     q->syn_param = p->syn_param;
     q->syn_state = p->syn_state;
+    ap_net_proj_ext *x = &sim->nexts[i];
+    x->stream = AP_STREAM_REL_BASE + (uint32_t)i;
+    x->p_release = p->p_release;
+    x->weight = p->weight;
+    if (p->rule) {
+      char msg[768];
+      int rc = ap_plastic_prepare(p->rule, now_ms(sim), msg, sizeof msg);
+      if (rc) return fail(sim, rc, "projection %zu: %s", i + 1, msg);
+      x->rule = p->rule->d;
+      x->rule_name = p->rule->plugin->name;
+      x->rule_ctx = p->rule->ctx;
+    }
     for (size_t m = 0; m < p->n_syn; m++) {
       unsigned d = syn_delay(p, m);
       if (!min_d || d < min_d) min_d = d;
@@ -1026,6 +1552,8 @@ static int start_backend(ap_sim *sim) {
   net->ctx = sim;
   net->spikes = on_spikes;
   net->step_done = on_step_done;
+  net->proj_ext = sim->nexts;
+  net->silenced = sim->nsil;
   char err[1024] = "";
   int rc = bd->create(&sim->binst, net, sim->bset,
                       (const char *const *)sim->bstr, err, sizeof err);
@@ -1099,6 +1627,11 @@ int ap_sim_run_steps(ap_sim *sim, int64_t steps) {
      * backend may exchange them once per interval. */
     int64_t n = steps < chunk ? steps : chunk;
     char err[1024] = "";
+    if (sim->n_modulations && apply_modulations(sim) && sim->bd->reload &&
+        (rc = sim->bd->reload(sim->binst, err, sizeof err))) {
+      sim->stats.wall_s += now_s() - t0;
+      return sim->failed = fail(sim, rc, "backend %s: %s", sim->bp->name, err);
+    }
     rc = sim->bd->run(sim->binst, sim->step, n, err, sizeof err);
     if (rc) {
       sim->stats.wall_s += now_s() - t0;

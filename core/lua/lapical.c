@@ -25,6 +25,7 @@
 #define PROJ_MT "apical.Projection"
 #define REC_MT "apical.Recorder"
 #define DIST_MT "apical.Distribution"
+#define MOD_MT "apical.Modulator"
 #define STATE_KEY "apical.state"
 
 typedef struct callback {
@@ -57,6 +58,10 @@ typedef struct lrec {
   size_t rec;
 } lrec;
 
+typedef struct lmod {
+  size_t mod;
+} lmod;
+
 /* ---------------------------------------------------------------- helpers */
 
 static lstate *get_state(lua_State *L) {
@@ -70,6 +75,8 @@ static lstate *get_state(lua_State *L) {
 /* Raise an error prefixed with the script position that called us. */
 static int lerror(lua_State *L, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+static void check_keys(lua_State *L, int t, const char *const *known,
+                       const char *what);
 static int lerror(lua_State *L, const char *fmt, ...) {
   char msg[2048];
   va_list ap;
@@ -98,6 +105,9 @@ static lproj *check_proj(lua_State *L, int i) {
 }
 static lrec *check_rec(lua_State *L, int i) {
   return luaL_checkudata(L, i, REC_MT);
+}
+static lmod *check_mod(lua_State *L, int i) {
+  return luaL_checkudata(L, i, MOD_MT);
 }
 
 static void push_pop(lua_State *L, ap_ref r) {
@@ -438,6 +448,62 @@ static int pop_slice(lua_State *L) {
   return 1;
 }
 
+/* pop:lesion(fraction) or pop:lesion{ i, j, ... }: returns the number of
+ * neurons silenced by this call's choice. */
+static int pop_lesion(lua_State *L) {
+  lpop *p = check_pop(L, 1);
+  ap_sim *sim = get_state(L)->sim;
+  if (lua_type(L, 2) == LUA_TNUMBER) {
+    size_t k = 0;
+    if (ap_pop_lesion_fraction(sim, p->ref, lua_tonumber(L, 2), &k))
+      return sim_error(L, sim);
+    lua_pushinteger(L, (lua_Integer)k);
+    return 1;
+  }
+  if (lua_type(L, 2) != LUA_TTABLE)
+    return lerror(L, "lesion: give a fraction in [0, 1] or a table of "
+                  "1-based neuron indices");
+  size_t n = lua_rawlen(L, 2);
+  uint32_t *idx = scratch(L, (n ? n : 1) * sizeof *idx);
+  for (size_t i = 0; i < n; i++) {
+    lua_rawgeti(L, 2, (lua_Integer)i + 1);
+    int isnum;
+    lua_Integer v = lua_tointegerx(L, -1, &isnum);
+    if (!isnum || v < 1 || (size_t)v > p->ref.count)
+      return lerror(L, "lesion: index %zu must be a neuron in 1..%zu", i + 1,
+                    p->ref.count);
+    idx[i] = (uint32_t)(v - 1);
+    lua_pop(L, 1);
+  }
+  if (ap_pop_lesion(sim, p->ref, idx, n)) return sim_error(L, sim);
+  lua_pushinteger(L, (lua_Integer)n);
+  return 1;
+}
+
+/* pop:modulate(param, modulator, { gain = g }) */
+static int pop_modulate(lua_State *L) {
+  lpop *p = check_pop(L, 1);
+  const char *param = luaL_checkstring(L, 2);
+  lmod *m = check_mod(L, 3);
+  double gain = 1.0;
+  if (!lua_isnoneornil(L, 4)) {
+    luaL_checktype(L, 4, LUA_TTABLE);
+    static const char *const keys[] = {"gain", NULL};
+    check_keys(L, 4, keys, "modulation options");
+    if (lua_getfield(L, 4, "gain") != LUA_TNIL) {
+      if (!lua_isnumber(L, -1))
+        return lerror(L, "modulation option 'gain' must be a number (per unit "
+                      "of the modulator)");
+      gain = lua_tonumber(L, -1);
+    }
+    lua_pop(L, 1);
+  }
+  ap_sim *sim = get_state(L)->sim;
+  if (ap_pop_modulate(sim, p->ref, param, m->mod, gain))
+    return sim_error(L, sim);
+  return 0;
+}
+
 static int pop_len(lua_State *L) {
   lua_pushinteger(L, (lua_Integer)check_pop(L, 1)->ref.count);
   return 1;
@@ -491,8 +557,9 @@ static uint64_t need_count(lua_State *L, int t, const char *key,
 static const char *const conn_keys[] = {
     "rule", "p", "indegree", "outdegree", "N", "allow_autapses",
     "allow_multapses", "pre", "post", NULL};
-static const char *const syn_keys[] = {"weight", "delay", "port", "synapse",
-                                       "learning", "modulator", NULL};
+static const char *const syn_keys[] = {"weight",   "delay",     "port",
+                                       "synapse",  "learning",  "modulator",
+                                       "p_release", NULL};
 
 static void check_keys(lua_State *L, int t, const char *const *known,
                        const char *what) {
@@ -608,8 +675,77 @@ static void read_conn(lua_State *L, int t, ap_conn_spec *c) {
   }
 }
 
+/* A model given as "name" or { "name", key = number, ... } at index i
+ * (what: "synapse" or "learning"). */
+static void read_model(lua_State *L, int i, const char *what,
+                       const char **name, const char *const **keys,
+                       const double **vals, size_t *n) {
+  *n = 0;
+  if (lua_type(L, i) == LUA_TSTRING) {
+    *name = lua_tostring(L, i);
+    return;
+  }
+  if (lua_type(L, i) != LUA_TTABLE)
+    lerror(L, "synapse spec: '%s' must be a name or a table { \"name\", "
+           "param = value, ... }", what);
+  int t = lua_absindex(L, i);
+  if (lua_rawgeti(L, t, 1) != LUA_TSTRING)
+    lerror(L, "synapse spec: %s = { \"name\", param = value, ... } needs "
+           "the name first", what);
+  *name = lua_tostring(L, -1);
+  lua_pop(L, 1); /* the table keeps the string alive */
+  size_t cap = 0;
+  lua_pushnil(L);
+  while (lua_next(L, t)) {
+    cap++;
+    lua_pop(L, 1);
+  }
+  const char **k = scratch(L, cap * sizeof *k);
+  double *v = scratch(L, cap * sizeof *v);
+  lua_pushnil(L);
+  while (lua_next(L, t)) {
+    if (lua_type(L, -2) == LUA_TSTRING) {
+      int isnum;
+      double x = lua_tonumberx(L, -1, &isnum);
+      if (!isnum)
+        lerror(L, "%s parameter '%s' must be a number",
+               strcmp(what, "learning") ? "synapse" : "learning rule",
+               lua_tostring(L, -2));
+      k[*n] = lua_tostring(L, -2);
+      v[(*n)++] = x;
+    }
+    lua_pop(L, 1);
+  }
+  *keys = k;
+  *vals = v;
+}
+
+/* ap.connect(pre, modulator, { weight = w }): each spike releases w. */
+static int connect_modulator(lua_State *L) {
+  lstate *s = get_state(L);
+  lpop *pre = check_pop(L, 1);
+  lmod *m = check_mod(L, 2);
+  int t = lua_istable(L, 3) && !lua_isnoneornil(L, 4) ? 4 : 3;
+  double w = 1.0;
+  if (!lua_isnoneornil(L, t)) {
+    luaL_checktype(L, t, LUA_TTABLE);
+    static const char *const keys[] = {"weight", NULL};
+    check_keys(L, t, keys, "modulator connection spec");
+    if (lua_getfield(L, t, "weight") != LUA_TNIL) {
+      if (!lua_isnumber(L, -1))
+        return lerror(L, "modulator connection: 'weight' must be a number "
+                      "(the amount each spike releases)");
+      w = lua_tonumber(L, -1);
+    }
+    lua_pop(L, 1);
+  }
+  if (ap_mod_connect(s->sim, pre->ref, m->mod, w)) return sim_error(L, s->sim);
+  return 0;
+}
+
 static int l_connect(lua_State *L) {
   lstate *s = get_state(L);
+  if (luaL_testudata(L, 2, MOD_MT)) return connect_modulator(L);
   lua_settop(L, 4); /* the specs keep slots 3 and 4; scratch goes above */
   lpop *pre = check_pop(L, 1);
   lpop *post = check_pop(L, 2);
@@ -637,48 +773,43 @@ static int l_connect(lua_State *L) {
         return lerror(L, "synapse spec: 'port' must be a port name");
       sp.port = lua_tostring(L, -1);
     }
+    if (lua_getfield(L, 4, "synapse") != LUA_TNIL)
+      read_model(L, -1, "synapse", &sp.synapse, &sp.keys, &sp.values,
+                 &sp.n_keys);
     if (lua_getfield(L, 4, "learning") != LUA_TNIL)
-      return lerror(L, "synapse spec: learning rules cannot be attached to "
-                    "projections yet (no backend runs plasticity)");
-    lua_pop(L, 1);
-    if (lua_getfield(L, 4, "modulator") != LUA_TNIL)
-      return lerror(L, "synapse spec: 'modulator' needs a learning rule");
-    lua_pop(L, 1);
-    int ty = lua_getfield(L, 4, "synapse");
-    if (ty == LUA_TSTRING) {
-      sp.synapse = lua_tostring(L, -1);
+      read_model(L, -1, "learning", &sp.rule, &sp.rule_keys, &sp.rule_values,
+                 &sp.n_rule_keys);
+    int ty = lua_getfield(L, 4, "modulator");
+    if (ty == LUA_TUSERDATA) {
+      size_t *m = scratch(L, sizeof *m);
+      *m = check_mod(L, -2)->mod;
+      sp.modulators = m;
+      sp.n_modulators = 1;
     } else if (ty == LUA_TTABLE) {
       int t = lua_gettop(L);
-      if (lua_rawgeti(L, t, 1) != LUA_TSTRING)
-        return lerror(L, "synapse spec: synapse = { \"model\", param = value, "
-                      "... } needs the model name first");
-      sp.synapse = lua_tostring(L, -1);
-      size_t cap = 0;
-      lua_pushnil(L);
-      while (lua_next(L, t)) {
-        cap++;
+      size_t n = lua_rawlen(L, t);
+      size_t *m = scratch(L, (n ? n : 1) * sizeof *m);
+      for (size_t i = 0; i < n; i++) {
+        lua_rawgeti(L, t, (lua_Integer)i + 1);
+        lmod *x = luaL_testudata(L, -1, MOD_MT);
+        if (!x)
+          return lerror(L, "synapse spec: modulator[%zu] is not a modulator "
+                        "(make one with ap.modulator)", i + 1);
+        m[i] = x->mod;
         lua_pop(L, 1);
       }
-      const char **keys = scratch(L, cap * sizeof *keys);
-      double *vals = scratch(L, cap * sizeof *vals);
-      lua_pushnil(L);
-      while (lua_next(L, t)) {
-        if (lua_type(L, -2) == LUA_TSTRING) {
-          int isnum;
-          double x = lua_tonumberx(L, -1, &isnum);
-          if (!isnum)
-            return lerror(L, "synapse parameter '%s' must be a number",
-                          lua_tostring(L, -2));
-          keys[sp.n_keys] = lua_tostring(L, -2);
-          vals[sp.n_keys++] = x;
-        }
-        lua_pop(L, 1);
-      }
-      sp.keys = keys;
-      sp.values = vals;
+      sp.modulators = m;
+      sp.n_modulators = n;
     } else if (ty != LUA_TNIL) {
-      return lerror(L, "synapse spec: 'synapse' must be a model name or a "
-                    "table { \"model\", param = value }");
+      return lerror(L, "synapse spec: 'modulator' must be a modulator (from "
+                    "ap.modulator) or a table of them");
+    }
+    if (lua_getfield(L, 4, "p_release") != LUA_TNIL) {
+      if (!lua_isnumber(L, -1))
+        return lerror(L, "synapse parameter 'p_release' must be a number in "
+                      "[0, 1]");
+      sp.has_p_release = 1;
+      sp.p_release = lua_tonumber(L, -1);
     }
   }
   size_t idx;
@@ -738,6 +869,58 @@ static int proj_values(lua_State *L, int delays) {
 static int proj_weights(lua_State *L) { return proj_values(L, 0); }
 static int proj_delays(lua_State *L) { return proj_values(L, 1); }
 
+/* Resolve a relative output path against the output_dir setting. */
+static const char *out_path(lua_State *L, ap_sim *sim, const char *path) {
+  const char *dir = ap_sim_settings(sim)->output_dir;
+  if (path[0] == '/' || !dir || !dir[0] || strcmp(dir, ".") == 0) return path;
+  lua_pushfstring(L, "%s/%s", dir, path);
+  return lua_tostring(L, -1);
+}
+
+/* proj:set_weights(table in pairs() order, or one number for all) */
+static int proj_set_weights(lua_State *L) {
+  lproj *p = check_proj(L, 1);
+  ap_sim *sim = get_state(L)->sim;
+  size_t n = ap_proj_size(sim, p->proj);
+  double *w = scratch(L, (n ? n : 1) * sizeof *w);
+  if (lua_type(L, 2) == LUA_TNUMBER) {
+    for (size_t i = 0; i < n; i++) w[i] = lua_tonumber(L, 2);
+  } else if (lua_type(L, 2) == LUA_TTABLE) {
+    if (lua_rawlen(L, 2) != n)
+      return lerror(L, "set_weights: the table has %zu weights and the "
+                    "projection %zu synapses", (size_t)lua_rawlen(L, 2), n);
+    for (size_t i = 0; i < n; i++) {
+      lua_rawgeti(L, 2, (lua_Integer)i + 1);
+      int isnum;
+      w[i] = lua_tonumberx(L, -1, &isnum);
+      if (!isnum) return lerror(L, "set_weights: weight %zu is not a number",
+                                i + 1);
+      lua_pop(L, 1);
+    }
+  } else {
+    return lerror(L, "set_weights: give a table of weights in pairs() order "
+                  "or one number");
+  }
+  if (ap_proj_set_weights(sim, p->proj, w)) return sim_error(L, sim);
+  return 0;
+}
+
+static int proj_save(lua_State *L) {
+  lproj *p = check_proj(L, 1);
+  ap_sim *sim = get_state(L)->sim;
+  const char *path = out_path(L, sim, luaL_checkstring(L, 2));
+  if (ap_proj_save(sim, p->proj, path)) return sim_error(L, sim);
+  return 0;
+}
+
+static int proj_rule(lua_State *L) {
+  lproj *p = check_proj(L, 1);
+  const char *r = ap_proj_rule(get_state(L)->sim, p->proj);
+  if (r) lua_pushstring(L, r);
+  else lua_pushnil(L);
+  return 1;
+}
+
 static int proj_port(lua_State *L) {
   lproj *p = check_proj(L, 1);
   lua_pushstring(L, ap_proj_port(get_state(L)->sim, p->proj));
@@ -759,18 +942,104 @@ static int proj_tostring(lua_State *L) {
 
 /* -------------------------------------------------------------- recording */
 
-/* Resolve a relative output path against the output_dir setting. */
-static const char *out_path(lua_State *L, ap_sim *sim, const char *path) {
-  const char *dir = ap_sim_settings(sim)->output_dir;
-  if (path[0] == '/' || !dir || !dir[0] || strcmp(dir, ".") == 0) return path;
-  lua_pushfstring(L, "%s/%s", dir, path);
-  return lua_tostring(L, -1);
+static void push_rec(lua_State *L, size_t idx) {
+  lrec *r = lua_newuserdatauv(L, sizeof *r, 0);
+  r->rec = idx;
+  luaL_setmetatable(L, REC_MT);
+}
+
+/* ap.record(proj, "weight", { interval = ms, synapses = { k, ... },
+ * file = path }) */
+static int record_weights(lua_State *L) {
+  lstate *s = get_state(L);
+  lproj *p = check_proj(L, 1);
+  const char *what = luaL_checkstring(L, 2);
+  if (strcmp(what, "weight"))
+    return lerror(L, "a projection records \"weight\", not '%s'", what);
+  double interval = 1.0;
+  const char *file = NULL;
+  size_t n = ap_proj_size(s->sim, p->proj), k = n;
+  size_t *syn = NULL;
+  if (!lua_isnoneornil(L, 3)) {
+    luaL_checktype(L, 3, LUA_TTABLE);
+    static const char *const keys[] = {"interval", "synapses", "file", NULL};
+    check_keys(L, 3, keys, "weight recording options");
+    if (lua_getfield(L, 3, "interval") != LUA_TNIL) {
+      if (!lua_isnumber(L, -1))
+        return lerror(L, "recording option 'interval' must be a number (ms)");
+      interval = lua_tonumber(L, -1);
+    }
+    lua_pop(L, 1);
+    if (lua_getfield(L, 3, "file") != LUA_TNIL) {
+      if (lua_type(L, -1) != LUA_TSTRING)
+        return lerror(L, "recording option 'file' must be a path");
+      file = out_path(L, s->sim, lua_tostring(L, -1));
+    }
+    if (lua_getfield(L, 3, "synapses") != LUA_TNIL) {
+      if (!lua_istable(L, -1))
+        return lerror(L, "recording option 'synapses' must be a table of "
+                      "1-based synapse indices (pairs() order)");
+      int t = lua_gettop(L);
+      k = lua_rawlen(L, t);
+      syn = scratch(L, (k ? k : 1) * sizeof *syn);
+      for (size_t i = 0; i < k; i++) {
+        lua_rawgeti(L, t, (lua_Integer)i + 1);
+        int isnum;
+        lua_Integer v = lua_tointegerx(L, -1, &isnum);
+        if (!isnum || v < 1)
+          return lerror(L, "recording option 'synapses': entry %zu must be a "
+                        "1-based synapse index", i + 1);
+        syn[i] = (size_t)(v - 1);
+        lua_pop(L, 1);
+      }
+    }
+  }
+  if (!syn) {
+    syn = scratch(L, (k ? k : 1) * sizeof *syn);
+    for (size_t i = 0; i < k; i++) syn[i] = i;
+  }
+  size_t idx;
+  if (ap_sim_record_weights(s->sim, p->proj, syn, k, interval, file, &idx))
+    return sim_error(L, s->sim);
+  push_rec(L, idx);
+  return 1;
+}
+
+/* ap.record(pop, "rate", { bin = ms, file = path }) */
+static int record_rate(lua_State *L) {
+  lstate *s = get_state(L);
+  lpop *p = check_pop(L, 1);
+  double bin = 1.0;
+  const char *file = NULL;
+  if (!lua_isnoneornil(L, 3)) {
+    luaL_checktype(L, 3, LUA_TTABLE);
+    static const char *const keys[] = {"bin", "file", NULL};
+    check_keys(L, 3, keys, "rate recording options");
+    if (lua_getfield(L, 3, "bin") != LUA_TNIL) {
+      if (!lua_isnumber(L, -1))
+        return lerror(L, "recording option 'bin' must be a number (ms)");
+      bin = lua_tonumber(L, -1);
+    }
+    lua_pop(L, 1);
+    if (lua_getfield(L, 3, "file") != LUA_TNIL) {
+      if (lua_type(L, -1) != LUA_TSTRING)
+        return lerror(L, "recording option 'file' must be a path");
+      file = out_path(L, s->sim, lua_tostring(L, -1));
+    }
+  }
+  size_t idx;
+  if (ap_sim_record_rate(s->sim, p->ref, bin, file, &idx))
+    return sim_error(L, s->sim);
+  push_rec(L, idx);
+  return 1;
 }
 
 static int l_record(lua_State *L) {
   lstate *s = get_state(L);
+  if (luaL_testudata(L, 1, PROJ_MT)) return record_weights(L);
   lpop *p = check_pop(L, 1);
   const char *what = luaL_checkstring(L, 2);
+  if (!strcmp(what, "rate")) return record_rate(L);
   double interval = 1.0;
   const char *file = NULL;
   if (!lua_isnoneornil(L, 3)) {
@@ -985,6 +1254,66 @@ static int l_dt(lua_State *L) {
   return 1;
 }
 
+/* ------------------------------------------------------------- modulators */
+
+/* ap.modulator(name, { tau = ms, baseline = level }) */
+static int l_modulator(lua_State *L) {
+  lstate *s = get_state(L);
+  const char *name = luaL_checkstring(L, 1);
+  double tau = 200.0, baseline = 0.0;
+  if (!lua_isnoneornil(L, 2)) {
+    luaL_checktype(L, 2, LUA_TTABLE);
+    static const char *const keys[] = {"tau", "baseline", NULL};
+    check_keys(L, 2, keys, "modulator options");
+    if (lua_getfield(L, 2, "tau") != LUA_TNIL) {
+      if (!lua_isnumber(L, -1))
+        return lerror(L, "modulator option 'tau' must be a number (ms)");
+      tau = lua_tonumber(L, -1);
+    }
+    if (lua_getfield(L, 2, "baseline") != LUA_TNIL) {
+      if (!lua_isnumber(L, -1))
+        return lerror(L, "modulator option 'baseline' must be a number");
+      baseline = lua_tonumber(L, -1);
+    }
+    lua_pop(L, 2);
+  }
+  size_t idx;
+  if (ap_sim_modulator(s->sim, name, tau, baseline, &idx))
+    return sim_error(L, s->sim);
+  lmod *m = lua_newuserdatauv(L, sizeof *m, 0);
+  m->mod = idx;
+  luaL_setmetatable(L, MOD_MT);
+  return 1;
+}
+
+static int mod_release(lua_State *L) {
+  lmod *m = check_mod(L, 1);
+  double amount = luaL_checknumber(L, 2);
+  ap_sim *sim = get_state(L)->sim;
+  if (ap_mod_release(sim, m->mod, amount)) return sim_error(L, sim);
+  return 0;
+}
+
+static int mod_level(lua_State *L) {
+  lmod *m = check_mod(L, 1);
+  lua_pushnumber(L, ap_mod_level(get_state(L)->sim, m->mod));
+  return 1;
+}
+
+static int mod_name(lua_State *L) {
+  lmod *m = check_mod(L, 1);
+  lua_pushstring(L, ap_mod_name(get_state(L)->sim, m->mod));
+  return 1;
+}
+
+static int mod_tostring(lua_State *L) {
+  lmod *m = check_mod(L, 1);
+  ap_sim *sim = get_state(L)->sim;
+  lua_pushfstring(L, "Modulator %s (level %f)", ap_mod_name(sim, m->mod),
+                  ap_mod_level(sim, m->mod));
+  return 1;
+}
+
 /* ------------------------------------------------------------ registration */
 
 static const luaL_Reg ap_funcs[] = {
@@ -996,11 +1325,14 @@ static const luaL_Reg ap_funcs[] = {
     {"dt", l_dt},             {"every", l_every},
     {"at", l_at},             {"uniform", l_uniform},
     {"normal", l_normal},     {"lognormal", l_lognormal},
-    {"clip", l_clip},         {NULL, NULL}};
+    {"clip", l_clip},         {"modulator", l_modulator},
+    {NULL, NULL}};
 
 static const luaL_Reg pop_methods[] = {
-    {"set", pop_set},     {"get", pop_get}, {"slice", pop_slice},
-    {"model", pop_model}, {NULL, NULL}};
+    {"set", pop_set},         {"get", pop_get},
+    {"slice", pop_slice},     {"model", pop_model},
+    {"lesion", pop_lesion},   {"modulate", pop_modulate},
+    {NULL, NULL}};
 static const luaL_Reg pop_meta[] = {
     {"__len", pop_len}, {"__tostring", pop_tostring}, {NULL, NULL}};
 static const luaL_Reg proj_methods[] = {{"pairs", proj_pairs},
@@ -1008,6 +1340,9 @@ static const luaL_Reg proj_methods[] = {{"pairs", proj_pairs},
                                         {"delays", proj_delays},
                                         {"port", proj_port},
                                         {"synapse", proj_synapse},
+                                        {"rule", proj_rule},
+                                        {"set_weights", proj_set_weights},
+                                        {"save", proj_save},
                                         {NULL, NULL}};
 static const luaL_Reg proj_meta[] = {
     {"__len", proj_len}, {"__tostring", proj_tostring}, {NULL, NULL}};
@@ -1020,6 +1355,12 @@ static const luaL_Reg rec_meta[] = {{"__len", rec_count},
                                     {NULL, NULL}};
 static const luaL_Reg dist_meta[] = {{"__tostring", dist_tostring},
                                      {NULL, NULL}};
+static const luaL_Reg mod_methods[] = {{"release", mod_release},
+                                       {"level", mod_level},
+                                       {"name", mod_name},
+                                       {NULL, NULL}};
+static const luaL_Reg mod_meta[] = {{"__tostring", mod_tostring},
+                                    {NULL, NULL}};
 
 static void make_meta(lua_State *L, const char *name, const luaL_Reg *meta,
                       const luaL_Reg *methods) {
@@ -1066,6 +1407,7 @@ void ap_lua_install(lua_State *L, ap_sim *sim, int argc, char **argv,
   make_meta(L, PROJ_MT, proj_meta, proj_methods);
   make_meta(L, REC_MT, rec_meta, rec_methods);
   make_meta(L, DIST_MT, dist_meta, NULL);
+  make_meta(L, MOD_MT, mod_meta, mod_methods);
 
   /* ap.args: the words in order, and key=value words by key. */
   lua_createtable(L, argc, 0);

@@ -66,6 +66,12 @@ typedef struct cpu_proj {
                             synapses [lo[t][i], lo[t+1][i]) */
   size_t *split;         /* storage of lo[1 .. threads-1] */
   ap_weight *wout;       /* transmit() output by synapse, or NULL */
+  const ap_net_proj_ext *x; /* ABI 1.1 extras, or NULL */
+  const ap_rule_desc *rule; /* with on_pre or on_post, else NULL */
+  size_t *col_off;       /* on_post: synapses into post neuron i are */
+  size_t *col;           /* col[col_off[i] .. col_off[i+1]), ascending */
+  uint32_t p_cut;        /* p_release as a 32-bit threshold ... */
+  int failures;          /* ... when it is below 1 */
 } cpu_proj;
 
 typedef struct cpu cpu;
@@ -81,6 +87,7 @@ typedef struct cpu_worker {
   int rc;                /* first failure of this step */
   size_t fail_pop, bad_spikes, bad_n;
   uint64_t events;       /* synaptic events this thread delivered */
+  ap_rule_ctx *rctx;     /* per projection: this thread's rule contexts */
   ap_real **state;       /* block pointer arrays, rebuilt per block */
   const ap_real **param;
   const ap_real **input;
@@ -88,6 +95,8 @@ typedef struct cpu_worker {
 
 struct cpu {
   const ap_net *net;
+  const unsigned char *const *silenced; /* ABI 1.1, or NULL */
+  int any_post;          /* some projection has an on_post rule */
   unsigned nt;           /* threads */
   cpu_pop *pops;
   cpu_proj *projs;
@@ -250,6 +259,16 @@ static void update_blocks(cpu *c, cpu_worker *w, int64_t step) {
       w->bad_n = nb;
       return;
     }
+    const unsigned char *sil = c->silenced ? c->silenced[i] : NULL;
+    if (sil) { /* lesioned neurons: their spikes go nowhere */
+      size_t kept = 0;
+      for (size_t k = 0; k < b.n_spiked; k++) {
+        if (sil[first + spk[first + k]]) continue;
+        mlt[first + kept] = mlt[first + k];
+        spk[first + kept++] = spk[first + k];
+      }
+      b.n_spiked = kept;
+    }
     w->n_spiked[slot] = b.n_spiked;
     w->has_mult[slot] = b.has_mult;
     /* population indices, so that the blocks' lists read in thread order
@@ -325,6 +344,87 @@ static int serial(cpu *c, int64_t step) {
   return 0;
 }
 
+/* The post index and delay (steps) of synapse s. */
+static inline uint32_t syn_post(const ap_net_proj *pr, size_t s) {
+  return pr->delay ? pr->target[s] : pr->target[s] & AP_PACK_TARGET_MASK;
+}
+static inline unsigned syn_delay(const ap_net_proj *pr, size_t s) {
+  return pr->delay ? pr->delay[s] : pr->target[s] >> AP_PACK_TARGET_BITS;
+}
+
+/* Whether synapse s transmits the spike of `step`: a draw keyed by
+ * (seed, the projection's stream, s / 4, step), word s % 4, so it does not
+ * depend on which thread delivers or on the other synapses. */
+static int released(const cpu *c, const cpu_proj *cp, size_t s, int64_t step) {
+  const ap_host *h = c->net->host;
+  ap_rng r;
+  h->rng_init(&r, c->net->seed, cp->x->stream, s >> 2, (uint64_t)step);
+  uint32_t u = 0;
+  for (size_t k = 0; k <= (s & 3); k++) u = h->rng_u32(&r);
+  return u < cp->p_cut;
+}
+
+/* Delivery through a projection with a learning rule or release
+ * failures: on_pre on the row segment first (the delivered weight is the
+ * one the rule leaves), then a release draw per synapse. */
+static void deliver_slow(cpu *c, cpu_worker *w, size_t j, int64_t step,
+                         const uint32_t *src_of, const uint32_t *mult,
+                         size_t n, const size_t *lo, const size_t *hi,
+                         const ap_weight *wt, unsigned base) {
+  const ap_net_proj *pr = &c->net->projs[j];
+  const cpu_proj *cp = &c->projs[j];
+  ap_ring *ring = &c->pops[pr->post].rings[pr->port];
+  double *buf = ring->buf;
+  const size_t nn = ring->n;
+  const unsigned len = ring->len;
+  ap_rule_ctx *rc = &w->rctx[j];
+  const int on_pre = cp->rule && cp->rule->on_pre;
+  if (on_pre) {
+    rc->step = step;
+    rc->t = (double)(step + 1) * c->net->dt;
+  }
+  for (size_t k = 0; k < n; k++) {
+    uint32_t src = src_of[k];
+    size_t a = lo[src], b = hi[src];
+    if (a == b) continue;
+    if (on_pre) cp->rule->on_pre(rc, a, b - a);
+    double m = mult ? (double)mult[k] : 1.0;
+    for (size_t s = a; s < b; s++) {
+      if (cp->failures && !released(c, cp, s, step)) continue;
+      unsigned slot = base + syn_delay(pr, s);
+      slot -= slot >= len ? len : 0;
+      buf[(size_t)slot * nn + syn_post(pr, s)] += m * wt[s];
+      w->events += mult ? mult[k] : 1u;
+    }
+  }
+}
+
+/* Postsynaptic spikes of the step, after all its deliveries: on_post for
+ * the plastic projections into each population, for the neurons this
+ * thread owns (their synapses are its own). */
+static void post_events(cpu *c, cpu_worker *w, int64_t step) {
+  const ap_net *net = c->net;
+  const size_t par = (size_t)(step & 1);
+  const double t = (double)(step + 1) * net->dt;
+  for (size_t j = 0; j < net->n_projs; j++) {
+    const cpu_proj *cp = &c->projs[j];
+    if (!cp->col_off) continue;
+    const ap_net_proj *pr = &net->projs[j];
+    const cpu_pop *p = &c->pops[pr->post];
+    const size_t ns = w->n_spiked[par * net->n_pops + pr->post];
+    if (!ns) continue;
+    const uint32_t *idx = p->spiked + par * p->buf + p->cut[w->id];
+    ap_rule_ctx *rc = &w->rctx[j];
+    rc->step = step;
+    rc->t = t;
+    for (size_t k = 0; k < ns; k++) {
+      uint32_t i = idx[k];
+      size_t a = cp->col_off[i], b = cp->col_off[i + 1];
+      if (a < b) cp->rule->on_post(rc, i, cp->col + a, b - a);
+    }
+  }
+}
+
 /* Deliver the spikes `src_of[0..n)` (multiplicities `mult`, or NULL for
  * ones) through projection j into the targets thread t owns. */
 static void deliver_rows(cpu *c, cpu_worker *w, unsigned t, size_t j,
@@ -342,6 +442,10 @@ static void deliver_rows(cpu *c, cpu_worker *w, unsigned t, size_t j,
   double *buf = ring->buf;
   const size_t nn = ring->n;
   const unsigned len = ring->len, base = (unsigned)(step % len);
+  if (cp->rule || cp->failures) {
+    deliver_slow(c, w, j, step, src_of, mult, n, lo, hi, wt, base);
+    return;
+  }
   for (size_t k = 0; k < n; k++) {
     uint32_t src = src_of[k];
     size_t a = lo[src], b = hi[src];
@@ -382,6 +486,7 @@ static void deliver(cpu *c, cpu_worker *w, int64_t step) {
         deliver_rows(c, w, t, p->out[o], step, src_of, mult, n_sp);
     }
   }
+  if (c->any_post) post_events(c, w, step);
 }
 
 /* The part of run() that every thread of the pool executes. */
@@ -441,6 +546,8 @@ static void cpu_destroy(void *vc) {
       free(c->projs[j].lo);
       free(c->projs[j].split);
       free(c->projs[j].wout);
+      free(c->projs[j].col_off);
+      free(c->projs[j].col);
     }
   if (c->w)
     for (unsigned t = 0; t < c->nt; t++) {
@@ -449,6 +556,7 @@ static void cpu_destroy(void *vc) {
       free(c->w[t].state);
       free(c->w[t].param);
       free(c->w[t].input);
+      free(c->w[t].rctx);
     }
   free(c->w);
   free(c->projs);
@@ -484,6 +592,36 @@ static int split_rows(cpu *c, size_t j) {
       cp->split[(t - 1) * npre + i] = s;
     }
   }
+  return 0;
+}
+
+/* Rule and release settings of projection j; for a rule with on_post,
+ * the synapses into each post neuron (column index).  -1 when out of
+ * memory. */
+static int setup_plastic(cpu *c, size_t j) {
+  const ap_net_proj *pr = &c->net->projs[j];
+  cpu_proj *cp = &c->projs[j];
+  const ap_net_proj_ext *x = &c->net->proj_ext[j];
+  cp->x = x;
+  if (x->p_release < 1) {
+    cp->failures = 1;
+    cp->p_cut = (uint32_t)(x->p_release * 4294967296.0);
+  }
+  if (!x->rule || (!x->rule->on_pre && !x->rule->on_post)) return 0;
+  cp->rule = x->rule;
+  if (!x->rule->on_post) return 0;
+  const size_t npost = c->net->pops[pr->post].n;
+  cp->col_off = calloc(npost + 1, sizeof *cp->col_off);
+  cp->col = malloc((pr->n_syn ? pr->n_syn : 1) * sizeof *cp->col);
+  if (!cp->col_off || !cp->col) return -1;
+  for (size_t s = 0; s < pr->n_syn; s++) cp->col_off[syn_post(pr, s) + 1]++;
+  for (size_t i = 0; i < npost; i++) cp->col_off[i + 1] += cp->col_off[i];
+  size_t *fill = malloc((npost ? npost : 1) * sizeof *fill);
+  if (!fill) return -1;
+  memcpy(fill, cp->col_off, npost * sizeof *fill);
+  for (size_t s = 0; s < pr->n_syn; s++) cp->col[fill[syn_post(pr, s)]++] = s;
+  free(fill);
+  c->any_post = 1;
   return 0;
 }
 
@@ -576,6 +714,10 @@ static int cpu_create(void **out, const ap_net *net, const ap_real *settings,
   }
   c->sbuf = malloc(max_syn_vars * sizeof *c->sbuf);
   if (!c->sbuf) goto nomem;
+  if (AP_HAS_FIELD(net, ap_net, silenced)) c->silenced = net->silenced;
+  if (AP_HAS_FIELD(net, ap_net, proj_ext) && net->proj_ext)
+    for (size_t j = 0; j < net->n_projs; j++)
+      if (setup_plastic(c, j)) goto nomem;
   size_t np1 = net->n_pops ? net->n_pops : 1;
   for (unsigned t = 0; t < c->nt; t++) {
     cpu_worker *w = &c->w[t];
@@ -586,8 +728,12 @@ static int cpu_create(void **out, const ap_net *net, const ap_real *settings,
     w->state = malloc(max_vars * sizeof *w->state);
     w->param = malloc(max_params * sizeof *w->param);
     w->input = malloc(max_ports * sizeof *w->input);
-    if (!w->n_spiked || !w->has_mult || !w->state || !w->param || !w->input)
+    w->rctx = calloc(net->n_projs ? net->n_projs : 1, sizeof *w->rctx);
+    if (!w->n_spiked || !w->has_mult || !w->state || !w->param || !w->input ||
+        !w->rctx)
       goto nomem;
+    for (size_t j = 0; j < net->n_projs; j++)
+      if (c->projs[j].rule) w->rctx[j] = c->projs[j].x->rule_ctx;
   }
   int rc = prepare_pops(c, err, err_size);
   if (!rc && c->nt > 1) rc = start_threads(c, err, err_size);
@@ -636,6 +782,11 @@ static size_t cpu_synapse_bytes(void *vc) {
     bytes += (c->nt + 1) * sizeof *c->projs[j].lo;
     if (c->projs[j].split) bytes += (c->nt - 1) * npre * sizeof(size_t);
     if (c->projs[j].wout) bytes += pr->n_syn * sizeof(ap_weight);
+    if (c->projs[j].col) bytes += pr->n_syn * sizeof(size_t);
+    if (c->projs[j].col_off) bytes += (c->net->pops[pr->post].n + 1) *
+                                      sizeof(size_t);
+    if (c->projs[j].x && c->projs[j].x->rule)
+      bytes += pr->n_syn * c->projs[j].x->rule->n_syn_vars * sizeof(ap_real);
   }
   return bytes;
 }
