@@ -726,9 +726,16 @@ int ap_sim_connect(ap_sim *sim, ap_ref pre, ap_ref post, const ap_conn_spec *c,
       rc = fail(sim, AP_ENOMEM, "out of memory for %zu synapses", n);
     for (unsigned v = 0; !rc && v < sd->n_vars; v++) {
       pr.syn_state[v] = malloc((n ? n : 1) * sizeof **pr.syn_state);
+      /* a variable that starts at a parameter's value (u at U) */
+      double init = sd->vars[v].def;
+      int from = sd->vars[v].def_from
+                     ? ap_param_index(sd->params, sd->n_params,
+                                      sd->vars[v].def_from)
+                     : -1;
+      if (from >= 0) init = sparam[from];
       if (!pr.syn_state[v]) rc = fail(sim, AP_ENOMEM, "out of memory");
       else
-        for (size_t i = 0; i < n; i++) pr.syn_state[v][i] = sd->vars[v].def;
+        for (size_t i = 0; i < n; i++) pr.syn_state[v][i] = init;
     }
   }
   if (!rc) {

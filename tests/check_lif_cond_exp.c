@@ -13,7 +13,10 @@
  * Tolerance: the plugin's V_m must stay within V_TOL = 1e-6 mV of the
  * reference at every step over 500 ms of random input spikes on ex and in
  * plus I_e, sub-threshold and spiking, for dt = 0.1, 0.01 and 0.25 ms; the
- * spike steps must be identical. */
+ * spike steps must be identical.
+ *
+ * The noise current is checked against the statistics it must have
+ * (tests/lif_noise_checks.h). */
 #include "../plugins/neurons/lif_cond_exp/lif_cond_exp.c"
 
 #include <math.h>
@@ -21,6 +24,7 @@
 
 #include "loader.h"
 #include "neuron_harness.h"
+#include "lif_noise_checks.h"
 
 #define V_TOL 1e-6 /* mV */
 
@@ -341,6 +345,120 @@ START_TEST(test_doc_and_descriptor) {
 }
 END_TEST
 
+
+/* ---------------------------------------------------------- noise */
+
+static const lif_cond_exp_inst *inst_of(const nh *h) { return h->inst; }
+
+/* The noise is off by default and costs nothing then: prepare() decides
+ * once whether any neuron can carry a noise current, and the noise
+ * parameters do not break the uniform fast path while there is none. */
+START_TEST(test_noise_flags) {
+  nh *h = nh_open("lif_cond_exp", 4, 0.1);
+  nh_set(h, "tau_syn_ex", 2.0); /* one substep: the uniform path */
+  ck_assert_int_eq(nh_prepare(h), AP_OK);
+  ck_assert_int_eq(inst_of(h)->noisy, 0);
+  ck_assert_int_eq(inst_of(h)->uniform, 1);
+  nh_par(h, "tau_noise")[2] = 5.0; /* no noise without sigma */
+  ck_assert_int_eq(nh_prepare(h), AP_OK);
+  ck_assert_int_eq(inst_of(h)->noisy, 0);
+  ck_assert_int_eq(inst_of(h)->uniform, 1);
+  nh_par(h, "sigma")[1] = 1.0;
+  ck_assert_int_eq(nh_prepare(h), AP_OK);
+  ck_assert_int_eq(inst_of(h)->noisy, 1);
+  /* a current set by hand must still decay (OU) or be cleared (white) */
+  nh_par(h, "sigma")[1] = 0.0;
+  nh_var(h, "I_noise")[2] = 100.0;
+  nh_var(h, "I_noise")[3] = 100.0;
+  ck_assert_int_eq(nh_prepare(h), AP_OK);
+  ck_assert_int_eq(inst_of(h)->noisy, 1);
+  nh_step(h);
+  ck_assert_double_eq(nh_var(h, "I_noise")[2], 100.0 * exp(-0.1 / 5.0));
+  ck_assert_double_eq(nh_var(h, "I_noise")[3], 0.0);
+  ck_assert_double_eq(nh_var(h, "I_noise")[0], 0.0);
+  /* other parameters still count */
+  nh_var(h, "I_noise")[2] = 0.0;
+  nh_par(h, "I_e")[0] = 1.0;
+  ck_assert_int_eq(nh_prepare(h), AP_OK);
+  ck_assert_int_eq(inst_of(h)->noisy, 0);
+  ck_assert_int_eq(inst_of(h)->uniform, 0);
+  nh_close(h);
+}
+END_TEST
+
+/* Without synaptic input the membrane is linear, C_m dV/dt =
+ * -g_L (V - E_L) + I, and one step of the plugin's RK4 substeps is an
+ * AR(1) map V - E_L <- a (V - E_L) + c I.  a and c come from the plugin's
+ * own substep function (v from 1 without current; v from 0 with unit
+ * current) and are checked against the closed form of RK4 on a linear
+ * equation: per substep R = 1 - z + z^2/2 - z^3/6 + z^4/24, z = h_sub
+ * g_L/C_m, so a = R^K and c = (1 - a)/g_L. */
+static void cond_exp_ar1(double dt, double *a, double *c) {
+  nh *h = nh_open("lif_cond_exp", 1, dt);
+  ck_assert_int_eq(nh_prepare(h), AP_OK);
+  const lif_cond_exp_inst *in = inst_of(h);
+  const double gl = 16.6667, C = 250.0, hs = in->hs[0];
+  double va = 1.0, vc = 0.0;
+  for (uint32_t k = 0; k < in->substeps[0]; k++) {
+    va = rk4_substep(va, 0.0, 0.0, hs, in->inv_C[0], gl, 0.0, 0.0, -85.0,
+                     in->Dh_ex[0], in->D_ex[0], in->Dh_in[0], in->D_in[0]);
+    vc = rk4_substep(vc, 0.0, 0.0, hs, in->inv_C[0], gl, 1.0, 0.0, -85.0,
+                     in->Dh_ex[0], in->D_ex[0], in->Dh_in[0], in->D_in[0]);
+  }
+  const double z = hs * gl / C;
+  const double R = 1.0 - z + z * z / 2.0 - z * z * z / 6.0 +
+                   z * z * z * z / 24.0;
+  ck_assert_double_eq_tol(va, pow(R, in->substeps[0]), 1e-14);
+  ck_assert_double_eq_tol(vc, (1.0 - va) / gl, 1e-14);
+  *a = va;
+  *c = vc;
+  nh_close(h);
+}
+
+START_TEST(test_noise_white_variance) {
+  const double dts[] = {0.1, 1.0};
+  for (int k = 0; k < 2; k++) {
+    double a, c;
+    cond_exp_ar1(dts[k], &a, &c);
+    nc_white_variance("lif_cond_exp", dts[k], -70.0, 500.0, a, c, NULL);
+  }
+}
+END_TEST
+
+START_TEST(test_noise_ou) {
+  nc_ou("lif_cond_exp", 0.1, 50.0, 5.0, NULL);
+  nc_ou("lif_cond_exp", 0.1, 50.0, 0.3, NULL); /* tau_noise near dt */
+}
+END_TEST
+
+static const nc_inputs cond_exp_inputs = {5.0, 5.0, 1.0};
+
+/* tau_syn_ex = 2 ms: one RK4 substep a step, the uniform fast path */
+static void one_substep(nh *h) { nh_set(h, "tau_syn_ex", 2.0); }
+
+START_TEST(test_noise_like_I_e) {
+  nc_like_I_e("lif_cond_exp", NULL);
+  nc_like_I_e("lif_cond_exp", one_substep);
+}
+END_TEST
+
+START_TEST(test_noise_seed) {
+  nc_seed("lif_cond_exp", 400.0, 2.0, &cond_exp_inputs, NULL);
+}
+END_TEST
+
+START_TEST(test_noise_blocks) {
+  nc_blocks("lif_cond_exp", 400.0, 2.0, &cond_exp_inputs, NULL);
+  nc_blocks("lif_cond_exp", 400.0, 2.0, &cond_exp_inputs, one_substep);
+}
+END_TEST
+
+START_TEST(test_noise_quiet_neurons) {
+  nc_quiet_neurons("lif_cond_exp", 400.0, &cond_exp_inputs, NULL);
+  nc_quiet_neurons("lif_cond_exp", 400.0, &cond_exp_inputs, one_substep);
+}
+END_TEST
+
 static Suite *make_lif_cond_exp_suite(void) {
   Suite *s = suite_create("lif_cond_exp");
   TCase *tc = tcase_create("reference");
@@ -356,6 +474,16 @@ static Suite *make_lif_cond_exp_suite(void) {
   tcase_add_test(tp, test_reset_above_threshold);
   tcase_add_test(tp, test_doc_and_descriptor);
   suite_add_tcase(s, tp);
+  TCase *tn = tcase_create("noise");
+  tcase_set_timeout(tn, 120);
+  tcase_add_test(tn, test_noise_flags);
+  tcase_add_test(tn, test_noise_white_variance);
+  tcase_add_test(tn, test_noise_ou);
+  tcase_add_test(tn, test_noise_like_I_e);
+  tcase_add_test(tn, test_noise_seed);
+  tcase_add_test(tn, test_noise_blocks);
+  tcase_add_test(tn, test_noise_quiet_neurons);
+  suite_add_tcase(s, tn);
   return s;
 }
 

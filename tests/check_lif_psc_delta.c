@@ -1,12 +1,14 @@
 /* check_lif_psc_delta.c -- lif_psc_delta against closed-form solutions:
  * firing grid under constant current, voltage jumps, inputs dropped while
- * refractory. */
+ * refractory; and its noise current against the statistics it must have
+ * (tests/lif_noise_checks.h). */
 #include "../plugins/neurons/lif_psc_delta/lif_psc_delta.c"
 
 #include <math.h>
 
 #include "loader.h"
 #include "neuron_harness.h"
+#include "lif_noise_checks.h"
 
 /* Steps from V0 to the threshold under constant drive (V_inf > V_th);
  * asserts that the crossing is not so close to a grid point that rounding
@@ -161,6 +163,83 @@ START_TEST(test_doc_and_descriptor) {
 }
 END_TEST
 
+
+/* ---------------------------------------------------------- noise */
+
+/* The noise is off by default and costs nothing then: prepare() decides
+ * once whether any neuron can carry a noise current. */
+START_TEST(test_noise_flags) {
+  nh *h = nh_open("lif_psc_delta", 4, 0.1);
+  ck_assert_int_eq(nh_prepare(h), AP_OK);
+  ck_assert_int_eq(((const lif_psc_delta_inst *)h->inst)->noisy, 0);
+  nh_par(h, "tau_noise")[2] = 5.0; /* no noise without sigma */
+  ck_assert_int_eq(nh_prepare(h), AP_OK);
+  ck_assert_int_eq(((const lif_psc_delta_inst *)h->inst)->noisy, 0);
+  nh_par(h, "sigma")[1] = 1.0;
+  ck_assert_int_eq(nh_prepare(h), AP_OK);
+  ck_assert_int_eq(((const lif_psc_delta_inst *)h->inst)->noisy, 1);
+  /* a current set by hand must still decay (OU) or be cleared (white) */
+  nh_par(h, "sigma")[1] = 0.0;
+  nh_var(h, "I_noise")[2] = 100.0;
+  nh_var(h, "I_noise")[3] = 100.0;
+  ck_assert_int_eq(nh_prepare(h), AP_OK);
+  ck_assert_int_eq(((const lif_psc_delta_inst *)h->inst)->noisy, 1);
+  nh_step(h);
+  ck_assert_double_eq(nh_var(h, "I_noise")[2], 100.0 * exp(-0.1 / 5.0));
+  ck_assert_double_eq(nh_var(h, "I_noise")[3], 0.0);
+  ck_assert_double_eq(nh_var(h, "I_noise")[0], 0.0);
+  nh_close(h);
+}
+END_TEST
+
+/* a = P33, c = P30 of the plugin, checked against their closed forms. */
+static void psc_delta_ar1(double dt, double *a, double *c) {
+  nh *h = nh_open("lif_psc_delta", 1, dt);
+  ck_assert_int_eq(nh_prepare(h), AP_OK);
+  const lif_psc_delta_inst *in = h->inst;
+  *a = in->P33[0];
+  *c = in->P30[0];
+  ck_assert_double_eq_tol(*a, exp(-dt / 10.0), 1e-15);
+  ck_assert_double_eq_tol(*c, 10.0 / 250.0 * (1.0 - exp(-dt / 10.0)), 1e-15);
+  nh_close(h);
+}
+
+START_TEST(test_noise_white_variance) {
+  const double dts[] = {0.1, 1.0};
+  for (int k = 0; k < 2; k++) {
+    double a, c;
+    psc_delta_ar1(dts[k], &a, &c);
+    nc_white_variance("lif_psc_delta", dts[k], -70.0, 500.0, a, c, NULL);
+  }
+}
+END_TEST
+
+START_TEST(test_noise_ou) {
+  nc_ou("lif_psc_delta", 0.1, 50.0, 5.0, NULL);
+  nc_ou("lif_psc_delta", 0.1, 50.0, 0.3, NULL); /* tau_noise near dt */
+}
+END_TEST
+
+static const nc_inputs psc_delta_inputs = {2.0, 2.0, -1.0};
+
+START_TEST(test_noise_like_I_e) { nc_like_I_e("lif_psc_delta", NULL); }
+END_TEST
+
+START_TEST(test_noise_seed) {
+  nc_seed("lif_psc_delta", 400.0, 2.0, &psc_delta_inputs, NULL);
+}
+END_TEST
+
+START_TEST(test_noise_blocks) {
+  nc_blocks("lif_psc_delta", 400.0, 2.0, &psc_delta_inputs, NULL);
+}
+END_TEST
+
+START_TEST(test_noise_quiet_neurons) {
+  nc_quiet_neurons("lif_psc_delta", 400.0, &psc_delta_inputs, NULL);
+}
+END_TEST
+
 static Suite *make_lif_psc_delta_suite(void) {
   Suite *s = suite_create("lif_psc_delta");
   TCase *tc = tcase_create("closed_form");
@@ -174,6 +253,16 @@ static Suite *make_lif_psc_delta_suite(void) {
   tcase_add_test(tp, test_reset_above_threshold);
   tcase_add_test(tp, test_doc_and_descriptor);
   suite_add_tcase(s, tp);
+  TCase *tn = tcase_create("noise");
+  tcase_set_timeout(tn, 120);
+  tcase_add_test(tn, test_noise_flags);
+  tcase_add_test(tn, test_noise_white_variance);
+  tcase_add_test(tn, test_noise_ou);
+  tcase_add_test(tn, test_noise_like_I_e);
+  tcase_add_test(tn, test_noise_seed);
+  tcase_add_test(tn, test_noise_blocks);
+  tcase_add_test(tn, test_noise_quiet_neurons);
+  suite_add_tcase(s, tn);
   return s;
 }
 

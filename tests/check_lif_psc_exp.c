@@ -1,7 +1,9 @@
 /* check_lif_psc_exp.c -- lif_psc_exp against closed-form solutions.
  *
  * Exact integration makes every comparison here a closed form: spike
- * steps must match exactly and voltages to 1e-9 mV. */
+ * steps must match exactly and voltages to 1e-9 mV.  The noise current
+ * is checked against the statistics it must have
+ * (tests/lif_noise_checks.h). */
 #include "../plugins/neurons/lif_psc_exp/lif_psc_exp.c"
 
 #include <float.h>
@@ -9,6 +11,7 @@
 
 #include "loader.h"
 #include "neuron_harness.h"
+#include "lif_noise_checks.h"
 
 /* Steps from V0 to the threshold under constant drive (V_inf > V_th):
  * the crossing is at t* = tau_m ln((V0 - V_inf)/(V_th - V_inf)), the spike
@@ -282,6 +285,95 @@ START_TEST(test_doc_and_descriptor) {
 }
 END_TEST
 
+
+/* ---------------------------------------------------------- noise */
+
+static const lif_psc_exp_inst *inst_of(const nh *h) { return h->inst; }
+
+/* The noise is off by default and costs nothing then: prepare() decides
+ * once whether any neuron can carry a noise current, and the noise
+ * parameters do not break the uniform fast path while there is none. */
+START_TEST(test_noise_flags) {
+  nh *h = nh_open("lif_psc_exp", 4, 0.1);
+  ck_assert_int_eq(nh_prepare(h), AP_OK);
+  ck_assert_int_eq(inst_of(h)->noisy, 0);
+  ck_assert_int_eq(inst_of(h)->uniform, 1);
+  nh_par(h, "tau_noise")[2] = 5.0; /* no noise without sigma */
+  ck_assert_int_eq(nh_prepare(h), AP_OK);
+  ck_assert_int_eq(inst_of(h)->noisy, 0);
+  ck_assert_int_eq(inst_of(h)->uniform, 1);
+  nh_par(h, "sigma")[1] = 1.0;
+  ck_assert_int_eq(nh_prepare(h), AP_OK);
+  ck_assert_int_eq(inst_of(h)->noisy, 1);
+  /* a current set by hand must still decay (OU) or be cleared (white) */
+  nh_par(h, "sigma")[1] = 0.0;
+  nh_var(h, "I_noise")[2] = 100.0;
+  nh_var(h, "I_noise")[3] = 100.0;
+  ck_assert_int_eq(nh_prepare(h), AP_OK);
+  ck_assert_int_eq(inst_of(h)->noisy, 1);
+  nh_step(h);
+  ck_assert_double_eq(nh_var(h, "I_noise")[2], 100.0 * exp(-0.1 / 5.0));
+  ck_assert_double_eq(nh_var(h, "I_noise")[3], 0.0);
+  ck_assert_double_eq(nh_var(h, "I_noise")[0], 0.0);
+  /* other parameters still count */
+  nh_var(h, "I_noise")[2] = 0.0;
+  nh_par(h, "I_e")[0] = 1.0;
+  ck_assert_int_eq(nh_prepare(h), AP_OK);
+  ck_assert_int_eq(inst_of(h)->noisy, 0);
+  ck_assert_int_eq(inst_of(h)->uniform, 0);
+  nh_close(h);
+}
+END_TEST
+
+/* Without synaptic input the membrane is the AR(1) process of
+ * lif_noise_checks.h with a = P22, c = P20 of the plugin, checked against
+ * their closed forms. */
+static void psc_exp_ar1(double dt, double *a, double *c) {
+  nh *h = nh_open("lif_psc_exp", 1, dt);
+  ck_assert_int_eq(nh_prepare(h), AP_OK);
+  *a = inst_of(h)->P22[0];
+  *c = inst_of(h)->P20[0];
+  ck_assert_double_eq_tol(*a, exp(-dt / 10.0), 1e-15);
+  ck_assert_double_eq_tol(*c, 10.0 / 250.0 * (1.0 - exp(-dt / 10.0)), 1e-15);
+  nh_close(h);
+}
+
+START_TEST(test_noise_white_variance) {
+  const double dts[] = {0.1, 1.0};
+  for (int k = 0; k < 2; k++) {
+    double a, c;
+    psc_exp_ar1(dts[k], &a, &c);
+    nc_white_variance("lif_psc_exp", dts[k], -70.0, 500.0, a, c, NULL);
+  }
+}
+END_TEST
+
+START_TEST(test_noise_ou) {
+  nc_ou("lif_psc_exp", 0.1, 50.0, 5.0, NULL);
+  nc_ou("lif_psc_exp", 0.1, 50.0, 0.3, NULL); /* tau_noise near dt */
+}
+END_TEST
+
+static const nc_inputs psc_exp_inputs = {200.0, 200.0, -1.0};
+
+START_TEST(test_noise_like_I_e) { nc_like_I_e("lif_psc_exp", NULL); }
+END_TEST
+
+START_TEST(test_noise_seed) {
+  nc_seed("lif_psc_exp", 400.0, 2.0, &psc_exp_inputs, NULL);
+}
+END_TEST
+
+START_TEST(test_noise_blocks) {
+  nc_blocks("lif_psc_exp", 400.0, 2.0, &psc_exp_inputs, NULL);
+}
+END_TEST
+
+START_TEST(test_noise_quiet_neurons) {
+  nc_quiet_neurons("lif_psc_exp", 400.0, &psc_exp_inputs, NULL);
+}
+END_TEST
+
 static Suite *make_lif_psc_exp_suite(void) {
   Suite *s = suite_create("lif_psc_exp");
   TCase *tc = tcase_create("closed_form");
@@ -296,6 +388,16 @@ static Suite *make_lif_psc_exp_suite(void) {
   tcase_add_test(tp, test_reset_above_threshold);
   tcase_add_test(tp, test_doc_and_descriptor);
   suite_add_tcase(s, tp);
+  TCase *tn = tcase_create("noise");
+  tcase_set_timeout(tn, 120);
+  tcase_add_test(tn, test_noise_flags);
+  tcase_add_test(tn, test_noise_white_variance);
+  tcase_add_test(tn, test_noise_ou);
+  tcase_add_test(tn, test_noise_like_I_e);
+  tcase_add_test(tn, test_noise_seed);
+  tcase_add_test(tn, test_noise_blocks);
+  tcase_add_test(tn, test_noise_quiet_neurons);
+  suite_add_tcase(s, tn);
   return s;
 }
 

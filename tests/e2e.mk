@@ -7,3 +7,6 @@ TESTS += $(E2E_TESTS)
 EXTRA_DIST += $(E2E_TESTS) tests/e2e/lib.sh tests/e2e/api.lua \
 	tests/e2e/net.lua tests/e2e/grow.lua tests/e2e/modulators.lua \
 	tests/e2e/release.lua
+# The tsodyks_markram synapse on a delta-synapse neuron (V_m jumps).
+E2E_TESTS += tests/e2e/tsodyks_markram.sh
+EXTRA_DIST += tests/e2e/tsodyks_markram.lua

@@ -19,4 +19,6 @@ include tests/core.mk
 include tests/loader.mk
 include tests/record.mk
 include tests/neurons.mk
+include tests/rules.mk
 include tests/e2e.mk
+include tests/synapses.mk

@@ -16,17 +16,17 @@ check_PROGRAMS += $(NEURON_TESTS)
 TESTS += $(NEURON_TESTS)
 
 tests_check_lif_psc_exp_SOURCES = tests/check_lif_psc_exp.c \
-	tests/neuron_harness.h
+	tests/neuron_harness.h tests/lif_noise_checks.h
 tests_check_lif_psc_exp_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_check_lif_psc_exp_LDADD = $(CHECK_LDADD_ALL) -lm
 
 tests_check_lif_psc_delta_SOURCES = tests/check_lif_psc_delta.c \
-	tests/neuron_harness.h
+	tests/neuron_harness.h tests/lif_noise_checks.h
 tests_check_lif_psc_delta_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_check_lif_psc_delta_LDADD = $(CHECK_LDADD_ALL) -lm
 
 tests_check_lif_cond_exp_SOURCES = tests/check_lif_cond_exp.c \
-	tests/neuron_harness.h
+	tests/neuron_harness.h tests/lif_noise_checks.h
 tests_check_lif_cond_exp_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_check_lif_cond_exp_LDADD = $(CHECK_LDADD_ALL) -lm
 
@@ -38,3 +38,17 @@ tests_check_spike_source_SOURCES = tests/check_spike_source.c \
 	tests/neuron_harness.h
 tests_check_spike_source_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_check_spike_source_LDADD = $(CHECK_LDADD_ALL) -lm
+
+# Izhikevich and AdEx neurons (izhikevich, adex).
+IZH_ADEX_TESTS = tests/check_izhikevich tests/check_adex
+check_PROGRAMS += $(IZH_ADEX_TESTS)
+TESTS += $(IZH_ADEX_TESTS)
+
+tests_check_izhikevich_SOURCES = tests/check_izhikevich.c \
+	tests/neuron_harness.h
+tests_check_izhikevich_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_check_izhikevich_LDADD = $(CHECK_LDADD_ALL) -lm
+
+tests_check_adex_SOURCES = tests/check_adex.c tests/neuron_harness.h
+tests_check_adex_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_check_adex_LDADD = $(CHECK_LDADD_ALL) -lm

@@ -1075,9 +1075,18 @@ static int rec_count(lua_State *L) {
   return 1;
 }
 
+/* Optional argument 2: the 1-based index of the first entry wanted, so
+ * that a closed-loop script can read only what is new. */
+static size_t from_index(lua_State *L, size_t count) {
+  lua_Integer k = luaL_optinteger(L, 2, 1);
+  if (k < 1) luaL_argerror(L, 2, "the first entry is 1-based");
+  return (size_t)k - 1 < count ? (size_t)k - 1 : count;
+}
+
 static int rec_times(lua_State *L) {
   ap_recorder *r = rec_of(L, 1);
-  push_f64_table(L, ap_rec_times(r), ap_rec_count(r), 1);
+  size_t n = ap_rec_count(r), k = from_index(L, n);
+  push_f64_table(L, ap_rec_times(r) + k, n - k, 1);
   return 1;
 }
 
@@ -1087,7 +1096,9 @@ static int rec_senders(lua_State *L) {
     return lerror(L, "senders() is for spike recorders; this one records %s",
                   ap_rec_var(r));
   const uint32_t *snd = ap_rec_senders(r);
-  size_t n = ap_rec_count(r);
+  size_t n = ap_rec_count(r), k = from_index(L, n);
+  snd += k;
+  n -= k;
   lua_createtable(L, (int)n, 0);
   for (size_t i = 0; i < n; i++) {
     lua_pushinteger(L, (lua_Integer)snd[i]);

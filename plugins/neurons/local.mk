@@ -3,21 +3,23 @@
 
 pkglib_LTLIBRARIES += plugins/neurons/lif_psc_exp/lif_psc_exp.la
 plugins_neurons_lif_psc_exp_lif_psc_exp_la_SOURCES = \
-	plugins/neurons/lif_psc_exp/lif_psc_exp.c plugins/neurons/lif_threshold.h
+	plugins/neurons/lif_psc_exp/lif_psc_exp.c plugins/neurons/lif_threshold.h \
+	plugins/neurons/noise_current.h
 plugins_neurons_lif_psc_exp_lif_psc_exp_la_CFLAGS = $(NEURON_CFLAGS)
 plugins_neurons_lif_psc_exp_lif_psc_exp_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_neurons_lif_psc_exp_lif_psc_exp_la_LIBADD = -lm
 
 pkglib_LTLIBRARIES += plugins/neurons/lif_psc_delta/lif_psc_delta.la
 plugins_neurons_lif_psc_delta_lif_psc_delta_la_SOURCES = \
-	plugins/neurons/lif_psc_delta/lif_psc_delta.c
+	plugins/neurons/lif_psc_delta/lif_psc_delta.c plugins/neurons/noise_current.h
 plugins_neurons_lif_psc_delta_lif_psc_delta_la_CFLAGS = $(NEURON_CFLAGS)
 plugins_neurons_lif_psc_delta_lif_psc_delta_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_neurons_lif_psc_delta_lif_psc_delta_la_LIBADD = -lm
 
 pkglib_LTLIBRARIES += plugins/neurons/lif_cond_exp/lif_cond_exp.la
 plugins_neurons_lif_cond_exp_lif_cond_exp_la_SOURCES = \
-	plugins/neurons/lif_cond_exp/lif_cond_exp.c plugins/neurons/lif_threshold.h
+	plugins/neurons/lif_cond_exp/lif_cond_exp.c plugins/neurons/lif_threshold.h \
+	plugins/neurons/noise_current.h
 plugins_neurons_lif_cond_exp_lif_cond_exp_la_CFLAGS = $(NEURON_CFLAGS)
 plugins_neurons_lif_cond_exp_lif_cond_exp_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_neurons_lif_cond_exp_lif_cond_exp_la_LIBADD = -lm
@@ -34,3 +36,20 @@ plugins_neurons_spike_source_spike_source_la_SOURCES = \
 plugins_neurons_spike_source_spike_source_la_CFLAGS = $(NEURON_CFLAGS)
 plugins_neurons_spike_source_spike_source_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_neurons_spike_source_spike_source_la_LIBADD = -lm
+
+pkglib_LTLIBRARIES += plugins/neurons/izhikevich/izhikevich.la
+plugins_neurons_izhikevich_izhikevich_la_SOURCES = \
+	plugins/neurons/izhikevich/izhikevich.c plugins/neurons/lif_threshold.h \
+	plugins/neurons/noise_current.h
+plugins_neurons_izhikevich_izhikevich_la_CFLAGS = $(NEURON_CFLAGS)
+plugins_neurons_izhikevich_izhikevich_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_neurons_izhikevich_izhikevich_la_LIBADD = -lm
+
+pkglib_LTLIBRARIES += plugins/neurons/adex/adex.la
+plugins_neurons_adex_adex_la_SOURCES = \
+	plugins/neurons/adex/adex.c plugins/neurons/noise_current.h
+plugins_neurons_adex_adex_la_CFLAGS = $(NEURON_CFLAGS)
+plugins_neurons_adex_adex_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_neurons_adex_adex_la_LIBADD = -lm
+
+

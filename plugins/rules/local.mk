@@ -1,1 +1,20 @@
-# learning-rule plugins (see docs/writing-plugins.md)
+# plugins/rules/local.mk: learning-rule plugins (see
+# docs/writing-plugins.md), one folder and one libtool module each.
+# Included from plugins/local.mk; paths from the top dir.
+
+pkglib_LTLIBRARIES += plugins/rules/stdp/stdp.la
+plugins_rules_stdp_stdp_la_SOURCES = plugins/rules/stdp/stdp.c
+plugins_rules_stdp_stdp_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_rules_stdp_stdp_la_LIBADD = -lm
+
+pkglib_LTLIBRARIES += plugins/rules/stdp_triplet/stdp_triplet.la
+plugins_rules_stdp_triplet_stdp_triplet_la_SOURCES = \
+	plugins/rules/stdp_triplet/stdp_triplet.c
+plugins_rules_stdp_triplet_stdp_triplet_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_rules_stdp_triplet_stdp_triplet_la_LIBADD = -lm
+
+pkglib_LTLIBRARIES += plugins/rules/stdp_dopamine/stdp_dopamine.la
+plugins_rules_stdp_dopamine_stdp_dopamine_la_SOURCES = \
+	plugins/rules/stdp_dopamine/stdp_dopamine.c
+plugins_rules_stdp_dopamine_stdp_dopamine_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_rules_stdp_dopamine_stdp_dopamine_la_LIBADD = -lm

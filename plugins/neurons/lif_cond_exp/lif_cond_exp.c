@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "apical_plugin.h"
+#include "../noise_current.h"
 #include "../lif_threshold.h"
 
 /* Longest RK4 substep (ms), and the fraction of the shortest time
@@ -34,9 +35,11 @@ enum {
   PAR_TAU_SYN_EX,
   PAR_TAU_SYN_IN,
   PAR_I_E,
+  PAR_SIGMA,
+  PAR_TAU_NOISE,
   N_PARAMS
 };
-enum { VAR_V_M, VAR_G_EX, VAR_G_IN, VAR_R_REF, N_VARS };
+enum { VAR_V_M, VAR_G_EX, VAR_G_IN, VAR_R_REF, VAR_I_NOISE, N_VARS };
 enum { PORT_EX, PORT_IN, N_PORTS };
 
 static const ap_param_desc params[N_PARAMS] = {
@@ -67,6 +70,8 @@ static const ap_param_desc params[N_PARAMS] = {
                         NULL},
     [PAR_I_E] = {"I_e", "pA", "constant external input current", AP_PT_REAL,
                  0.0, -INFINITY, INFINITY, 0, NULL},
+    [PAR_SIGMA] = NOISE_PARAM_SIGMA,
+    [PAR_TAU_NOISE] = NOISE_PARAM_TAU,
 };
 
 static const ap_var_desc vars[N_VARS] = {
@@ -77,6 +82,7 @@ static const ap_var_desc vars[N_VARS] = {
                   0, 0},
     [VAR_R_REF] = {"r_ref", "1", "refractory steps left", 0.0, NULL, 0,
                    AP_VAR_INTERNAL},
+    [VAR_I_NOISE] = NOISE_VAR,
 };
 
 static const ap_port_desc ports[N_PORTS] = {
@@ -100,11 +106,14 @@ typedef struct lif_cond_exp_inst {
   double *P_in;
   double *ref_steps;  /* round(t_ref/dt) */
   double *fired;      /* per neuron, scratch of update(): 1 if it fired */
+  double *nz_decay;   /* noise current: see noise_current.h */
+  double *nz_amp;
   int one_substep;    /* every neuron takes one substep: the fast path */
   int uniform;        /* ... and all have the same parameters */
+  int noisy;          /* some neuron can carry a noise current */
 } lif_cond_exp_inst;
 
-enum { N_DERIVED = 9 }; /* double arrays in lif_cond_exp_inst */
+enum { N_DERIVED = 11 }; /* double arrays in lif_cond_exp_inst */
 
 static void release(void *p) { free(p); }
 
@@ -145,6 +154,8 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
   in->P_ex = a + 6 * m;
   in->P_in = a + 7 * m;
   in->ref_steps = a + 8 * m;
+  in->nz_decay = a + 9 * m;
+  in->nz_amp = a + 10 * m;
   in->fired = a + N_DERIVED * m; /* doubles first, for alignment */
   in->substeps = (uint32_t *)(in->fired + m);
   in->one_substep = 1;
@@ -177,13 +188,20 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
     in->P_ex[i] = exp(-h / tex);
     in->P_in[i] = exp(-h / tin);
     in->ref_steps[i] = round(par[PAR_T_REF][i] / h);
+    noise_derive(par[PAR_SIGMA][i], par[PAR_TAU_NOISE][i], h,
+                     &in->nz_decay[i], &in->nz_amp[i]);
   }
+  in->noisy = noise_active(pop, PAR_SIGMA, VAR_I_NOISE);
   /* The common case of one parameter set for the whole population: the
-   * update then reads only the state and the inputs from memory. */
+   * update then reads only the state and the inputs from memory.  The
+   * noise parameters do not count: the noiseless paths never read them,
+   * and a noisy population takes update_noisy() whatever they are. */
   in->uniform = in->one_substep;
-  for (int k = 0; k < N_PARAMS && in->uniform; k++)
+  for (int k = 0; k < N_PARAMS && in->uniform; k++) {
+    if (k == PAR_SIGMA || k == PAR_TAU_NOISE) continue;
     for (size_t i = 1; i < n && in->uniform; i++)
       if (par[k][i] != par[k][0]) in->uniform = 0;
+  }
   *out = in;
   return AP_OK;
 }
@@ -290,6 +308,66 @@ static size_t update_one_substep(const lif_cond_exp_inst *in,
   return lif_collect(fired, n, b->spiked);
 }
 
+/* update() below with a noise current: first this step's I_noise, then
+ * the general step (any substep count) with I_e + I_noise in place of
+ * I_e.  With I_noise = 0 a neuron gets the bits of the noiseless paths. */
+NOISY_PATH
+static size_t update_noisy(const lif_cond_exp_inst *in, ap_neuron_block *b) {
+  const size_t o = b->first;
+  const uint32_t *restrict K = in->substeps + o;
+  const double *restrict hs_ = in->hs + o, *restrict inv_C = in->inv_C + o,
+                         *restrict Dh_ex = in->Dh_ex + o,
+                         *restrict D_ex = in->D_ex + o,
+                         *restrict Dh_in = in->Dh_in + o,
+                         *restrict D_in = in->D_in + o,
+                         *restrict P_ex = in->P_ex + o,
+                         *restrict P_in = in->P_in + o,
+                         *restrict ref = in->ref_steps + o;
+  const ap_real *restrict V_th = b->param[PAR_V_TH];
+  const ap_real *restrict V_reset = b->param[PAR_V_RESET];
+  const ap_real *restrict g_L = b->param[PAR_G_L];
+  const ap_real *restrict E_ex = b->param[PAR_E_EX];
+  const ap_real *restrict E_in = b->param[PAR_E_IN];
+  const ap_real *restrict E_L = b->param[PAR_E_L];
+  const ap_real *restrict I_e = b->param[PAR_I_E];
+  const ap_real *restrict w_ex = b->input[PORT_EX];
+  const ap_real *restrict w_in = b->input[PORT_IN];
+  ap_real *restrict V = b->state[VAR_V_M];
+  ap_real *restrict g_ex = b->state[VAR_G_EX];
+  ap_real *restrict g_in = b->state[VAR_G_IN];
+  ap_real *restrict r = b->state[VAR_R_REF];
+  ap_real *restrict I_n = b->state[VAR_I_NOISE];
+  noise_step(b, in->nz_decay + o, in->nz_amp + o, I_n);
+  size_t ns = 0;
+  for (size_t i = 0; i < b->n; i++) {
+    const double ge0 = g_ex[i], gi0 = g_in[i];
+    if (r[i] > 0.0) {
+      r[i] -= 1.0;
+      V[i] = V_reset[i];
+    } else {
+      const double h = hs_[i], ic = inv_C[i], gl = g_L[i];
+      const double glel_ie = gl * E_L[i] + (I_e[i] + I_n[i]), eex = E_ex[i],
+                   ein = E_in[i];
+      double v = V[i], ge = ge0, gi = gi0;
+      for (uint32_t k = 0; k < K[i]; k++) {
+        v = rk4_substep(v, ge, gi, h, ic, gl, glel_ie, eex, ein, Dh_ex[i],
+                        D_ex[i], Dh_in[i], D_in[i]);
+        ge *= D_ex[i];
+        gi *= D_in[i];
+      }
+      V[i] = v;
+      if (v >= V_th[i]) {
+        r[i] = ref[i];
+        V[i] = V_reset[i];
+        b->spiked[ns++] = (uint32_t)i;
+      }
+    }
+    g_ex[i] = ge0 * P_ex[i] + w_ex[i];
+    g_in[i] = gi0 * P_in[i] + w_in[i];
+  }
+  return ns;
+}
+
 /* One step, in NEST's order: integrate V_m (or, while refractory, count
  * down and clamp V_m to V_reset), test the threshold, decay the
  * conductances exactly and add this step's inputs.  RK4 stages at the
@@ -298,6 +376,10 @@ static size_t update_one_substep(const lif_cond_exp_inst *in,
  * factor, so they do not depend on the substep count. */
 static int update(ap_neuron_block *b) {
   const lif_cond_exp_inst *in = b->inst;
+  if (in->noisy) { /* decided once per population: see noise_current.h */
+    b->n_spiked = update_noisy(in, b);
+    return AP_OK;
+  }
   if (in->uniform) {
     b->n_spiked = update_uniform(in, b);
     return AP_OK;
@@ -383,24 +465,45 @@ static const char doc_long[] =
     "\n"
     "Description\n"
     "  A point neuron whose membrane potential V_m is driven by a leak\n"
-    "  conductance g_L towards E_L, a constant current I_e and two synaptic\n"
-    "  conductances, g_ex towards E_ex and g_in towards E_in.  A spike\n"
-    "  arriving on port ex (in) makes g_ex (g_in) jump by its weight in nS\n"
-    "  (weights on both ports are conductances >= 0) at the end of the step\n"
-    "  it arrives in; the conductances then decay exponentially.  When V_m\n"
+    "  conductance g_L towards E_L, a constant current I_e, two synaptic\n"
+    "  conductances, g_ex towards E_ex and g_in towards E_in, and, when\n"
+    "  sigma > 0, a noise current I_noise (below).  A spike arriving on\n"
+    "  port ex (in) makes g_ex (g_in) jump by its weight in nS (weights on\n"
+    "  both ports are conductances >= 0) at the end of the step it arrives\n"
+    "  in; the conductances then decay exponentially.  When V_m\n"
     "  is at or above V_th at the end of a step, the neuron spikes (stamped\n"
     "  with the end of that step), V_m is set to V_reset and clamped there\n"
     "  for t_ref, rounded to whole steps (r_ref counts them down), while the\n"
     "  conductances go on decaying and taking inputs.  The model follows\n"
     "  NEST's iaf_cond_exp: same equations, parameter names, defaults and\n"
-    "  update order; only the integrator differs (below).\n"
+    "  update order; only the integrator differs (below), and the noise\n"
+    "  current is an addition.\n"
     "\n"
     "Equations\n"
     "  C_m dV_m/dt = -g_L (V_m - E_L) - g_ex (V_m - E_ex)\n"
-    "                - g_in (V_m - E_in) + I_e\n"
+    "                - g_in (V_m - E_in) + I_e + I_noise\n"
     "  dg_ex/dt = -g_ex/tau_syn_ex + sum_k w_k delta(t - t_k)  (ex)\n"
     "  dg_in/dt = -g_in/tau_syn_in + sum_k w_k delta(t - t_k)  (in)\n"
     "  V_m >= V_th: spike; V_m = V_reset for round(t_ref/dt) steps\n"
+    "\n"
+    "Noise current\n"
+    "  I_noise is renewed once per step and held constant over it (over\n"
+    "  all RK4 substeps of the step, like I_e):\n"
+    "    tau_noise = 0:  I_noise = sigma N(0,1), a new independent draw each\n"
+    "                    step (white noise, like NEST's noise_generator\n"
+    "                    with its interval equal to dt)\n"
+    "    tau_noise > 0:  I_noise <- I_noise exp(-dt/tau_noise)\n"
+    "                    + sigma sqrt(1 - exp(-2 dt/tau_noise)) N(0,1),\n"
+    "                    the exact update of an Ornstein-Uhlenbeck current\n"
+    "                    with stationary sd sigma (Gillespie 1996)\n"
+    "  The draw of neuron gid in step s is keyed by (seed, population, gid,\n"
+    "  s): the noise is the same whatever the thread count or block\n"
+    "  layout.  White noise moves V_m by an amount that depends on dt:\n"
+    "  without synaptic input the stationary variance of V_m is about\n"
+    "  sigma^2 tau_m dt / (2 C_m^2) for dt << tau_m = C_m/g_L, so sigma\n"
+    "  must scale as 1/sqrt(dt) for a dt-independent effect.  With\n"
+    "  sigma = 0 everywhere (the default) no draws are made and I_noise\n"
+    "  stays 0.\n"
     "\n"
     "Integration and accuracy\n"
     "  Over a step the conductances decay exactly, g(t) = g(0) exp(-t/tau),\n"
@@ -424,6 +527,7 @@ static const char doc_long[] =
     "  bound is 1e-6 mV.  Much larger conductances degrade the accuracy.\n"
     "\n"
     "Order within a step (as NEST)\n"
+    "  0. renew I_noise (also while refractory)\n"
     "  1. not refractory: integrate V_m over the step; V_m >= V_th: spike,\n"
     "     V_m = V_reset, r_ref = round(t_ref/dt);\n"
     "     refractory: r_ref -= 1, V_m = V_reset\n"
@@ -443,12 +547,15 @@ static const char doc_long[] =
     "  tau_syn_ex  ms    0.2      excitatory conductance time constant (> 0)\n"
     "  tau_syn_in  ms    2        inhibitory conductance time constant (> 0)\n"
     "  I_e         pA    0        constant input current\n"
+    "  sigma       pA    0        sd of the noise current (>= 0)\n"
+    "  tau_noise   ms    0        noise correlation time (>= 0; 0: white)\n"
     "\n"
     "State\n"
-    "  V_m    mV  membrane potential (initially E_L)\n"
-    "  g_ex   nS  excitatory synaptic conductance (initially 0)\n"
-    "  g_in   nS  inhibitory synaptic conductance (initially 0)\n"
-    "  r_ref  1   refractory steps left (internal, initially 0)\n"
+    "  V_m      mV  membrane potential (initially E_L)\n"
+    "  g_ex     nS  excitatory synaptic conductance (initially 0)\n"
+    "  g_in     nS  inhibitory synaptic conductance (initially 0)\n"
+    "  r_ref    1   refractory steps left (internal, initially 0)\n"
+    "  I_noise  pA  noise current of the last step (initially 0)\n"
     "\n"
     "Ports\n"
     "  ex  conductance (nS, >= 0), default for non-negative weights\n"
@@ -456,6 +563,9 @@ static const char doc_long[] =
     "      magnitude the host delivers (as NEST does)\n"
     "\n"
     "References\n"
+    "  Gillespie DT (1996). Exact numerical simulation of the\n"
+    "    Ornstein-Uhlenbeck process and its integral. Physical Review E\n"
+    "    54:2084-2091.\n"
     "  Meffin H, Burkitt AN, Grayden DB (2004). An analytical model for the\n"
     "    large, fluctuating synaptic conductance state typical of\n"
     "    neocortical neurons in vivo. Journal of Computational Neuroscience\n"

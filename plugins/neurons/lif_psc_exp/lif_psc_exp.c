@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "apical_plugin.h"
+#include "../noise_current.h"
 #include "../lif_threshold.h"
 
 enum {
@@ -22,9 +23,11 @@ enum {
   PAR_TAU_SYN_EX,
   PAR_TAU_SYN_IN,
   PAR_I_E,
+  PAR_SIGMA,
+  PAR_TAU_NOISE,
   N_PARAMS
 };
-enum { VAR_V_M, VAR_I_SYN_EX, VAR_I_SYN_IN, VAR_R_REF, N_VARS };
+enum { VAR_V_M, VAR_I_SYN_EX, VAR_I_SYN_IN, VAR_R_REF, VAR_I_NOISE, N_VARS };
 enum { PORT_EX, PORT_IN, N_PORTS };
 
 static const ap_param_desc params[N_PARAMS] = {
@@ -51,6 +54,8 @@ static const ap_param_desc params[N_PARAMS] = {
                         NULL},
     [PAR_I_E] = {"I_e", "pA", "constant external input current", AP_PT_REAL,
                  0.0, -INFINITY, INFINITY, 0, NULL},
+    [PAR_SIGMA] = NOISE_PARAM_SIGMA,
+    [PAR_TAU_NOISE] = NOISE_PARAM_TAU,
 };
 
 static const ap_var_desc vars[N_VARS] = {
@@ -62,6 +67,7 @@ static const ap_var_desc vars[N_VARS] = {
                       NULL, 0, 0},
     [VAR_R_REF] = {"r_ref", "1", "refractory steps left", 0.0, NULL, 0,
                    AP_VAR_INTERNAL},
+    [VAR_I_NOISE] = NOISE_VAR,
 };
 
 static const ap_port_desc ports[N_PORTS] = {
@@ -82,7 +88,10 @@ typedef struct lif_psc_exp_inst {
   double *P20;       /* I_e to voltage */
   double *ref_steps; /* round(t_ref/h) */
   double *fired;     /* per neuron, scratch of update(): 1 if it fired */
+  double *nz_decay;  /* noise current: see noise_current.h */
+  double *nz_amp;
   int uniform;       /* every neuron has the same parameters */
+  int noisy;         /* some neuron can carry a noise current */
 } lif_psc_exp_inst;
 
 /* Voltage response after h of a unit current that decays with tau_syn,
@@ -117,7 +126,8 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
       return AP_EINVAL;
     }
   }
-  lif_psc_exp_inst *in = malloc(sizeof *in + 8 * (n ? n : 1) * sizeof(double));
+  lif_psc_exp_inst *in =
+      malloc(sizeof *in + 10 * (n ? n : 1) * sizeof(double));
   if (!in) {
     if (pop->err && pop->err_size)
       snprintf(pop->err, pop->err_size,
@@ -134,6 +144,8 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
   in->P20 = a + 5 * n;
   in->ref_steps = a + 6 * n;
   in->fired = a + 7 * n;
+  in->nz_decay = a + 8 * n;
+  in->nz_amp = a + 9 * n;
   for (size_t i = 0; i < n; i++) {
     const double C = par[PAR_C_M][i], tau_m = par[PAR_TAU_M][i];
     const double tex = par[PAR_TAU_SYN_EX][i], tin = par[PAR_TAU_SYN_IN][i];
@@ -144,13 +156,20 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
     in->P21in[i] = propagator_21(h, tin, tau_m, C);
     in->P20[i] = -tau_m / C * expm1(-h / tau_m);
     in->ref_steps[i] = round(par[PAR_T_REF][i] / h);
+    noise_derive(par[PAR_SIGMA][i], par[PAR_TAU_NOISE][i], h,
+                     &in->nz_decay[i], &in->nz_amp[i]);
   }
+  in->noisy = noise_active(pop, PAR_SIGMA, VAR_I_NOISE);
   /* One parameter set for the whole population (the common case): the
-   * update then reads only the state and the inputs from memory. */
+   * update then reads only the state and the inputs from memory.  The
+   * noise parameters do not count: the noiseless paths never read them,
+   * and a noisy population takes update_noisy() whatever they are. */
   in->uniform = 1;
-  for (int k = 0; k < N_PARAMS && in->uniform; k++)
+  for (int k = 0; k < N_PARAMS && in->uniform; k++) {
+    if (k == PAR_SIGMA || k == PAR_TAU_NOISE) continue;
     for (size_t i = 1; i < n && in->uniform; i++)
       if (par[k][i] != par[k][0]) in->uniform = 0;
+  }
   *out = in;
   return AP_OK;
 }
@@ -183,12 +202,55 @@ static size_t update_uniform(const lif_psc_exp_inst *in, ap_neuron_block *b) {
   return lif_collect(fired, b->n, b->spiked);
 }
 
+/* update() below with a noise current: first this step's I_noise, then
+ * the general step with I_e + I_noise in place of I_e.  With I_noise = 0 a
+ * neuron gets the bits of the noiseless paths. */
+AP_VECTOR_CLONES
+NOISY_PATH
+static size_t update_noisy(const lif_psc_exp_inst *in, ap_neuron_block *b) {
+  const size_t o = b->first;
+  const double *restrict P22 = in->P22 + o, *restrict P11ex = in->P11ex + o,
+                         *restrict P11in = in->P11in + o,
+                         *restrict P21ex = in->P21ex + o,
+                         *restrict P21in = in->P21in + o,
+                         *restrict P20 = in->P20 + o,
+                         *restrict ref = in->ref_steps + o;
+  const ap_real *restrict E_L = b->param[PAR_E_L];
+  const ap_real *restrict V_th = b->param[PAR_V_TH];
+  const ap_real *restrict V_reset = b->param[PAR_V_RESET];
+  const ap_real *restrict I_e = b->param[PAR_I_E];
+  const ap_real *restrict w_ex = b->input[PORT_EX];
+  const ap_real *restrict w_in = b->input[PORT_IN];
+  ap_real *restrict V = b->state[VAR_V_M];
+  ap_real *restrict i_ex = b->state[VAR_I_SYN_EX];
+  ap_real *restrict i_in = b->state[VAR_I_SYN_IN];
+  ap_real *restrict r = b->state[VAR_R_REF];
+  ap_real *restrict I_n = b->state[VAR_I_NOISE];
+  double *restrict fired = in->fired + o;
+  noise_step(b, in->nz_decay + o, in->nz_amp + o, I_n);
+#pragma GCC ivdep
+  for (size_t i = 0; i < b->n; i++) {
+    const double v = V[i], el = E_L[i], ri = r[i];
+    const double vp = el + ((v - el) * P22[i] + i_ex[i] * P21ex[i] +
+                            i_in[i] * P21in[i] + (I_e[i] + I_n[i]) * P20[i]);
+    const double vr = V_reset[i], refi = ref[i], th = V_th[i];
+    lif_threshold(vp, ri, th, vr, refi, &V[i], &r[i], &fired[i]);
+    i_ex[i] = i_ex[i] * P11ex[i] + w_ex[i];
+    i_in[i] = i_in[i] * P11in[i] + w_in[i];
+  }
+  return lif_collect(fired, b->n, b->spiked);
+}
+
 /* One step, in NEST's order: propagate V_m (or count the refractory period
  * down), decay the currents and add this step's inputs, then test the
  * threshold.  V_m is propagated relative to E_L, stored absolute. */
 AP_VECTOR_CLONES
 static int update(ap_neuron_block *b) {
   const lif_psc_exp_inst *in = b->inst;
+  if (in->noisy) { /* decided once per population: see noise_current.h */
+    b->n_spiked = update_noisy(in, b);
+    return AP_OK;
+  }
   if (in->uniform) {
     b->n_spiked = update_uniform(in, b);
     return AP_OK;
@@ -250,27 +312,48 @@ static const char doc_long[] =
     "\n"
     "Description\n"
     "  A point neuron whose membrane potential V_m leaks towards E_L and is\n"
-    "  driven by a constant current I_e and two synaptic currents, I_syn_ex\n"
-    "  and I_syn_in.  A spike arriving on port ex (in) makes I_syn_ex\n"
-    "  (I_syn_in) jump by its weight in pA at the end of the step it arrives\n"
-    "  in; the currents then decay exponentially.  Weights keep their sign,\n"
-    "  so inhibitory weights and I_syn_in are normally negative.  When V_m\n"
-    "  is at or above V_th at the end of a step, the neuron spikes (stamped\n"
-    "  with the end of that step), V_m is set to V_reset and held there for\n"
-    "  t_ref, rounded to whole steps (r_ref counts them down).  The model\n"
-    "  follows NEST's iaf_psc_exp: same equations, parameter names,\n"
-    "  defaults and update order.\n"
+    "  driven by a constant current I_e, two synaptic currents, I_syn_ex\n"
+    "  and I_syn_in, and, when sigma > 0, a noise current I_noise (below).\n"
+    "  A spike arriving on port ex (in) makes I_syn_ex (I_syn_in) jump by\n"
+    "  its weight in pA at the end of the step it arrives in; the currents\n"
+    "  then decay exponentially.  Weights keep their sign, so inhibitory\n"
+    "  weights and I_syn_in are normally negative.  When V_m is at or above\n"
+    "  V_th at the end of a step, the neuron spikes (stamped with the end of\n"
+    "  that step), V_m is set to V_reset and held there for t_ref, rounded\n"
+    "  to whole steps (r_ref counts them down).  The model follows NEST's\n"
+    "  iaf_psc_exp: same equations, parameter names, defaults and update\n"
+    "  order; the noise current is an addition.\n"
     "\n"
     "Equations\n"
-    "  dV_m/dt      = -(V_m - E_L)/tau_m + (I_syn_ex + I_syn_in + I_e)/C_m\n"
+    "  dV_m/dt      = -(V_m - E_L)/tau_m\n"
+    "                 + (I_syn_ex + I_syn_in + I_e + I_noise)/C_m\n"
     "  dI_syn_ex/dt = -I_syn_ex/tau_syn_ex + sum_k w_k delta(t - t_k)  (ex)\n"
     "  dI_syn_in/dt = -I_syn_in/tau_syn_in + sum_k w_k delta(t - t_k)  (in)\n"
     "  V_m >= V_th: spike; V_m = V_reset for round(t_ref/dt) steps\n"
     "\n"
+    "Noise current\n"
+    "  I_noise is renewed once per step and held constant over it:\n"
+    "    tau_noise = 0:  I_noise = sigma N(0,1), a new independent draw each\n"
+    "                    step (white noise, like NEST's noise_generator\n"
+    "                    with its interval equal to dt)\n"
+    "    tau_noise > 0:  I_noise <- I_noise exp(-dt/tau_noise)\n"
+    "                    + sigma sqrt(1 - exp(-2 dt/tau_noise)) N(0,1),\n"
+    "                    the exact update of an Ornstein-Uhlenbeck current\n"
+    "                    with stationary sd sigma (Gillespie 1996)\n"
+    "  The draw of neuron gid in step s is keyed by (seed, population, gid,\n"
+    "  s): the noise is the same whatever the thread count or block\n"
+    "  layout.  White noise moves V_m by an amount that depends on dt:\n"
+    "  without synaptic input the stationary variance of V_m is\n"
+    "  P20^2 sigma^2 / (1 - P22^2), about sigma^2 tau_m dt / (2 C_m^2) for\n"
+    "  dt << tau_m, so sigma must scale as 1/sqrt(dt) for a dt-independent\n"
+    "  effect.  With sigma = 0 everywhere (the default) no draws are made\n"
+    "  and I_noise stays 0.\n"
+    "\n"
     "Integration\n"
     "  Exact integration on the grid (Rotter & Diesmann 1999).  With h = dt\n"
     "  and v = V_m - E_L, one step is\n"
-    "    v        <- P22 v + P21ex I_syn_ex + P21in I_syn_in + P20 I_e\n"
+    "    v        <- P22 v + P21ex I_syn_ex + P21in I_syn_in\n"
+    "                + P20 (I_e + I_noise)\n"
     "    I_syn_ex <- P11ex I_syn_ex + (weights on ex in this step)\n"
     "    I_syn_in <- P11in I_syn_in + (weights on in in this step)\n"
     "  with P22 = exp(-h/tau_m), P11x = exp(-h/tau_syn_x),\n"
@@ -283,6 +366,7 @@ static const char doc_long[] =
     "  point at or after the true threshold crossing.\n"
     "\n"
     "Order within a step (as NEST)\n"
+    "  0. renew I_noise (also while refractory)\n"
     "  1. not refractory: propagate V_m; refractory: r_ref -= 1, V_m held\n"
     "     at V_reset\n"
     "  2. decay I_syn_ex and I_syn_in, then add this step's weights\n"
@@ -301,18 +385,24 @@ static const char doc_long[] =
     "  tau_syn_ex  ms    2        excitatory current time constant (> 0)\n"
     "  tau_syn_in  ms    2        inhibitory current time constant (> 0)\n"
     "  I_e         pA    0        constant input current\n"
+    "  sigma       pA    0        sd of the noise current (>= 0)\n"
+    "  tau_noise   ms    0        noise correlation time (>= 0; 0: white)\n"
     "\n"
     "State\n"
     "  V_m       mV  membrane potential (initially E_L)\n"
     "  I_syn_ex  pA  excitatory synaptic current (initially 0)\n"
     "  I_syn_in  pA  inhibitory synaptic current (initially 0)\n"
     "  r_ref     1   refractory steps left (internal, initially 0)\n"
+    "  I_noise   pA  noise current of the last step (initially 0)\n"
     "\n"
     "Ports\n"
     "  ex  current (pA), default for non-negative weights\n"
     "  in  current (pA), default for negative weights\n"
     "\n"
     "References\n"
+    "  Gillespie DT (1996). Exact numerical simulation of the\n"
+    "    Ornstein-Uhlenbeck process and its integral. Physical Review E\n"
+    "    54:2084-2091.\n"
     "  Rotter S, Diesmann M (1999). Exact digital simulation of\n"
     "    time-invariant linear systems with applications to neuronal\n"
     "    modeling. Biological Cybernetics 81:381-402.\n"

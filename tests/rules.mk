@@ -1,0 +1,27 @@
+# tests/rules.mk: Check suites of the learning-rule plugins.  Each test
+# includes its plugin's source (one plugin per binary, since each defines
+# ap_plugin_entry) and drives the hooks through tests/rule_harness.h.
+# Included from tests/local.mk; paths from the top dir.  The plugin
+# sources are not listed here: they are compiled through the #include.
+
+RULE_TESTS = \
+	tests/check_stdp \
+	tests/check_stdp_triplet \
+	tests/check_stdp_dopamine
+
+check_PROGRAMS += $(RULE_TESTS)
+TESTS += $(RULE_TESTS)
+
+tests_check_stdp_SOURCES = tests/check_stdp.c tests/rule_harness.h
+tests_check_stdp_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_check_stdp_LDADD = $(CHECK_LDADD_ALL) -lm
+
+tests_check_stdp_triplet_SOURCES = tests/check_stdp_triplet.c \
+	tests/rule_harness.h
+tests_check_stdp_triplet_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_check_stdp_triplet_LDADD = $(CHECK_LDADD_ALL) -lm
+
+tests_check_stdp_dopamine_SOURCES = tests/check_stdp_dopamine.c \
+	tests/rule_harness.h
+tests_check_stdp_dopamine_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_check_stdp_dopamine_LDADD = $(CHECK_LDADD_ALL) -lm
