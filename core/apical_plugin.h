@@ -274,7 +274,9 @@ typedef struct ap_synapse_desc {
  *     delivered weight is the one on_pre leaves.  A row may come in
  *     several segments (one per thread), each exactly once.
  *   - on_post(c, post, syn, n) runs after every on_pre of the same step,
- *     with the synapses into `post` in ascending order.
+ *     with the synapses into `post` in ascending order.  In-tree rules
+ *     follow NEST and let spikes of the same step (dt = 0) not pair:
+ *     on_post leaves out a presynaptic spike stamped c->t.
  *   - on_step(c) runs once per step, before that step's on_pre/on_post,
  *     with c->modulators holding the levels at the end of the step.
  *   - Hooks of different threads run at once on different synapses and

@@ -51,7 +51,7 @@ static double pair(double d, double mu, int nearest, double w0, double wmax) {
   return w;
 }
 
-/* The window of a single pair: d >= 0 potentiates by
+/* The window of a single pair: d > 0 potentiates by
  * lambda (Wmax - w0)^mu Wmax^(1-mu) exp(-d / tau_plus), d < 0 depresses by
  * lambda alpha w0^mu Wmax^(1-mu) exp(d / tau_minus); the same with
  * nearest-neighbour pairing, and mirrored for inhibitory synapses. */
@@ -60,7 +60,9 @@ START_TEST(test_pair_window) {
   for (int mu = 0; mu <= 1; mu++)
     for (int d = -100; d <= 100; d++) {
       double want;
-      if (d >= 0)
+      if (d == 0) /* spikes of one step do not pair, as in NEST */
+        want = w0;
+      else if (d > 0)
         want = w0 + lambda * (mu ? wmax - w0 : wmax) * exp(-d / 20.0);
       else
         want = w0 - lambda * alpha * (mu ? w0 : wmax) * exp(d / 30.0);

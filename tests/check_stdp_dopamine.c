@@ -81,8 +81,10 @@ static void ref_pre(ref *r, double t, size_t first, size_t n) {
 static void ref_post(ref *r, double t, size_t j) {
   for (size_t s = 0; s < r->n_syn; s++)
     if ((r->target[s] & AP_PACK_TARGET_MASK) == j)
-      r->c[s] +=
-          r->a_plus * r->kplus[s] * exp(-(t - r->t_last[s]) / r->tau_plus);
+      /* a presynaptic spike of the same step does not pair (as NEST) */
+      r->c[s] += r->a_plus *
+                 (r->kplus[s] * exp(-(t - r->t_last[s]) / r->tau_plus) -
+                  (r->t_last[s] == t ? 1.0 : 0.0));
   r->kminus[j] = r->kminus[j] * exp(-(t - r->t_post[j]) / r->tau_minus) + 1.0;
   r->t_post[j] = t;
 }

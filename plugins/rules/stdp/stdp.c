@@ -181,9 +181,14 @@ static void on_post(ap_rule_ctx *c, uint32_t post, const size_t *syn,
   ap_real *kminus = c->post_state[POST_KMINUS];
   ap_real *t_post = c->post_state[POST_T_LAST];
   ap_weight *w = c->weight;
+  const int nearest = p[PAR_NEAREST] != 0.0;
   for (size_t k = 0; k < n; k++) {
     const size_t s = syn[k];
-    const double kp = decayed(kplus[s], t_last[s], t, tau_plus);
+    double kp = decayed(kplus[s], t_last[s], t, tau_plus);
+    /* A presynaptic spike of this same step (on_pre ran first) does not
+     * pair: as NEST, simultaneous spikes change nothing.  All-to-all
+     * leaves the earlier spikes' trace; nearest has no earlier partner. */
+    if (t_last[s] == t) kp = nearest ? 0.0 : kp - 1.0;
     double x = (double)w[s] / wmax;
     x += lambda * pow_mu(1.0 - x, mu) * kp;
     w[s] = (ap_weight)((x < 1.0 ? x : 1.0) * wmax);
@@ -230,10 +235,10 @@ static const char doc_long[] =
     "  delay only postpones delivery).  For one presynaptic spike at t_pre\n"
     "  and one postsynaptic spike at t_post, dt = t_post - t_pre, and\n"
     "  additive updates (mu = 0) starting inside [0, Wmax]:\n"
-    "    dt >= 0:  w += lambda * Wmax * exp(-dt / tau_plus)\n"
-    "    dt <  0:  w -= lambda * alpha * Wmax * exp(dt / tau_minus)\n"
-    "  At dt = 0 (both spikes in the same step) the host calls on_pre\n"
-    "  before on_post, so the pair potentiates.\n"
+    "    dt > 0:  w += lambda * Wmax * exp(-dt / tau_plus)\n"
+    "    dt < 0:  w -= lambda * alpha * Wmax * exp(dt / tau_minus)\n"
+    "  At dt = 0 (both spikes in the same step) the pair changes nothing,\n"
+    "  as in NEST.\n"
     "\n"
     "  all-to-all (nearest = 0): every presynaptic spike pairs with every\n"
     "  earlier postsynaptic spike and vice versa; the traces add up.\n"

@@ -202,17 +202,20 @@ static inline double clip(const dopa *d, double w) {
   return w < d->wmin ? d->wmin : w > d->wmax ? d->wmax : w;
 }
 
-/* The weight of synapse s as it is now, without changing any state. */
+/* The unclipped weight of synapse s now (through the last on_step). */
+static inline double raw_now(const dopa *d, ap_real *const *st, size_t s) {
+  return st[SYN_W_RAW][s] + st[SYN_C_HAT][s] * (d->G - st[SYN_G0][s]);
+}
+
+/* The stored weight of synapse s now, without changing any state. */
 static inline ap_weight current(const dopa *d, ap_real *const *st, size_t s) {
-  return (ap_weight)clip(
-      d, st[SYN_W_RAW][s] + st[SYN_C_HAT][s] * (d->G - st[SYN_G0][s]));
+  return (ap_weight)clip(d, raw_now(d, st, s));
 }
 
 /* Bring synapse s up to date and clip it (at one of its spikes). */
 static inline void settle(const dopa *d, ap_rule_ctx *c, size_t s) {
   ap_real *const *st = c->syn_state;
-  const double w = clip(
-      d, st[SYN_W_RAW][s] + st[SYN_C_HAT][s] * (d->G - st[SYN_G0][s]));
+  const double w = clip(d, raw_now(d, st, s));
   st[SYN_W_RAW][s] = w;
   st[SYN_G0][s] = d->G;
   c->weight[s] = (ap_weight)w;
@@ -272,7 +275,8 @@ static void on_post(ap_rule_ctx *c, uint32_t post, const size_t *syn,
       tl_seen = t_last[s];
       f_plus = exp((tl_seen - t) / tau_plus);
     }
-    chat[s] += a * kplus[s] * f_plus;
+    /* a presynaptic spike of this same step does not pair (as NEST) */
+    chat[s] += a * (kplus[s] * f_plus - (t_last[s] == t ? 1.0 : 0.0));
   }
   kminus[post] = kminus[post] * exp((t_post[post] - t) / tau_minus) + 1.0;
   t_post[post] = t;
@@ -297,12 +301,12 @@ static void on_step(ap_rule_ctx *c) {
   }
   double e = exp((d->tE - t) / d->tau_c);
   if (e < EPOCH_MIN) {
-    /* New epoch at t: fold what each synapse is owed into w_raw (no
-     * clipping: epochs must not change the dynamics) and rescale chat so
-     * that c(t) = chat * exp(-(t - t) / tau_c) = chat. */
+    /* New epoch from t: fold what each synapse is owed into w_raw (no
+     * clipping: where epochs fall must not change the dynamics) and
+     * rescale chat to the new epoch, where it is c(t) itself. */
     ap_real *w_raw = st[SYN_W_RAW], *chat = st[SYN_C_HAT], *g0 = st[SYN_G0];
     for (size_t s = 0; s < d->n_syn; s++) {
-      w_raw[s] += chat[s] * (d->G - g0[s]);
+      w_raw[s] = raw_now(d, st, s);
       chat[s] *= e;
       g0[s] = 0.0;
     }
@@ -355,10 +359,10 @@ static const char doc_long[] =
     "\n"
     "  Pairing: both spikes are seen at their emission times (the delay\n"
     "  only postpones delivery).  For one presynaptic spike at t_pre and one\n"
-    "  postsynaptic spike at t_post, dt = t_post - t_pre >= 0 raises c by\n"
+    "  postsynaptic spike at t_post, dt = t_post - t_pre > 0 raises c by\n"
     "  A_plus exp(-dt / tau_plus), dt < 0 lowers it by A_minus\n"
-    "  exp(dt / tau_minus).  At dt = 0 (same step) the host calls on_pre\n"
-    "  before on_post, so the pair raises c.  tau_minus, which NEST takes\n"
+    "  exp(dt / tau_minus).  At dt = 0 (same step) the pair changes\n"
+    "  nothing, as in NEST.  tau_minus, which NEST takes\n"
     "  from the postsynaptic neuron, is a parameter of the rule here.\n"
     "\n"
     "Equations\n"

@@ -203,7 +203,8 @@ static void on_post(ap_rule_ctx *c, uint32_t post, const size_t *syn,
       f1 = exp((tl_seen - t) / tau_r1);
     }
     double m = (double)w[s] * sign;
-    m += r1[s] * f1 * gain;
+    /* a presynaptic spike of this same step does not pair (as NEST) */
+    m += (r1[s] * f1 - (t_last[s] == t ? 1.0 : 0.0)) * gain;
     w[s] = (ap_weight)((m < mmax ? m : mmax) * sign);
   }
   o1[post] = decayed(o1[post], t_post[post], t, tau_o1) + 1.0;
@@ -251,9 +252,9 @@ static const char doc_long[] =
     "  Pairing: both spikes are seen at their emission times (the delay\n"
     "  only postpones delivery).  For one presynaptic spike at t_pre and\n"
     "  one postsynaptic spike at t_post with no earlier spikes, dt = t_post\n"
-    "  - t_pre >= 0 gives w += Aplus * exp(-dt / tau_plus) and dt < 0 gives\n"
-    "  w -= Aminus * exp(dt / tau_minus).  At dt = 0 (same step) the host\n"
-    "  calls on_pre before on_post, so the pair potentiates.\n"
+    "  - t_pre > 0 gives w += Aplus * exp(-dt / tau_plus) and dt < 0 gives\n"
+    "  w -= Aminus * exp(dt / tau_minus).  At dt = 0 (same step) the pair\n"
+    "  changes nothing, as in NEST.\n"
     "\n"
     "  The amplitudes are absolute weight changes (in the weight's unit),\n"
     "  added to |w|, which stays in [0, |Wmax|]; the weight keeps the sign\n"
