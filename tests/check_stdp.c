@@ -51,6 +51,27 @@ static double pair(double d, double mu, int nearest, double w0, double wmax) {
   return w;
 }
 
+/* Spikes of one step: no change by default (as NEST); same_step = 1
+ * counts the pair as pre before post, -1 as post before pre, for both
+ * pairings (mu 0: additive). */
+START_TEST(test_same_step) {
+  const double lambda = 0.01, alpha = 1.3, wmax = 100.0, w0 = 37.5;
+  for (int nn = 0; nn <= 1; nn++)
+    for (int same = -1; same <= 1; same++) {
+      rh *h = one_pair_rule(0.0, nn, w0, wmax);
+      rh_set(h, "same_step", same);
+      int64_t s = step_of(200.0);
+      rh_pre(h, s, 0, 1);
+      rh_post(h, s, 0);
+      double want = same > 0   ? w0 + lambda * wmax
+                    : same < 0 ? w0 - lambda * alpha * wmax
+                               : w0;
+      RH_WEIGHT_EQ(h->w[0], want, "same_step %d, nearest %d", same, nn);
+      rh_close(h);
+    }
+}
+END_TEST
+
 /* The window of a single pair: d > 0 potentiates by
  * lambda (Wmax - w0)^mu Wmax^(1-mu) exp(-d / tau_plus), d < 0 depresses by
  * lambda alpha w0^mu Wmax^(1-mu) exp(d / tau_minus); the same with
@@ -314,6 +335,7 @@ static Suite *make_stdp_suite(void) {
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, test_doc);
   tcase_add_test(tc, test_pair_window);
+  tcase_add_test(tc, test_same_step);
   tcase_add_test(tc, test_traces);
   tcase_add_test(tc, test_nearest_vs_all);
   tcase_add_test(tc, test_bounds);

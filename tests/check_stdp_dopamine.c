@@ -230,6 +230,28 @@ START_TEST(test_punish_depresses) {
 }
 END_TEST
 
+/* Spikes of one step: no eligibility by default (as NEST); same_step = 1
+ * adds A_plus, -1 removes A_minus (daspnet.m's order). */
+START_TEST(test_same_step) {
+  for (int same = -1; same <= 1; same++) {
+    rh *h = dopa_rule(1, 1, 1.0, 2.0);
+    rh_set(h, "A_plus", 0.1);
+    rh_set(h, "A_minus", 0.15);
+    rh_set(h, "same_step", same);
+    rh_prepare_ok(h, 0.0);
+    rh_step(h, 0, 0.0);
+    rh_step(h, 1, 0.0);
+    rh_pre(h, 1, 0, 1);
+    rh_post(h, 1, 0);
+    double want = same > 0 ? 0.1 : same < 0 ? -0.15 : 0.0;
+    double got = elig(h, 0, 1);
+    ck_assert_msg(fabs(got - want) <= 1e-12, "same_step %d: eligibility %.15g, "
+                  "want %g", same, got, want);
+    rh_close(h);
+  }
+}
+END_TEST
+
 /* Strong reward drives the weight to Wmax exactly, and no further: the
  * flushed weight is Wmax, and the synapse's next spike clips w_raw. */
 START_TEST(test_clip) {
@@ -443,6 +465,7 @@ static Suite *make_stdp_dopamine_suite(void) {
   tcase_add_test(tc, test_baseline);
   tcase_add_test(tc, test_reward_potentiates);
   tcase_add_test(tc, test_punish_depresses);
+  tcase_add_test(tc, test_same_step);
   tcase_add_test(tc, test_clip);
   tcase_add_test(tc, test_flush);
   tcase_add_test(tc, test_host_writes);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The cpu backend gives bit-identical spikes and state for every thread
+# The cpu backend gives bit-identical spikes, state and learned weights for every thread
 # count, including splits of populations that do not divide evenly.
 . "$AP_TOP_SRCDIR/tests/e2e/lib.sh"
 net="$AP_TOP_SRCDIR/tests/e2e/net.lua"
@@ -20,7 +20,8 @@ run() {
 
 # same NAME REF: NAME's spikes and V_m are byte-identical to REF's
 same() {
-  if cmp -s "$2_spikes.csv" "$1_spikes.csv" && cmp -s "$2_vm.csv" "$1_vm.csv"
+  if cmp -s "$2_spikes.csv" "$1_spikes.csv" && cmp -s "$2_vm.csv" "$1_vm.csv" &&
+     cmp -s "$2_w_stdp.csv" "$1_w_stdp.csv" && cmp -s "$2_w_da.csv" "$1_w_da.csv"
   then ok; else fail "$1 differs from $2"; fi
 }
 

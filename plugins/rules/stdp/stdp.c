@@ -26,6 +26,7 @@ enum {
   PAR_MU_MINUS,
   PAR_WMAX,
   PAR_NEAREST,
+  PAR_SAME_STEP,
   N_PARAMS
 };
 enum { SYN_KPLUS, SYN_T_LAST, N_SYN_VARS };
@@ -61,6 +62,11 @@ static const ap_param_desc params[N_PARAMS] = {
                      "0: all-to-all pairing; 1: symmetric nearest-neighbour "
                      "pairing",
                      AP_PT_INT, 0.0, 0.0, 1.0, 0, NULL},
+    [PAR_SAME_STEP] = {"same_step", "1",
+                       "a pre and a post spike of one step: 0 do not pair "
+                       "(NEST), 1 pair as pre before post, -1 as post "
+                       "before pre",
+                       AP_PT_INT, 0.0, -1.0, 1.0, 0, NULL},
 };
 
 static const ap_var_desc syn_vars[N_SYN_VARS] = {
@@ -182,14 +188,20 @@ static void on_post(ap_rule_ctx *c, uint32_t post, const size_t *syn,
   ap_real *t_post = c->post_state[POST_T_LAST];
   ap_weight *w = c->weight;
   const int nearest = p[PAR_NEAREST] != 0.0;
+  const double same = p[PAR_SAME_STEP];
   for (size_t k = 0; k < n; k++) {
     const size_t s = syn[k];
     double kp = decayed(kplus[s], t_last[s], t, tau_plus);
     /* A presynaptic spike of this same step (on_pre ran first) does not
      * pair: as NEST, simultaneous spikes change nothing.  All-to-all
      * leaves the earlier spikes' trace; nearest has no earlier partner. */
-    if (t_last[s] == t) kp = nearest ? 0.0 : kp - 1.0;
     double x = (double)w[s] / wmax;
+    if (t_last[s] == t) {
+      kp = nearest ? 0.0 : kp - 1.0;
+      if (same > 0) kp += 1.0; /* the pair at dt = 0 as pre before post */
+      if (same < 0)            /* ... or as post before pre */
+        x -= lambda * p[PAR_ALPHA] * pow_mu(x > 0.0 ? x : 0.0, p[PAR_MU_MINUS]);
+    }
     x += lambda * pow_mu(1.0 - x, mu) * kp;
     w[s] = (ap_weight)((x < 1.0 ? x : 1.0) * wmax);
   }
@@ -238,7 +250,8 @@ static const char doc_long[] =
     "    dt > 0:  w += lambda * Wmax * exp(-dt / tau_plus)\n"
     "    dt < 0:  w -= lambda * alpha * Wmax * exp(dt / tau_minus)\n"
     "  At dt = 0 (both spikes in the same step) the pair changes nothing,\n"
-    "  as in NEST.\n"
+    "  as in NEST, unless same_step says to count it as pre before post\n"
+    "  (1) or as post before pre (-1).\n"
     "\n"
     "  all-to-all (nearest = 0): every presynaptic spike pairs with every\n"
     "  earlier postsynaptic spike and vice versa; the traces add up.\n"
@@ -288,6 +301,10 @@ static const char doc_long[] =
     "  nearest    1                          0        0: all-to-all, 1:\n"
     "                                                 symmetric nearest-\n"
     "                                                 neighbour pairing\n"
+    "  same_step  1                          0        spikes of one step:\n"
+    "                                                 0 no pair, 1 pre\n"
+    "                                                 before post, -1 post\n"
+    "                                                 before pre\n"
     "\n"
     "State\n"
     "  per synapse:\n"

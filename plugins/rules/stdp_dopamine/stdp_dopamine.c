@@ -49,6 +49,7 @@ enum {
   PAR_B,
   PAR_WMIN,
   PAR_WMAX,
+  PAR_SAME_STEP,
   N_PARAMS
 };
 enum { SYN_KPLUS, SYN_T_LAST, SYN_C_HAT, SYN_G0, SYN_W_RAW, N_SYN_VARS };
@@ -83,6 +84,11 @@ static const ap_param_desc params[N_PARAMS] = {
                   -INFINITY, INFINITY, 0, NULL},
     [PAR_WMAX] = {"Wmax", WEIGHT_UNIT, "maximum weight", AP_PT_REAL, 200.0,
                   -INFINITY, INFINITY, 0, NULL},
+    [PAR_SAME_STEP] = {"same_step", "1",
+                       "a pre and a post spike of one step: 0 do not pair "
+                       "(NEST), 1 pair as pre before post, -1 as post "
+                       "before pre (Izhikevich's daspnet.m)",
+                       AP_PT_INT, 0.0, -1.0, 1.0, 0, NULL},
 };
 
 static const ap_var_desc syn_vars[N_SYN_VARS] = {
@@ -267,6 +273,11 @@ static void on_post(ap_rule_ctx *c, uint32_t post, const size_t *syn,
   ap_real *chat = c->syn_state[SYN_C_HAT];
   ap_real *kminus = c->post_state[POST_KMINUS];
   ap_real *t_post = c->post_state[POST_T_LAST];
+  /* the same-step pair, on the epoch's scale like a */
+  const double same = p[PAR_SAME_STEP] > 0   ? a
+                      : p[PAR_SAME_STEP] < 0 ? -p[PAR_A_MINUS] *
+                                                   exp((t - d->tE) / d->tau_c)
+                                             : 0.0;
   double tl_seen = NAN, f_plus = 0.0;
   for (size_t k = 0; k < n; k++) {
     const size_t s = syn[k];
@@ -275,8 +286,11 @@ static void on_post(ap_rule_ctx *c, uint32_t post, const size_t *syn,
       tl_seen = t_last[s];
       f_plus = exp((tl_seen - t) / tau_plus);
     }
-    /* a presynaptic spike of this same step does not pair (as NEST) */
-    chat[s] += a * (kplus[s] * f_plus - (t_last[s] == t ? 1.0 : 0.0));
+    if (t_last[s] != t) {
+      chat[s] += a * kplus[s] * f_plus;
+    } else { /* a presynaptic spike of this same step: see same_step */
+      chat[s] += a * (kplus[s] * f_plus - 1.0) + same;
+    }
   }
   kminus[post] = kminus[post] * exp((t_post[post] - t) / tau_minus) + 1.0;
   t_post[post] = t;
@@ -362,7 +376,9 @@ static const char doc_long[] =
     "  postsynaptic spike at t_post, dt = t_post - t_pre > 0 raises c by\n"
     "  A_plus exp(-dt / tau_plus), dt < 0 lowers it by A_minus\n"
     "  exp(dt / tau_minus).  At dt = 0 (same step) the pair changes\n"
-    "  nothing, as in NEST.  tau_minus, which NEST takes\n"
+    "  nothing, as in NEST; same_step = 1 counts it as pre before post\n"
+    "  (+A_plus), -1 as post before pre (-A_minus), which is what\n"
+    "  Izhikevich's daspnet.m does.  tau_minus, which NEST takes\n"
     "  from the postsynaptic neuron, is a parameter of the rule here.\n"
     "\n"
     "Equations\n"
@@ -409,6 +425,10 @@ static const char doc_long[] =
     "  b          1                          0        dopamine baseline\n"
     "  Wmin       pA, nS or mV (the port's)  0        minimum weight\n"
     "  Wmax       pA, nS or mV (the port's)  200      maximum weight\n"
+    "  same_step  1                          0        spikes of one step:\n"
+    "                                                 0 no pair, 1 pre\n"
+    "                                                 before post, -1 post\n"
+    "                                                 before pre\n"
     "  Wmin > Wmax and time constants <= 0 are refused.\n"
     "\n"
     "State\n"
