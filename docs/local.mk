@@ -7,6 +7,7 @@ dist_doc_DATA = \
 	docs/lua-api.md \
 	docs/writing-plugins.md \
 	docs/config.md \
+	docs/experiments.md \
 	docs/performance.md
 
 # Runs every complete Lua example (and compiles every plugin listing) of
