@@ -85,11 +85,16 @@ static inline int noise_active(const ap_neuron_pop *pop, int par_sigma,
 
 /* Renew the block's noise currents for this step; decay and amp are
  * offset to the block.  A neuron with amp 0 draws nothing (its draws are
- * its own, so skipping them changes no other neuron's). */
-static inline void noise_step(const ap_neuron_block *b,
-                                  const double *restrict decay,
-                                  const double *restrict amp,
-                                  ap_real *restrict I_n) {
+ * its own, so skipping them changes no other neuron's).  `uniform`
+ * (offset to the block, or NULL) picks, per neuron, a uniform draw on
+ * [-sqrt(3), sqrt(3)] (variance 1, as the normal one) instead of a
+ * normal one: the bounded "random thalamic input" of Izhikevich's
+ * network models. */
+static inline void noise_step_shaped(const ap_neuron_block *b,
+                                     const double *restrict decay,
+                                     const double *restrict amp,
+                                     const ap_real *restrict uniform,
+                                     ap_real *restrict I_n) {
   const ap_host *host = b->host;
   const uint64_t step = (uint64_t)b->step;
   for (size_t i = 0; i < b->n; i++) {
@@ -97,9 +102,19 @@ static inline void noise_step(const ap_neuron_block *b,
     if (amp[i] != 0.0) {
       ap_rng r;
       host->rng_init(&r, b->seed, b->stream, b->gid0 + i, step);
-      x += amp[i] * host->rng_normal(&r);
+      double z = uniform && uniform[i] != 0.0
+                     ? (2.0 * host->rng_uniform(&r) - 1.0) * 1.7320508075688772
+                     : host->rng_normal(&r);
+      x += amp[i] * z;
     }
     I_n[i] = x;
   }
+}
+
+static inline void noise_step(const ap_neuron_block *b,
+                              const double *restrict decay,
+                              const double *restrict amp,
+                              ap_real *restrict I_n) {
+  noise_step_shaped(b, decay, amp, NULL, I_n);
 }
 #endif

@@ -20,12 +20,17 @@
 --     the modulator is n = (0.002 + DA) / 10 per ms: baseline 0.0002 (the
 --     tonic dopamine), a reward (DA += 0.5) releases 0.05, b = 0
 --   s clipped to [0, 4] mV   -> Wmin = 0, Wmax = 4
--- Differences, stated: the eligibility and weight change continuously (per
--- step) rather than every 10 ms; traces add per spike (all-to-all) where
--- daspnet.m resets them to 0.1; the thalamic current is Gaussian white
--- noise with daspnet's standard deviation, 13/sqrt(12) pA, instead of
--- uniform in [-6.5, 6.5]; a spike reaches its target one step later than in
--- daspnet.m (inputs act after the step in which they arrive).
+--   a pre and a post spike in the same ms depress (daspnet.m's order of
+--   operations)            -> same_step = -1
+--   I = 13 (rand - 0.5)      -> white noise, uniform on [-6.5, 6.5] pA:
+--                               sigma = 13/sqrt(12), noise_uniform = 1
+-- Differences, stated: the eligibility and the weights change every step
+-- (1 ms) rather than every 10 ms, and a weight is clipped to [Wmin, Wmax]
+-- when one of its spikes comes (or when it is read) rather than every
+-- 10 ms; the traces add per spike (all-to-all) where daspnet.m resets them
+-- to 0.1; the LTP window is exp(-dt/tau_plus) where daspnet.m's is
+-- 0.95^(dt-1); two synapses of one neuron onto the same target both
+-- deliver (daspnet.m's I(ind) += s delivers one of them).
 --
 -- Arguments: T=<s> (simulated seconds, default 3600), report=<s> (print
 -- interval, default 60), out=<file.csv> (history, default
@@ -43,7 +48,8 @@ math.randomseed(seed)
 local Ne, Ni, M, wmax = 800, 200, 100, 4.0
 local net = ap.population("izhikevich", Ne + Ni, {
   consistent_integration = 0,                 -- Izhikevich's two half steps
-  sigma = 13 / math.sqrt(12), tau_noise = 0,  -- thalamic input
+  sigma = 13 / math.sqrt(12), tau_noise = 0,  -- thalamic input: uniform
+  noise_uniform = 1,                          -- on [-6.5, 6.5] pA, as daspnet.m
 })
 local exc, inh = net:slice(1, Ne), net:slice(Ne + 1, Ne + Ni)
 exc:set{ a = 0.02, b = 0.2, c = -65, d = 8 }   -- regular spiking
@@ -55,7 +61,8 @@ local ee = ap.connect(exc, net, { rule = "fixed_outdegree", outdegree = M },
   { weight = 1.0, delay = 1.0,
     learning = { "stdp_dopamine", A_plus = 0.1, A_minus = 0.15,
                  tau_plus = -1 / math.log(0.95), tau_minus = -1 / math.log(0.95),
-                 tau_c = -10 / math.log(0.99), b = 0, Wmin = 0, Wmax = wmax },
+                 tau_c = -10 / math.log(0.99), b = 0, Wmin = 0, Wmax = wmax,
+                 same_step = -1 },
     modulator = da })
 ap.connect(inh, exc, { rule = "fixed_outdegree", outdegree = M },
   { weight = -1.0, delay = 1.0 })

@@ -30,6 +30,7 @@ enum {
   PAR_CONSISTENT,
   PAR_SIGMA,
   PAR_TAU_NOISE,
+  PAR_NOISE_UNIFORM,
   N_PARAMS
 };
 enum { VAR_V_M, VAR_U_M, VAR_I_STIM, VAR_I_NOISE, N_VARS };
@@ -63,6 +64,11 @@ static const ap_param_desc params[N_PARAMS] = {
                        "correlation time of the noise current (0: white, "
                        "a new value each step)",
                        AP_PT_REAL, 0.0, 0.0, INFINITY, 0, NULL},
+    [PAR_NOISE_UNIFORM] = {"noise_uniform", "1",
+                           "0: normal noise draws; 1: uniform ones of the "
+                           "same sd, on [-sqrt(3) sigma, sqrt(3) sigma] "
+                           "(Izhikevich's thalamic input)",
+                           AP_PT_INT, 0.0, 0.0, 1.0, 0, NULL},
 };
 
 /* U_m starts at b V_m for the default b and V_m, as in Izhikevich's code;
@@ -202,8 +208,8 @@ static size_t step_block(const izhikevich_inst *in, ap_neuron_block *b) {
 
 static int update(ap_neuron_block *b) {
   const izhikevich_inst *in = b->inst;
-  noise_step(b, in->E_n + b->first, in->S_n + b->first,
-             b->state[VAR_I_NOISE]);
+  noise_step_shaped(b, in->E_n + b->first, in->S_n + b->first,
+                    b->param[PAR_NOISE_UNIFORM], b->state[VAR_I_NOISE]);
   b->n_spiked = step_block(in, b);
   return AP_OK;
 }
@@ -309,6 +315,10 @@ static const char doc_long[] =
     "  tau_noise               ms    0              noise correlation time "
     "(>= 0;\n"
     "                                               0: white)\n"
+    "  noise_uniform           1     0              1: uniform draws on\n"
+    "                                               [-sqrt(3) sigma,\n"
+    "                                               sqrt(3) sigma] instead\n"
+    "                                               of normal ones\n"
     "\n"
     "State\n"
     "  V_m      mV  membrane potential (initially -65)\n"
