@@ -334,6 +334,40 @@ START_TEST(test_noise_white_stats) {
 }
 END_TEST
 
+/* noise_uniform = 1: white draws on [-sqrt(3) sigma, sqrt(3) sigma], with
+ * sd sigma (5 %, as above) and filling the interval (the extremes of
+ * 100,000 uniform draws lie within 0.1 % of its ends). */
+START_TEST(test_noise_uniform) {
+  enum { N = 1000 };
+  const double dt = 1.0, sigma = 13.0 / sqrt(12.0), half = 6.5;
+  nh *h = nh_open("izhikevich", N, dt);
+  nh_set(h, "sigma", sigma);
+  nh_set(h, "noise_uniform", 1);
+  nh_set(h, "V_min", -100.0);
+  ck_assert_int_eq(nh_prepare(h), AP_OK);
+  double lo = 0, hi = 0, s2 = 0;
+  long cnt = 0;
+  for (int s = 0; s < 100; s++) {
+    nh_step(h);
+    const double *x = nh_var(h, "I_noise");
+    for (size_t i = 0; i < N; i++) {
+      lo = x[i] < lo ? x[i] : lo;
+      hi = x[i] > hi ? x[i] : hi;
+      s2 += x[i] * x[i];
+      cnt++;
+    }
+  }
+  ck_assert_msg(lo >= -half - 1e-9 && hi <= half + 1e-9,
+                "uniform draws outside [-6.5, 6.5]: %g .. %g", lo, hi);
+  ck_assert_msg(lo < -half * 0.999 && hi > half * 0.999,
+                "uniform draws do not fill [-6.5, 6.5]: %g .. %g", lo, hi);
+  double sd = sqrt(s2 / cnt);
+  ck_assert_msg(fabs(sd / sigma - 1.0) <= 0.05, "uniform sd / sigma = %g",
+                sd / sigma);
+  nh_close(h);
+}
+END_TEST
+
 /* A host whose generator counts its use, to see which neurons draw. */
 static long rng_inits, rng_normals;
 static uint64_t last_id;
@@ -443,6 +477,7 @@ static Suite *make_izhikevich_suite(void) {
   tcase_add_test(tn, test_noise_reproducible);
   tcase_add_test(tn, test_noise_ou_stats);
   tcase_add_test(tn, test_noise_white_stats);
+  tcase_add_test(tn, test_noise_uniform);
   tcase_add_test(tn, test_no_draws_without_noise);
   suite_add_tcase(s, tn);
   TCase *tp = tcase_create("prepare");

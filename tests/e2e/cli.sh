@@ -75,4 +75,18 @@ LUA
 else
   fail "the script program (bsdutils) is missing"
 fi
+# Every plugin found is documented: describe prints its long text with a
+# parameter table (at least a "Parameters" or "settings" heading).
+"$APICAL" plugins > plugins.txt || fail "plugins exited non-zero"
+names=$(sed -n 's/^  \([a-z_0-9]*\)  .*(from .*/\1/p' plugins.txt)
+[ "$(echo "$names" | wc -w)" -ge 13 ] && ok || fail "plugins lists only: $(echo $names)"
+for p in $names; do
+  if "$APICAL" describe "$p" > "desc_$p.txt" 2>&1 &&
+     grep -Eq "^  (Parameters|Settings)|settings \(--set|parameters" "desc_$p.txt" &&
+     [ "$(wc -l < "desc_$p.txt")" -ge 15 ]; then
+    ok
+  else
+    fail "describe $p is missing or short:"; sed 's/^/    /' "desc_$p.txt" | head -5
+  fi
+done
 finish

@@ -50,6 +50,7 @@ enum {
   PAR_WMIN,
   PAR_WMAX,
   PAR_SAME_STEP,
+  PAR_NEAREST,
   N_PARAMS
 };
 enum { SYN_KPLUS, SYN_T_LAST, SYN_C_HAT, SYN_G0, SYN_W_RAW, N_SYN_VARS };
@@ -89,6 +90,10 @@ static const ap_param_desc params[N_PARAMS] = {
                        "(NEST), 1 pair as pre before post, -1 as post "
                        "before pre (Izhikevich's daspnet.m)",
                        AP_PT_INT, 0.0, -1.0, 1.0, 0, NULL},
+    [PAR_NEAREST] = {"nearest", "1",
+                     "0: traces add up (all-to-all); 1: a spike resets its "
+                     "trace to 1 (nearest neighbour, as stdp's nearest)",
+                     AP_PT_INT, 0.0, 0.0, 1.0, 0, NULL},
 };
 
 static const ap_var_desc syn_vars[N_SYN_VARS] = {
@@ -237,6 +242,7 @@ static void on_pre(ap_rule_ctx *c, size_t first, size_t n) {
   const double tau_plus = p[PAR_TAU_PLUS], tau_minus = p[PAR_TAU_MINUS];
   /* A change of c by delta at t changes chat by delta / exp(-(t-tE)/tau_c). */
   const double a = p[PAR_A_MINUS] * exp((t - d->tE) / d->tau_c);
+  const int nearest = p[PAR_NEAREST] != 0.0;
   ap_real *kplus = c->syn_state[SYN_KPLUS];
   ap_real *t_last = c->syn_state[SYN_T_LAST];
   ap_real *chat = c->syn_state[SYN_C_HAT];
@@ -254,7 +260,7 @@ static void on_pre(ap_rule_ctx *c, size_t first, size_t n) {
       tl_seen = t_last[s];
       f_plus = exp((tl_seen - t) / tau_plus);
     }
-    kplus[s] = kplus[s] * f_plus + 1.0;
+    kplus[s] = nearest ? 1.0 : kplus[s] * f_plus + 1.0;
     t_last[s] = t;
   }
 }
@@ -289,10 +295,13 @@ static void on_post(ap_rule_ctx *c, uint32_t post, const size_t *syn,
     if (t_last[s] != t) {
       chat[s] += a * kplus[s] * f_plus;
     } else { /* a presynaptic spike of this same step: see same_step */
-      chat[s] += a * (kplus[s] * f_plus - 1.0) + same;
+      double earlier = p[PAR_NEAREST] != 0.0 ? 0.0 : kplus[s] * f_plus - 1.0;
+      chat[s] += a * earlier + same;
     }
   }
-  kminus[post] = kminus[post] * exp((t_post[post] - t) / tau_minus) + 1.0;
+  kminus[post] = p[PAR_NEAREST] != 0.0
+                     ? 1.0
+                     : kminus[post] * exp((t_post[post] - t) / tau_minus) + 1.0;
   t_post[post] = t;
 }
 
@@ -429,6 +438,8 @@ static const char doc_long[] =
     "                                                 0 no pair, 1 pre\n"
     "                                                 before post, -1 post\n"
     "                                                 before pre\n"
+    "  nearest    1                          0        1: a spike resets\n"
+    "                                                 its trace to 1\n"
     "  Wmin > Wmax and time constants <= 0 are refused.\n"
     "\n"
     "State\n"
