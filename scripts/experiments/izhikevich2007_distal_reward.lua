@@ -13,7 +13,11 @@
 --
 -- Mapping of daspnet.m onto stdp_dopamine (continuous-time form):
 --   traces 0.95 per ms       -> tau_plus = tau_minus = -1/ln(0.95) = 19.5 ms
---   LTP +STDP(pre), STDP=0.1 -> A_plus = 0.1;  LTD -1.5 STDP(post) -> A_minus = 0.15
+--   a spike sets its trace to 0.1 (not += 0.1) -> nearest = 1
+--   LTD -1.5 STDP(post)      -> A_minus = 0.15: 0.15 * 0.95^(t_pre - t_post)
+--   LTP +STDP(pre), read a ms after the presynaptic spike set it
+--                            -> 0.1 * 0.95^(dt - 1) = (0.1 / 0.95) exp(-dt / 19.5 ms):
+--                               A_plus = 0.1 / 0.95
 --   sd *= 0.99 every 10 ms   -> tau_c = -10/ln(0.99) = 995 ms
 --   DA *= 0.995 per ms       -> modulator tau = -1/ln(0.995) = 199.5 ms
 --   s += (0.002 + DA) sd every 10 ms, i.e. ds/dt = c (0.002 + DA) / 10 ms:
@@ -27,21 +31,19 @@
 -- Differences, stated: the eligibility and the weights change every step
 -- (1 ms) rather than every 10 ms, and a weight is clipped to [Wmin, Wmax]
 -- when one of its spikes comes (or when it is read) rather than every
--- 10 ms; the traces add per spike (all-to-all) where daspnet.m resets them
--- to 0.1; the LTP window is exp(-dt/tau_plus) where daspnet.m's is
--- 0.95^(dt-1); two synapses of one neuron onto the same target both
--- deliver (daspnet.m's I(ind) += s delivers one of them).
+-- 10 ms; the random numbers are apical's own.
 --
 -- Arguments: T=<s> (simulated seconds, default 3600), report=<s> (print
 -- interval, default 60), out=<file.csv> (history, default
--- izhikevich2007_history.csv), seed via --seed.
+-- izhikevich2007_history.csv); --seed N (default 1).
 -- Last line: rewarded_weight=<mV> others_mean=<mV> wmax=<mV>
 local ap = require "apical"
 
 local T = tonumber(ap.args.T or "3600")           -- s
 local report = tonumber(ap.args.report or "60")   -- s
 local out = ap.args.out or "izhikevich2007_history.csv"
-ap.setup{ dt = 1.0 }
+-- seed 1 unless --seed says otherwise (as the benchmark scripts)
+ap.setup{ dt = 1.0, seed = 1 }
 local seed = ap.settings().seed
 math.randomseed(seed)
 
@@ -57,14 +59,17 @@ inh:set{ a = 0.1, b = 0.2, c = -65, d = 2 }    -- fast spiking
 net:set{ V_m = -65, U_m = -13 }
 
 local da = ap.modulator("dopamine", { tau = -1 / math.log(0.995), baseline = 0.0002 })
-local ee = ap.connect(exc, net, { rule = "fixed_outdegree", outdegree = M },
+-- No neuron has two synapses onto one target: in daspnet.m such pairs
+-- exist in the weight matrix, but its I(ind) += s delivers only one of
+-- them, so a pair never acts through more than one synapse.
+local ee = ap.connect(exc, net, { rule = "fixed_outdegree", outdegree = M, allow_multapses = false },
   { weight = 1.0, delay = 1.0,
-    learning = { "stdp_dopamine", A_plus = 0.1, A_minus = 0.15,
+    learning = { "stdp_dopamine", A_plus = 0.1 / 0.95, A_minus = 0.15, nearest = 1,
                  tau_plus = -1 / math.log(0.95), tau_minus = -1 / math.log(0.95),
                  tau_c = -10 / math.log(0.99), b = 0, Wmin = 0, Wmax = wmax,
                  same_step = -1 },
     modulator = da })
-ap.connect(inh, exc, { rule = "fixed_outdegree", outdegree = M },
+ap.connect(inh, exc, { rule = "fixed_outdegree", outdegree = M, allow_multapses = false },
   { weight = -1.0, delay = 1.0 })
 
 -- The rewarded synapse: a random excitatory synapse onto an excitatory
