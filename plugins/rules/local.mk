@@ -3,13 +3,14 @@
 # Included from plugins/local.mk; paths from the top dir.
 
 pkglib_LTLIBRARIES += plugins/rules/stdp/stdp.la
-plugins_rules_stdp_stdp_la_SOURCES = plugins/rules/stdp/stdp.c
+plugins_rules_stdp_stdp_la_SOURCES = plugins/rules/stdp/stdp.c \
+	plugins/rules/rule_checks.h
 plugins_rules_stdp_stdp_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_rules_stdp_stdp_la_LIBADD = -lm
 
 pkglib_LTLIBRARIES += plugins/rules/stdp_triplet/stdp_triplet.la
 plugins_rules_stdp_triplet_stdp_triplet_la_SOURCES = \
-	plugins/rules/stdp_triplet/stdp_triplet.c
+	plugins/rules/stdp_triplet/stdp_triplet.c plugins/rules/rule_checks.h
 plugins_rules_stdp_triplet_stdp_triplet_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_rules_stdp_triplet_stdp_triplet_la_LIBADD = -lm
 

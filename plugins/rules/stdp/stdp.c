@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "apical_plugin.h"
+#include "../rule_checks.h"
 
 enum {
   PAR_TAU_PLUS,
@@ -119,28 +120,7 @@ static int prepare(void **inst, const ap_rule_ctx *c, char *err,
              p[PAR_TAU_MINUS]);
     return AP_EINVAL;
   }
-  const double wmax = p[PAR_WMAX];
-  if (wmax == 0.0 || !isfinite(wmax)) {
-    snprintf(err, err_size,
-             "Wmax must be a nonzero number with the sign of the weights "
-             "(positive for excitatory, negative for inhibitory synapses), "
-             "got %g",
-             wmax);
-    return AP_EINVAL;
-  }
-  /* As NEST: the rule works on w / Wmax in [0, 1], so a weight of the
-   * other sign than Wmax has no meaning. */
-  if (c->weight)
-    for (size_t s = 0; s < c->n_syn; s++)
-      if ((double)c->weight[s] * wmax < 0.0) {
-        snprintf(err, err_size,
-                 "synapse %zu has weight %g but Wmax is %g: weights and Wmax "
-                 "must have the same sign (give inhibitory synapses a "
-                 "negative Wmax)",
-                 s + 1, (double)c->weight[s], wmax);
-        return AP_EINVAL;
-      }
-  return AP_OK;
+  return rule_check_wmax(c, p[PAR_WMAX], err, err_size);
 }
 
 /* Presynaptic spikes at c->t of the row segment [first, first+n):

@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "apical_plugin.h"
+#include "../rule_checks.h"
 
 enum {
   PAR_TAU_PLUS,
@@ -114,28 +115,7 @@ static int prepare(void **inst, const ap_rule_ctx *c, char *err,
       check_tau(p, PAR_TAU_MINUS, "tau_minus", err, err_size) ||
       check_tau(p, PAR_TAU_MINUS_TRIPLET, "tau_minus_triplet", err, err_size))
     return AP_EINVAL;
-  const double wmax = p[PAR_WMAX];
-  if (wmax == 0.0 || !isfinite(wmax)) {
-    snprintf(err, err_size,
-             "Wmax must be a nonzero number with the sign of the weights "
-             "(positive for excitatory, negative for inhibitory synapses), "
-             "got %g",
-             wmax);
-    return AP_EINVAL;
-  }
-  /* As NEST: the rule changes |w| within [0, |Wmax|] and keeps the sign of
-   * Wmax, so a weight of the other sign has no meaning. */
-  if (c->weight)
-    for (size_t s = 0; s < c->n_syn; s++)
-      if ((double)c->weight[s] * wmax < 0.0) {
-        snprintf(err, err_size,
-                 "synapse %zu has weight %g but Wmax is %g: weights and Wmax "
-                 "must have the same sign (give inhibitory synapses a "
-                 "negative Wmax)",
-                 s + 1, (double)c->weight[s], wmax);
-        return AP_EINVAL;
-      }
-  return AP_OK;
+  return rule_check_wmax(c, p[PAR_WMAX], err, err_size);
 }
 
 /* Presynaptic spikes at c->t of the row segment [first, first+n):
