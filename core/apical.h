@@ -123,6 +123,13 @@ AP_API struct ap_settings *ap_sim_settings(ap_sim *sim);
  * states start at their defaults. */
 AP_API int ap_sim_population(ap_sim *sim, const char *model, size_t n,
                              size_t *out);
+/* The same, with values for the model's structure parameters
+ * (AP_PARAM_STRUCTURE: they shape the population and are fixed from
+ * then on); other keys are ignored here (set them with ap_pop_set). */
+AP_API int ap_sim_population_with(ap_sim *sim, const char *model, size_t n,
+                                  const char *const *keys,
+                                  const double *values, size_t n_keys,
+                                  size_t *out);
 AP_API size_t ap_sim_n_pops(const ap_sim *sim);
 AP_API size_t ap_pop_size(const ap_sim *sim, size_t pop);
 AP_API const char *ap_pop_model(const ap_sim *sim, size_t pop);

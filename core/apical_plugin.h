@@ -82,6 +82,10 @@ typedef enum ap_param_type {
 /* Range flags: by default [min, max] is closed. */
 #define AP_RANGE_MIN_OPEN 0x1u /* value must be > min */
 #define AP_RANGE_MAX_OPEN 0x2u /* value must be < max */
+/* ABI 1.1, also in `range`: a structure parameter (a number of
+ * compartments...): given when the population is created, fixed from then
+ * on, and passed to the model's shape() (see ap_neuron_desc). */
+#define AP_PARAM_STRUCTURE 0x10u
 
 /* One parameter: the same table drives config, Lua, `apical describe`
  * and the docs.  Units follow NEST: ms, mV, pA, nS, pF, Hz; "1" for a
@@ -210,6 +214,20 @@ typedef struct ap_neuron_block {
                                    the host clears it before update() */
 } ap_neuron_block;
 
+/* The layout of one population of a model with structure parameters:
+ * what shape() returns in place of the descriptor's compartments, vars
+ * and ports (which then describe the default shape).  The arrays stay
+ * valid until release_shape(). */
+typedef struct ap_neuron_shape {
+  const char *const *compartments;
+  unsigned n_compartments;
+  const ap_var_desc *vars;
+  unsigned n_vars;
+  const ap_port_desc *ports;
+  unsigned n_ports;
+  void *owner;                  /* the plugin's, for release_shape() */
+} ap_neuron_shape;
+
 typedef struct ap_neuron_desc {
   size_t size;                  /* sizeof(ap_neuron_desc) */
   const char *const *compartments; /* names; NULL means one, "soma" */
@@ -228,6 +246,15 @@ typedef struct ap_neuron_desc {
   int (*update)(ap_neuron_block *b);
   /* Free what prepare() made (NULL allowed). */
   void (*release)(void *inst);
+  /* ABI 1.1 (test `size`; NULL for a model of fixed shape).  The layout
+   * of a population whose structure parameters (AP_PARAM_STRUCTURE) have
+   * the values structure[k] (indexed like params; the other entries hold
+   * defaults).  The host checks it as it checks the descriptor and sizes
+   * the population's state arrays by it; prepare() and update() then see
+   * the shaped variables and ports.  On failure write a sentence to err. */
+  int (*shape)(ap_neuron_shape *out, const ap_real *structure, char *err,
+               size_t err_size);
+  void (*release_shape)(ap_neuron_shape *s);
 } ap_neuron_desc;
 
 /* -------------------------------------------------------------- synapses */

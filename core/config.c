@@ -22,10 +22,14 @@
 
 /* ---- known keys ------------------------------------------------------ */
 
-enum { K_BACKEND, K_THREADS, K_SEED, K_DT, K_PLUGIN_PATH, K_OUTPUT_DIR, K_N };
+enum {
+  K_BACKEND, K_THREADS, K_SEED, K_DT, K_PLUGIN_PATH, K_OUTPUT_DIR,
+  K_FASHION_DIR, K_MNIST_DIR, K_N
+};
 
 static const char *const known_keys[K_N] = {
-    "backend", "threads", "seed", "dt", "plugin_path", "output_dir"};
+    "backend", "threads", "seed", "dt", "plugin_path", "output_dir",
+    "fashion_dir", "mnist_dir"};
 
 /* What each key must be, as the end of "setting 'KEY' must be ...". */
 static const char *const expected[K_N] = {
@@ -35,9 +39,23 @@ static const char *const expected[K_N] = {
     "a positive number of ms",
     "a non-empty list of directories separated by ':'",
     "a non-empty path",
+    "a folder path (empty for none)",
+    "a folder path (empty for none)",
 };
 
-#define KNOWN_LIST "backend, threads, seed, dt, plugin_path, output_dir"
+#define KNOWN_LIST \
+  "backend, threads, seed, dt, plugin_path, output_dir, fashion_dir, " \
+  "mnist_dir"
+
+/* Data-set folders take any text: "" is how a user says "not here", the
+ * built-in state of mnist_dir, and a folder that does not exist is only
+ * an error when a script asks for the set (ap.dataset says which). */
+static int is_dir_key(int k) { return k == K_FASHION_DIR || k == K_MNIST_DIR; }
+
+static int is_string_key(int k) {
+  return k == K_BACKEND || k == K_PLUGIN_PATH || k == K_OUTPUT_DIR ||
+         is_dir_key(k);
+}
 
 static int key_index(const char *key) {
   for (int k = 0; k < K_N; k++)
@@ -52,6 +70,8 @@ static int *src_of(ap_settings *s, int k) {
   case K_SEED: return &s->src_seed;
   case K_DT: return &s->src_dt;
   case K_PLUGIN_PATH: return &s->src_plugin_path;
+  case K_FASHION_DIR: return &s->src_fashion_dir;
+  case K_MNIST_DIR: return &s->src_mnist_dir;
   default: return &s->src_output_dir;
   }
 }
@@ -113,7 +133,7 @@ static int parse_double(const char *text, double *out) {
 }
 
 typedef struct value {
-  char *str; /* backend, plugin_path, output_dir: malloc'd */
+  char *str; /* the string keys (is_string_key): malloc'd */
   int i;
   uint64_t u;
   double d;
@@ -138,6 +158,8 @@ static int parse_known(int k, const char *text, const char *shown, value *out,
   case K_DT:
     ok = parse_double(text, &out->d) == 0 && isfinite(out->d) && out->d > 0;
     break;
+  case K_FASHION_DIR:
+  case K_MNIST_DIR: ok = 1; break;
   default: ok = text[0] != '\0'; break;
   }
   if (!ok) {
@@ -145,7 +167,7 @@ static int parse_known(int k, const char *text, const char *shown, value *out,
            expected[k], shown);
     return -1;
   }
-  if (k == K_BACKEND || k == K_PLUGIN_PATH || k == K_OUTPUT_DIR) {
+  if (is_string_key(k)) {
     out->str = ap_strdup(text);
     if (!out->str) {
       ap_fmt(err, n, "out of memory");
@@ -170,6 +192,8 @@ static void apply_known(ap_settings *s, int k, value *v, int source) {
   case K_SEED: s->seed = v->u; break;
   case K_DT: s->dt = v->d; break;
   case K_PLUGIN_PATH: free(s->plugin_path); s->plugin_path = v->str; break;
+  case K_FASHION_DIR: free(s->fashion_dir); s->fashion_dir = v->str; break;
+  case K_MNIST_DIR: free(s->mnist_dir); s->mnist_dir = v->str; break;
   default: free(s->output_dir); s->output_dir = v->str; break;
   }
 }
@@ -260,7 +284,9 @@ int ap_settings_init(ap_settings *s) {
   s->dt = 0.1;
   s->backend = ap_strdup("cpu");
   s->output_dir = ap_strdup(".");
-  if (!s->backend || !s->output_dir) {
+  s->fashion_dir = ap_strdup(AP_FASHION_DIR_DEFAULT);
+  s->mnist_dir = ap_strdup("");
+  if (!s->backend || !s->output_dir || !s->fashion_dir || !s->mnist_dir) {
     ap_settings_free(s);
     return -1;
   }
@@ -272,6 +298,8 @@ void ap_settings_free(ap_settings *s) {
   free(s->backend);
   free(s->plugin_path);
   free(s->output_dir);
+  free(s->fashion_dir);
+  free(s->mnist_dir);
   free(s->config_file);
   for (size_t i = 0; i < s->n_extra; i++) {
     free(s->extra[i].backend);
@@ -449,7 +477,7 @@ static const char *known_text(int k, const config_setting_t *st,
     return *joined;
   }
 
-  int want_string = k == K_BACKEND || k == K_PLUGIN_PATH || k == K_OUTPUT_DIR;
+  int want_string = is_string_key(k);
   int is_number = type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64 ||
                   type == CONFIG_TYPE_FLOAT;
   if (want_string ? type != CONFIG_TYPE_STRING : !is_number) {

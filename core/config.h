@@ -31,6 +31,9 @@ typedef struct ap_extra {
   int source;    /* ap_source */
 } ap_extra;
 
+/* Where Debian's package dataset-fashion-mnist puts the four files. */
+#define AP_FASHION_DIR_DEFAULT "/usr/share/datasets/fashion-mnist"
+
 typedef struct ap_settings {
   char *backend;      /* default "cpu" */
   int threads;        /* default 1; 0 = all cores */
@@ -39,8 +42,11 @@ typedef struct ap_settings {
   char *plugin_path;  /* ':'-separated, NULL when unset */
   char *output_dir;   /* where relative output paths go, default "." */
   char *config_file;  /* the file read, NULL when none */
+  char *fashion_dir;  /* folder of ap.dataset("fashion", ...), default
+                         AP_FASHION_DIR_DEFAULT; "" when not configured */
+  char *mnist_dir;    /* folder of ap.dataset("mnist", ...), default "" */
   int src_backend, src_threads, src_seed, src_dt, src_plugin_path,
-      src_output_dir;
+      src_output_dir, src_fashion_dir, src_mnist_dir;
   ap_extra *extra;
   size_t n_extra;
 } ap_settings;
@@ -50,9 +56,11 @@ int ap_settings_init(ap_settings *s);
 void ap_settings_free(ap_settings *s);
 
 /* Set one key from text at a level.  Known keys: backend, threads, seed,
- * dt, plugin_path, output_dir; others become extras for the backend (in
- * section `backend`, NULL for any).  Errors name the key and the expected
- * form: "setting 'dt' must be a positive number of ms, got 'abc'".
+ * dt, plugin_path, output_dir, fashion_dir, mnist_dir (the last two take
+ * any text, "" meaning "not configured"); others become extras for the
+ * backend (in section `backend`, NULL for any).  Errors name the key and
+ * the expected form: "setting 'dt' must be a positive number of ms, got
+ * 'abc'".
  * Returns 0 or -1 with err filled. */
 int ap_settings_set(ap_settings *s, const char *key, const char *value,
                     int source, char *err, size_t n);

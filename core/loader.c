@@ -660,34 +660,35 @@ static int check_size(const char *pre, const char *type, size_t got,
   return AP_OK;
 }
 
-static int check_neuron(const char *pre, const ap_neuron_desc *d, char *err,
-                        size_t n) {
-  if (check_size(pre, "ap_neuron_desc", d->size, AP_NEURON_DESC_SIZE_1_0, err,
-                 n))
-    return AP_EPLUGIN;
+/* Compartments, state variables and ports: of a descriptor, or of the
+ * shape a model returns for one population. */
+static int check_layout(const char *pre, const ap_neuron_desc *d,
+                        const char *const *comps, unsigned n_comps,
+                        const ap_var_desc *vars, unsigned n_vars,
+                        const ap_port_desc *ports, unsigned n_ports,
+                        char *err, size_t n) {
   unsigned nc = 1;
-  if (d->compartments && d->n_compartments > 0) {
-    nc = d->n_compartments;
+  if (comps && n_comps > 0) {
+    nc = n_comps;
     for (unsigned i = 0; i < nc; i++) {
-      if (check_name(pre, "compartment", i, d->compartments[i], err, n))
+      if (check_name(pre, "compartment", i, comps[i], err, n))
         return AP_EPLUGIN;
       for (unsigned j = 0; j < i; j++)
-        if (strcmp(d->compartments[j], d->compartments[i]) == 0)
+        if (strcmp(comps[j], comps[i]) == 0)
           return fail(err, n, "%s: compartment '%s' listed twice", pre,
-                      d->compartments[i]);
+                      comps[i]);
     }
   }
-  if (check_params(pre, AP_KIND_NEURON, d->params, d->n_params, err, n) ||
-      check_vars(pre, "state variable", "vars", d->vars, d->n_vars, NULL, 0,
+  if (check_vars(pre, "state variable", "vars", vars, n_vars, NULL, 0,
                  d->params, d->n_params, nc, err, n))
     return AP_EPLUGIN;
-  if (d->n_ports > 0 && !d->ports)
-    return fail(err, n, "%s: n_ports = %u but ports is NULL", pre, d->n_ports);
-  for (unsigned i = 0; i < d->n_ports; i++) {
-    const ap_port_desc *p = &d->ports[i];
+  if (n_ports > 0 && !ports)
+    return fail(err, n, "%s: n_ports = %u but ports is NULL", pre, n_ports);
+  for (unsigned i = 0; i < n_ports; i++) {
+    const ap_port_desc *p = &ports[i];
     if (check_name(pre, "port", i, p->name, err, n)) return AP_EPLUGIN;
     for (unsigned j = 0; j < i; j++)
-      if (strcmp(d->ports[j].name, p->name) == 0)
+      if (strcmp(ports[j].name, p->name) == 0)
         return fail(err, n, "%s: port '%s' listed twice", pre, p->name);
     if (p->type != AP_PORT_CURRENT && p->type != AP_PORT_CONDUCTANCE &&
         p->type != AP_PORT_VOLTAGE)
@@ -703,10 +704,40 @@ static int check_neuron(const char *pre, const ap_neuron_desc *d, char *err,
       return fail(err, n, "%s: port '%s': sign %d is not -1, 0 or +1", pre,
                   p->name, p->sign);
   }
+  return AP_OK;
+}
+
+static int check_neuron(const char *pre, const ap_neuron_desc *d, char *err,
+                        size_t n) {
+  if (check_size(pre, "ap_neuron_desc", d->size, AP_NEURON_DESC_SIZE_1_0, err,
+                 n))
+    return AP_EPLUGIN;
+  if (check_params(pre, AP_KIND_NEURON, d->params, d->n_params, err, n) ||
+      check_layout(pre, d, d->compartments, d->n_compartments, d->vars,
+                   d->n_vars, d->ports, d->n_ports, err, n))
+    return AP_EPLUGIN;
+  int shaped = AP_HAS_FIELD(d, ap_neuron_desc, shape) && d->shape;
+  for (unsigned k = 0; k < d->n_params; k++)
+    if (d->params[k].range & AP_PARAM_STRUCTURE) {
+      if (!shaped)
+        return fail(err, n, "%s: parameter '%s' is a structure parameter but "
+                    "the model has no shape()", pre, d->params[k].name);
+      if (d->params[k].type != AP_PT_REAL && d->params[k].type != AP_PT_INT)
+        return fail(err, n, "%s: structure parameter '%s' must be a number "
+                    "(AP_PT_REAL or AP_PT_INT)", pre, d->params[k].name);
+    }
   if (!d->update)
     return fail(err, n, "%s: update is NULL (required for a neuron model)",
                 pre);
   return AP_OK;
+}
+
+int ap_check_neuron_shape(const char *plugin, const ap_neuron_desc *d,
+                          const ap_neuron_shape *s, char *err, size_t n) {
+  char pre[128];
+  ap_fmt(pre, sizeof pre, "%s: shape()", plugin);
+  return check_layout(pre, d, s->compartments, s->n_compartments, s->vars,
+                      s->n_vars, s->ports, s->n_ports, err, n);
 }
 
 static int check_synapse(const char *pre, const ap_synapse_desc *d, char *err,

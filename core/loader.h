@@ -71,4 +71,9 @@ int ap_port_index(const ap_port_desc *p, unsigned n, const char *name);
  * "parameter 'tau_m' of lif_psc_exp must be in (0, inf) ms, got -1". */
 int ap_param_check(const ap_param_desc *p, const char *plugin, double v,
                    char *err, size_t n);
+/* Check the compartments, state variables and ports that a model's
+ * shape() returned (against its parameters), as the loader checks the
+ * descriptor's own.  AP_OK, or AP_EPLUGIN with a message. */
+int ap_check_neuron_shape(const char *plugin, const ap_neuron_desc *d,
+                          const ap_neuron_shape *s, char *err, size_t n);
 #endif

@@ -20,10 +20,11 @@ core_libapical_core_la_SOURCES = \
 	core/plastic.c core/plastic.h \
 	core/sim.c core/sim.h \
 	core/describe.c core/describe.h \
+	core/dataset.c core/dataset.h \
 	core/lua/lapical.c core/lua/lapical.h
 core_libapical_core_la_CFLAGS = $(AM_CFLAGS) -pthread $(LUA_CFLAGS) \
-	$(LIBCONFIG_CFLAGS)
-core_libapical_core_la_LIBADD = $(LUA_LIBS) $(LIBCONFIG_LIBS)
+	$(LIBCONFIG_CFLAGS) $(ZLIB_CFLAGS)
+core_libapical_core_la_LIBADD = $(LUA_LIBS) $(LIBCONFIG_LIBS) $(ZLIB_LIBS)
 core_libapical_core_la_LDFLAGS = -pthread
 
 lib_LTLIBRARIES += core/libapical.la
@@ -39,5 +40,6 @@ nodist_apicalinclude_HEADERS = core/apical_version.h
 bin_PROGRAMS += core/apical
 core_apical_SOURCES = core/main.c
 core_apical_CFLAGS = $(AM_CFLAGS) $(LUA_CFLAGS)
-core_apical_LDADD = core/libapical_core.la $(LUA_LIBS) $(LIBCONFIG_LIBS)
+core_apical_LDADD = core/libapical_core.la $(LUA_LIBS) $(LIBCONFIG_LIBS) \
+	$(ZLIB_LIBS)
 core_apical_LDFLAGS = -pthread $(SAN_LDFLAGS)

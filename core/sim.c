@@ -36,6 +36,8 @@ typedef struct pop {
   uint64_t *outdeg; /* synapses leaving each neuron, all projections */
   unsigned char *silenced; /* lesioned neurons (NULL: none) */
   size_t n_silenced;
+  ap_neuron_desc *shaped; /* d, for a model shaped by structure parameters */
+  ap_neuron_shape shape;
 } pop;
 
 typedef struct proj {
@@ -172,6 +174,11 @@ static void pop_free(pop *p) {
   free(p->state_set);
   free(p->outdeg);
   free(p->silenced);
+  if (p->shaped) {
+    const ap_neuron_desc *base = p->plugin->desc->desc;
+    if (base->release_shape) base->release_shape(&p->shape);
+    free(p->shaped);
+  }
 }
 
 static void proj_free(proj *p) {
@@ -341,7 +348,63 @@ static int may_grow(ap_sim *sim, const char *what) {
 
 /* ------------------------------------------------------------ populations */
 
+/* The descriptor of a population of a model with structure parameters:
+ * the model's own, with the layout its shape() gives for the values of
+ * keys[] (other keys are left for ap_pop_set).  *out stays NULL for a
+ * model of fixed shape. */
+static int shape_pop(ap_sim *sim, const ap_plugin *pl, const char *const *keys,
+                     const double *values, size_t n_keys, ap_real **structure,
+                     ap_neuron_desc **out, ap_neuron_shape *sh) {
+  const ap_neuron_desc *d = pl->desc->desc;
+  *out = NULL;
+  *structure = NULL;
+  if (!AP_HAS_FIELD(d, ap_neuron_desc, shape) || !d->shape) return AP_OK;
+  ap_real *st = malloc((d->n_params ? d->n_params : 1) * sizeof *st);
+  if (!st) return fail(sim, AP_ENOMEM, "out of memory");
+  for (unsigned k = 0; k < d->n_params; k++) st[k] = d->params[k].def;
+  for (size_t i = 0; i < n_keys; i++) {
+    int k = ap_param_index(d->params, d->n_params, keys[i]);
+    if (k < 0 || !(d->params[k].range & AP_PARAM_STRUCTURE)) continue;
+    if (ap_param_check(&d->params[k], pl->name, values[i], sim->err,
+                       sizeof sim->err)) {
+      free(st);
+      return AP_EINVAL;
+    }
+    st[k] = values[i];
+  }
+  char msg[512] = "";
+  memset(sh, 0, sizeof *sh);
+  if (d->shape(sh, st, msg, sizeof msg)) {
+    free(st);
+    return fail(sim, AP_EINVAL, "%s: %s", pl->name,
+                msg[0] ? msg : "its structure parameters were refused");
+  }
+  int rc = ap_check_neuron_shape(pl->name, d, sh, sim->err, sizeof sim->err);
+  ap_neuron_desc *dd = rc ? NULL : malloc(sizeof *dd);
+  if (!dd) {
+    if (d->release_shape) d->release_shape(sh);
+    free(st);
+    return rc ? rc : fail(sim, AP_ENOMEM, "out of memory");
+  }
+  *dd = *d;
+  dd->compartments = sh->compartments;
+  dd->n_compartments = sh->n_compartments;
+  dd->vars = sh->vars;
+  dd->n_vars = sh->n_vars;
+  dd->ports = sh->ports;
+  dd->n_ports = sh->n_ports;
+  *out = dd;
+  *structure = st;
+  return AP_OK;
+}
+
 int ap_sim_population(ap_sim *sim, const char *model, size_t n, size_t *out) {
+  return ap_sim_population_with(sim, model, n, NULL, NULL, 0, out);
+}
+
+int ap_sim_population_with(ap_sim *sim, const char *model, size_t n,
+                           const char *const *keys, const double *values,
+                           size_t n_keys, size_t *out) {
   int rc = may_grow(sim, "creating a population");
   if (rc) return rc;
   if ((rc = lock_settings(sim))) return rc;
@@ -354,13 +417,29 @@ int ap_sim_population(ap_sim *sim, const char *model, size_t n, size_t *out) {
   if (n == 0 || n > UINT32_MAX)
     return fail(sim, AP_EINVAL, "population size must be in 1..%u, got %zu",
                 (unsigned)UINT32_MAX, n);
+  ap_real *structure = NULL;
+  ap_neuron_desc *shaped = NULL;
+  ap_neuron_shape sh;
+  if ((rc = shape_pop(sim, pl, keys, values, n_keys, &structure, &shaped,
+                      &sh)))
+    return rc;
   pop *ps = realloc(sim->pops, (sim->n_pops + 1) * sizeof *ps);
-  if (!ps) return fail(sim, AP_ENOMEM, "out of memory");
+  if (!ps) {
+    if (shaped) {
+      const ap_neuron_desc *base = pl->desc->desc;
+      if (base->release_shape) base->release_shape(&sh);
+      free(shaped);
+    }
+    free(structure);
+    return fail(sim, AP_ENOMEM, "out of memory");
+  }
   sim->pops = ps;
   pop *p = &ps[sim->n_pops];
   memset(p, 0, sizeof *p);
   p->plugin = pl;
-  p->d = pl->desc->desc;
+  p->d = shaped ? shaped : pl->desc->desc;
+  p->shaped = shaped;
+  if (shaped) p->shape = sh;
   p->n = n;
   p->gid0 = sim->n_neurons;
   p->stream = AP_STREAM_POP_BASE + (uint32_t)sim->n_pops;
@@ -386,8 +465,10 @@ int ap_sim_population(ap_sim *sim, const char *model, size_t n, size_t *out) {
     }
     p->param[k] = malloc(n * sizeof **p->param);
     if (!(ok = p->param[k] != NULL)) break;
-    for (size_t i = 0; i < n; i++) p->param[k][i] = d->params[k].def;
+    double v0 = structure ? structure[k] : d->params[k].def;
+    for (size_t i = 0; i < n; i++) p->param[k][i] = v0;
   }
+  free(structure);
   for (unsigned v = 0; ok && v < d->n_vars; v++) {
     p->state[v] = malloc(n * sizeof **p->state);
     if (!(ok = p->state[v] != NULL)) break;
@@ -472,6 +553,16 @@ int ap_pop_set(ap_sim *sim, ap_ref r, const char *name, const ap_value *v) {
       return fail(sim, AP_EINVAL, "%s must be finite (neuron %zu)", what,
                   r.first + i + 1);
     }
+  }
+  if (k >= 0 && (d->params[k].range & AP_PARAM_STRUCTURE)) {
+    for (size_t i = 0; i < r.count; i++)
+      if (tmp[i] != p->param[k][r.first + i]) {
+        double was = p->param[k][r.first + i];
+        free(tmp);
+        return fail(sim, AP_EINVAL, "parameter '%s' of %s shapes the "
+                    "population: give it to ap.population (it is %g here)",
+                    name, p->plugin->name, was);
+      }
   }
   if (k >= 0) {
     memcpy(p->param[k] + r.first, tmp, r.count * sizeof *tmp);
@@ -1437,7 +1528,7 @@ static int apply_setting(const char *key, const char *value, void *vctx) {
                 bd->params[j].name);
     ap_append(sim->err, sizeof sim->err,
               " (core settings: backend, threads, seed, dt, plugin_path, "
-              "output_dir)");
+              "output_dir, fashion_dir, mnist_dir)");
     return c->rc = AP_EINVAL;
   }
   const ap_param_desc *pd = &bd->params[k];

@@ -60,6 +60,8 @@ static void field_text(const ap_settings *s, const char *key, char *buf,
   else if (!strcmp(key, "dt")) ap_fmt(buf, n, "%g", s->dt);
   else if (!strcmp(key, "plugin_path"))
     ap_fmt(buf, n, "%s", s->plugin_path ? s->plugin_path : "(null)");
+  else if (!strcmp(key, "fashion_dir")) ap_fmt(buf, n, "%s", s->fashion_dir);
+  else if (!strcmp(key, "mnist_dir")) ap_fmt(buf, n, "%s", s->mnist_dir);
   else ap_fmt(buf, n, "%s", s->output_dir);
 }
 
@@ -69,6 +71,8 @@ static int field_source(const ap_settings *s, const char *key) {
   if (!strcmp(key, "seed")) return s->src_seed;
   if (!strcmp(key, "dt")) return s->src_dt;
   if (!strcmp(key, "plugin_path")) return s->src_plugin_path;
+  if (!strcmp(key, "fashion_dir")) return s->src_fashion_dir;
+  if (!strcmp(key, "mnist_dir")) return s->src_mnist_dir;
   return s->src_output_dir;
 }
 
@@ -135,6 +139,8 @@ START_TEST(test_defaults) {
   ck_assert_double_eq(s.dt, 0.1);
   ck_assert_ptr_null(s.plugin_path);
   ck_assert_str_eq(s.output_dir, ".");
+  ck_assert_str_eq(s.fashion_dir, "/usr/share/datasets/fashion-mnist");
+  ck_assert_str_eq(s.mnist_dir, "");
   ck_assert_ptr_null(s.config_file);
   ck_assert_uint_eq(s.n_extra, 0);
   ck_assert_int_eq(s.src_seed, AP_SRC_DEFAULT);
@@ -152,6 +158,9 @@ static const struct {
     {"dt", "0.5", "0.25", "0.125"},
     {"plugin_path", "/c", "/s:/t", "/l"},
     {"output_dir", "cfgout", "scriptout", "cliout"},
+    /* "" is a value like any other: "no folder" */
+    {"fashion_dir", "/c/fashion", "", "cli-fashion"},
+    {"mnist_dir", "/c/mnist", "s/mnist", ""},
 };
 
 /* Each key: every level overrides the one below, and a lower level
@@ -377,6 +386,10 @@ static const struct {
      1},
     {"plugin_path = 5;\n",
      "setting 'plugin_path' must be a string or a list of strings, got 5", 1},
+    {"fashion_dir = 5;\n",
+     "setting 'fashion_dir' must be a string, a folder path (empty for "
+     "none), got 5",
+     1},
     {"plugin_path = [];\n",
      "setting 'plugin_path' must be a non-empty list of directories "
      "separated by ':', got an empty list",
@@ -423,6 +436,24 @@ START_TEST(test_relative_name) {
   /* Checked before anything is applied. */
   ck_assert_int_eq(s.threads, 1);
   ck_assert_uint_eq(s.seed, 12345);
+  ap_settings_free(&s);
+}
+END_TEST
+
+/* The data-set folders: any string, "" (no folder) included. */
+START_TEST(test_dataset_dirs) {
+  char err[512];
+  ap_settings s;
+  ck_assert_int_eq(ap_settings_init(&s), 0);
+  ck_assert_int_eq(load_text(&s,
+                             "fashion_dir = \"\";\n"
+                             "mnist_dir = \"/data/mnist\";\n",
+                             err, sizeof err, NULL),
+                   0);
+  ck_assert_str_eq(s.fashion_dir, "");
+  ck_assert_str_eq(s.mnist_dir, "/data/mnist");
+  ck_assert_int_eq(s.src_mnist_dir, AP_SRC_CONFIG);
+  ck_assert_uint_eq(s.n_extra, 0);
   ap_settings_free(&s);
 }
 END_TEST
@@ -519,9 +550,9 @@ START_TEST(test_unknown_key) {
                    -1);
   ap_fmt(want, sizeof want,
          "%s:2: unknown setting 'sead' (did you mean 'seed'?); known "
-         "settings: backend, threads, seed, dt, plugin_path, output_dir; a "
-         "backend's own settings go in a group named after it, e.g. cpu = "
-         "{ ... };",
+         "settings: backend, threads, seed, dt, plugin_path, output_dir, "
+         "fashion_dir, mnist_dir; a backend's own settings go in a group "
+         "named after it, e.g. cpu = { ... };",
          path);
   ck_assert_str_eq(err, want);
   ck_assert_int_eq(s.threads, 1);
@@ -858,6 +889,7 @@ Suite *make_config_suite(void) {
   tcase_add_loop_test(tc, test_semantic_errors, 0,
                       (int)(sizeof semantic / sizeof *semantic));
   tcase_add_test(tc, test_relative_name);
+  tcase_add_test(tc, test_dataset_dirs);
   tcase_add_test(tc, test_autoconvert);
   tcase_add_test(tc, test_plugin_path_forms);
   tcase_add_test(tc, test_backend_sections);

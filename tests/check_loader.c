@@ -775,7 +775,7 @@ static const bad_case bad[] = {
     {m_dup_name,
      DN "name used twice in this plugin (descriptors 0 and 3)", 0},
     {m_nsize, DN "ap_neuron_desc size 8 is smaller than the ABI 1.0 size %zu",
-     sizeof(ap_neuron_desc)},
+     offsetof(ap_neuron_desc, release) + sizeof(void (*)(void))},
     {m_params_null, DN "n_params = 3 but params is NULL", 0},
     {m_pname,
      DN "parameter 0: name 'tau-m' is not a valid identifier " IDENT_RULE, 0},

@@ -24,3 +24,10 @@ tests_check_values_LDADD = $(CHECK_LDADD_ALL)
 tests_check_version_SOURCES = tests/check_version.c
 tests_check_version_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_check_version_LDADD = $(CHECK_LDADD_ALL)
+
+# core/dataset.c: IDX files written by the suite itself, plain and gzip.
+check_PROGRAMS += tests/check_dataset
+TESTS += tests/check_dataset
+tests_check_dataset_SOURCES = tests/check_dataset.c
+tests_check_dataset_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_check_dataset_LDADD = $(CHECK_LDADD_ALL)

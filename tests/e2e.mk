@@ -10,3 +10,6 @@ EXTRA_DIST += $(E2E_TESTS) tests/e2e/lib.sh tests/e2e/api.lua \
 # The tsodyks_markram synapse on a delta-synapse neuron (V_m jumps).
 E2E_TESTS += tests/e2e/tsodyks_markram.sh
 EXTRA_DIST += tests/e2e/tsodyks_markram.lua
+# ap.dataset: IDX files, plain and gzip; a real data set when present.
+E2E_TESTS += tests/e2e/dataset.sh
+EXTRA_DIST += tests/e2e/dataset.lua

@@ -10,9 +10,10 @@ AM_TESTS_ENVIRONMENT = \
 	ASAN_OPTIONS=detect_leaks=1; export ASAN_OPTIONS; \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1; export UBSAN_OPTIONS;
 
-CHECK_CFLAGS_ALL = $(AM_CFLAGS) $(VEC_CFLAGS) $(CHECK_CFLAGS) $(LUA_CFLAGS) $(LIBCONFIG_CFLAGS)
+CHECK_CFLAGS_ALL = $(AM_CFLAGS) $(VEC_CFLAGS) $(CHECK_CFLAGS) $(LUA_CFLAGS) \
+	$(LIBCONFIG_CFLAGS) $(ZLIB_CFLAGS)
 CHECK_LDADD_ALL = core/libapical_core.la $(CHECK_LIBS) $(LUA_LIBS) \
-	$(LIBCONFIG_LIBS) -lpthread
+	$(LIBCONFIG_LIBS) $(ZLIB_LIBS) -lpthread
 EXTRA_DIST += tests/check_main.h tests/tmpdir.h
 
 include tests/core.mk
