@@ -183,6 +183,8 @@ static void describe_params(FILE *out, const char *title,
       else
         fmt_range(range, sizeof range, p);
       if (p->type == AP_PT_INT) ap_append(range, sizeof range, " integer");
+      if (p->range & AP_PARAM_STRUCTURE)
+        ap_append(range, sizeof range, ", structure (ap.population only)");
       break;
     }
     tbl_row(&t, p->name, unit_or_dash(p->unit), def, range, p->doc);

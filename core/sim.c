@@ -560,7 +560,8 @@ int ap_pop_set(ap_sim *sim, ap_ref r, const char *name, const ap_value *v) {
         double was = p->param[k][r.first + i];
         free(tmp);
         return fail(sim, AP_EINVAL, "parameter '%s' of %s shapes the "
-                    "population: give it to ap.population (it is %g here)",
+                    "population: give it to ap.population, as one number "
+                    "(it is %g here)",
                     name, p->plugin->name, was);
       }
   }

@@ -13,3 +13,6 @@ EXTRA_DIST += tests/e2e/tsodyks_markram.lua
 # ap.dataset: IDX files, plain and gzip; a real data set when present.
 E2E_TESTS += tests/e2e/dataset.sh
 EXTRA_DIST += tests/e2e/dataset.lua
+# The compartmental neuron from Lua: shaped populations, ports, recording.
+E2E_TESTS += tests/e2e/compartmental.sh
+EXTRA_DIST += tests/e2e/compartmental.lua

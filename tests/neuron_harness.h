@@ -73,6 +73,10 @@ typedef struct nh {
   const ap_real **binput;
   uint32_t *bspk, *bmult;
   char err[256];
+  /* A population shaped by structure parameters (nh_open_shaped): d is
+   * a copy of the plugin's descriptor with the layout of `shape`. */
+  ap_neuron_desc *shaped;
+  ap_neuron_shape shape;
 } nh;
 
 static inline void *nh_calloc_(size_t n, size_t size) {
@@ -81,9 +85,9 @@ static inline void *nh_calloc_(size_t n, size_t size) {
   return p;
 }
 
-/* Open a population of `n` neurons of the neuron plugin `name` (found in
- * this binary's ap_plugin_entry table) at time step dt (ms). */
-static inline nh *nh_open(const char *name, size_t n, double dt) {
+/* The descriptor of the neuron plugin `name` in this binary's
+ * ap_plugin_entry table. */
+static inline const ap_plugin_desc *nh_find_plugin_(const char *name) {
   const ap_plugin_table *t = ap_plugin_entry();
   ck_assert_ptr_nonnull(t);
   ck_assert_uint_eq(t->magic, AP_PLUGIN_MAGIC);
@@ -94,7 +98,13 @@ static inline nh *nh_open(const char *name, size_t n, double dt) {
   ck_assert_int_eq(pd->kind, AP_KIND_NEURON);
   const ap_neuron_desc *d = pd->desc;
   ck_assert_uint_eq(d->size, sizeof(ap_neuron_desc));
+  return pd;
+}
 
+/* A population of `n` neurons of plugin pd with the layout of d. */
+static inline nh *nh_open_desc_(const ap_plugin_desc *pd,
+                                const ap_neuron_desc *d, size_t n,
+                                double dt) {
   nh *h = nh_calloc_(1, sizeof *h);
   h->plugin = pd;
   h->d = d;
@@ -130,6 +140,67 @@ static inline nh *nh_open(const char *name, size_t n, double dt) {
   h->bparam = nh_calloc_(d->n_params, sizeof *h->bparam);
   h->bstate = nh_calloc_(d->n_vars, sizeof *h->bstate);
   h->binput = nh_calloc_(d->n_ports, sizeof *h->binput);
+  return h;
+}
+
+/* Open a population of `n` neurons of the neuron plugin `name` (found in
+ * this binary's ap_plugin_entry table) at time step dt (ms), with the
+ * descriptor's own layout (a shaped model's default shape). */
+static inline nh *nh_open(const char *name, size_t n, double dt) {
+  const ap_plugin_desc *pd = nh_find_plugin_(name);
+  return nh_open_desc_(pd, pd->desc, n, dt);
+}
+
+/* Open a population of a model with structure parameters as the host
+ * does: the structure parameters keys[0..nk) take values[] (the others
+ * their defaults), the model's shape() gives the layout, and the
+ * population's descriptor is the model's with that layout.  Returns NULL
+ * when shape() refuses the values, with its message in err (when not
+ * NULL).  Parameters start at their defaults, structure ones at the
+ * given values. */
+static inline nh *nh_open_shaped(const char *name, size_t n, double dt,
+                                 const char *const *keys,
+                                 const double *values, size_t nk, char *err,
+                                 size_t err_size) {
+  const ap_plugin_desc *pd = nh_find_plugin_(name);
+  const ap_neuron_desc *base = pd->desc;
+  ck_assert_msg(base->shape != NULL && base->release_shape != NULL,
+                "harness: %s has no shape()", name);
+  ap_real *st = nh_calloc_(base->n_params, sizeof *st);
+  for (unsigned k = 0; k < base->n_params; k++) st[k] = base->params[k].def;
+  for (size_t j = 0; j < nk; j++) {
+    int k = -1;
+    for (unsigned q = 0; q < base->n_params; q++)
+      if (strcmp(base->params[q].name, keys[j]) == 0) k = (int)q;
+    ck_assert_msg(k >= 0 && (base->params[k].range & AP_PARAM_STRUCTURE),
+                  "harness: %s is not a structure parameter of %s", keys[j],
+                  name);
+    st[k] = values[j];
+  }
+  ap_neuron_shape sh;
+  memset(&sh, 0, sizeof sh);
+  char msg[256] = "";
+  if (base->shape(&sh, st, msg, sizeof msg) != AP_OK) {
+    ck_assert_msg(msg[0] != '\0', "shape() failed without a reason");
+    if (err && err_size) snprintf(err, err_size, "%s", msg);
+    free(st);
+    return NULL;
+  }
+  ap_neuron_desc *d = nh_calloc_(1, sizeof *d);
+  *d = *base;
+  d->compartments = sh.compartments;
+  d->n_compartments = sh.n_compartments;
+  d->vars = sh.vars;
+  d->n_vars = sh.n_vars;
+  d->ports = sh.ports;
+  d->n_ports = sh.n_ports;
+  nh *h = nh_open_desc_(pd, d, n, dt);
+  h->shaped = d;
+  h->shape = sh;
+  for (unsigned k = 0; k < base->n_params; k++)
+    if (base->params[k].range & AP_PARAM_STRUCTURE)
+      for (size_t i = 0; i < n; i++) h->param[k][i] = st[k];
+  free(st);
   return h;
 }
 
@@ -369,6 +440,11 @@ static inline void nh_close(nh *h) {
   free(h->bstate);
   free(h->binput);
   free(h->log);
+  if (h->shaped) {
+    const ap_neuron_desc *base = h->plugin->desc;
+    base->release_shape(&h->shape);
+    free(h->shaped);
+  }
   free(h);
 }
 

@@ -52,3 +52,13 @@ tests_check_izhikevich_LDADD = $(CHECK_LDADD_ALL) -lm
 tests_check_adex_SOURCES = tests/check_adex.c tests/neuron_harness.h
 tests_check_adex_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_check_adex_LDADD = $(CHECK_LDADD_ALL) -lm
+
+# The multi-compartment neuron (compartmental), shaped by n_comp.
+COMPARTMENTAL_TESTS = tests/check_compartmental
+check_PROGRAMS += $(COMPARTMENTAL_TESTS)
+TESTS += $(COMPARTMENTAL_TESTS)
+
+tests_check_compartmental_SOURCES = tests/check_compartmental.c \
+	tests/neuron_harness.h
+tests_check_compartmental_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_check_compartmental_LDADD = $(CHECK_LDADD_ALL) -lm

@@ -53,3 +53,12 @@ plugins_neurons_adex_adex_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_neurons_adex_adex_la_LIBADD = -lm
 
 
+
+# A tree of passive compartments with an integrate-and-fire soma; the
+# first model with a structure parameter (n_comp) and a shape().
+pkglib_LTLIBRARIES += plugins/neurons/compartmental/compartmental.la
+plugins_neurons_compartmental_compartmental_la_SOURCES = \
+	plugins/neurons/compartmental/compartmental.c
+plugins_neurons_compartmental_compartmental_la_CFLAGS = $(NEURON_CFLAGS)
+plugins_neurons_compartmental_compartmental_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_neurons_compartmental_compartmental_la_LIBADD = -lm
