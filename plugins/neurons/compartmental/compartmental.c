@@ -143,12 +143,13 @@ static const ap_port_desc default_ports[2 * DEF_N_COMP] = {
      AP_PORT_CURRENT, 1, 0},
 };
 
-/* "soma" for compartment 0, "d<k>" for compartment k > 0 (0-based k). */
+/* "soma" for compartment 0, "d<k>" for compartment k > 0 (0-based k).
+ * k < 16 always; "% 100" tells the compiler the name fits COMP_LEN. */
 static void comp_name(char *buf, size_t size, unsigned k) {
   if (k == 0)
     snprintf(buf, size, "soma");
   else
-    snprintf(buf, size, "d%u", k);
+    snprintf(buf, size, "d%u", k % 100u);
 }
 
 /* ----------------------------------------------------------------- shape */
