@@ -16,3 +16,6 @@ EXTRA_DIST += tests/e2e/dataset.lua
 # The compartmental neuron from Lua: shaped populations, ports, recording.
 E2E_TESTS += tests/e2e/compartmental.sh
 EXTRA_DIST += tests/e2e/compartmental.lua
+# The segregated-dendrite neurons from Lua: a 3-layer network, both layers.
+E2E_TESTS += tests/e2e/segregated_dendrite.sh
+EXTRA_DIST += tests/e2e/segregated_dendrite.lua

@@ -62,3 +62,13 @@ tests_check_compartmental_SOURCES = tests/check_compartmental.c \
 	tests/neuron_harness.h
 tests_check_compartmental_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_check_compartmental_LDADD = $(CHECK_LDADD_ALL) -lm
+
+# Segregated-dendrite neurons (Guerguiev et al. 2017), shaped by layer.
+SEGREGATED_DENDRITE_TESTS = tests/check_segregated_dendrite
+check_PROGRAMS += $(SEGREGATED_DENDRITE_TESTS)
+TESTS += $(SEGREGATED_DENDRITE_TESTS)
+
+tests_check_segregated_dendrite_SOURCES = tests/check_segregated_dendrite.c \
+	tests/neuron_harness.h
+tests_check_segregated_dendrite_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_check_segregated_dendrite_LDADD = $(CHECK_LDADD_ALL) -lm

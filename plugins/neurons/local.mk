@@ -62,3 +62,11 @@ plugins_neurons_compartmental_compartmental_la_SOURCES = \
 plugins_neurons_compartmental_compartmental_la_CFLAGS = $(NEURON_CFLAGS)
 plugins_neurons_compartmental_compartmental_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_neurons_compartmental_compartmental_la_LIBADD = -lm
+
+# Hidden and output neurons of Guerguiev et al. (2017), shaped by `layer`.
+pkglib_LTLIBRARIES += plugins/neurons/segregated_dendrite/segregated_dendrite.la
+plugins_neurons_segregated_dendrite_segregated_dendrite_la_SOURCES = \
+	plugins/neurons/segregated_dendrite/segregated_dendrite.c
+plugins_neurons_segregated_dendrite_segregated_dendrite_la_CFLAGS = $(NEURON_CFLAGS)
+plugins_neurons_segregated_dendrite_segregated_dendrite_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_neurons_segregated_dendrite_segregated_dendrite_la_LIBADD = -lm
