@@ -19,3 +19,6 @@ EXTRA_DIST += tests/e2e/compartmental.lua
 # The segregated-dendrite neurons from Lua: a 3-layer network, both layers.
 E2E_TESTS += tests/e2e/segregated_dendrite.sh
 EXTRA_DIST += tests/e2e/segregated_dendrite.lua
+# The Urbanczik-Senn two-compartment neuron from Lua: dendritic drive, spikes.
+E2E_TESTS += tests/e2e/urbanczik_neuron.sh
+EXTRA_DIST += tests/e2e/urbanczik_neuron.lua

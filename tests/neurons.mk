@@ -72,3 +72,13 @@ tests_check_segregated_dendrite_SOURCES = tests/check_segregated_dendrite.c \
 	tests/neuron_harness.h
 tests_check_segregated_dendrite_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_check_segregated_dendrite_LDADD = $(CHECK_LDADD_ALL) -lm
+
+# The two-compartment neuron of Urbanczik & Senn (pp_cond_exp_mc_urbanczik).
+URBANCZIK_NEURON_TESTS = tests/check_pp_cond_exp_mc_urbanczik
+check_PROGRAMS += $(URBANCZIK_NEURON_TESTS)
+TESTS += $(URBANCZIK_NEURON_TESTS)
+
+tests_check_pp_cond_exp_mc_urbanczik_SOURCES = \
+	tests/check_pp_cond_exp_mc_urbanczik.c tests/neuron_harness.h
+tests_check_pp_cond_exp_mc_urbanczik_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_check_pp_cond_exp_mc_urbanczik_LDADD = $(CHECK_LDADD_ALL) -lm

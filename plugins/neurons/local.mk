@@ -70,3 +70,11 @@ plugins_neurons_segregated_dendrite_segregated_dendrite_la_SOURCES = \
 plugins_neurons_segregated_dendrite_segregated_dendrite_la_CFLAGS = $(NEURON_CFLAGS)
 plugins_neurons_segregated_dendrite_segregated_dendrite_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_neurons_segregated_dendrite_segregated_dendrite_la_LIBADD = -lm
+
+# The two-compartment point-process neuron of Urbanczik & Senn (2014).
+pkglib_LTLIBRARIES += plugins/neurons/pp_cond_exp_mc_urbanczik/pp_cond_exp_mc_urbanczik.la
+plugins_neurons_pp_cond_exp_mc_urbanczik_pp_cond_exp_mc_urbanczik_la_SOURCES = \
+	plugins/neurons/pp_cond_exp_mc_urbanczik/pp_cond_exp_mc_urbanczik.c
+plugins_neurons_pp_cond_exp_mc_urbanczik_pp_cond_exp_mc_urbanczik_la_CFLAGS = $(NEURON_CFLAGS)
+plugins_neurons_pp_cond_exp_mc_urbanczik_pp_cond_exp_mc_urbanczik_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_neurons_pp_cond_exp_mc_urbanczik_pp_cond_exp_mc_urbanczik_la_LIBADD = -lm
