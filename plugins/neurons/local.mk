@@ -11,7 +11,8 @@ plugins_neurons_lif_psc_exp_lif_psc_exp_la_LIBADD = -lm
 
 pkglib_LTLIBRARIES += plugins/neurons/lif_psc_delta/lif_psc_delta.la
 plugins_neurons_lif_psc_delta_lif_psc_delta_la_SOURCES = \
-	plugins/neurons/lif_psc_delta/lif_psc_delta.c plugins/neurons/noise_current.h
+	plugins/neurons/lif_psc_delta/lif_psc_delta.c plugins/neurons/lif_threshold.h \
+	plugins/neurons/noise_current.h
 plugins_neurons_lif_psc_delta_lif_psc_delta_la_CFLAGS = $(NEURON_CFLAGS)
 plugins_neurons_lif_psc_delta_lif_psc_delta_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_neurons_lif_psc_delta_lif_psc_delta_la_LIBADD = -lm

@@ -111,16 +111,8 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
   const double h = pop->dt;
   const ap_real *const *par = pop->param;
   *out = NULL;
-  for (size_t i = 0; i < n; i++) {
-    if (!(par[PAR_V_MIN][i] < par[PAR_V_TH][i])) {
-      if (pop->err && pop->err_size)
-        snprintf(pop->err, pop->err_size,
-                 "neuron %zu: V_min (%.10g mV) must be below V_th "
-                 "(%.10g mV)",
-                 i + 1, par[PAR_V_MIN][i], par[PAR_V_TH][i]);
-      return AP_EINVAL;
-    }
-  }
+  if (lif_check_below(pop, PAR_V_MIN, "V_min", PAR_V_TH, "V_th"))
+    return AP_EINVAL;
   izhikevich_inst *in = malloc(sizeof *in + N_DERIVED * m * sizeof(double));
   if (!in) {
     if (pop->err && pop->err_size)

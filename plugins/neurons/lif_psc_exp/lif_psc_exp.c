@@ -116,16 +116,8 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
   const double h = pop->dt;
   const ap_real *const *par = pop->param;
   *out = NULL;
-  for (size_t i = 0; i < n; i++) {
-    if (!(par[PAR_V_RESET][i] < par[PAR_V_TH][i])) {
-      if (pop->err && pop->err_size)
-        snprintf(pop->err, pop->err_size,
-                 "neuron %zu: V_reset (%.10g mV) must be below V_th "
-                 "(%.10g mV)",
-                 i + 1, par[PAR_V_RESET][i], par[PAR_V_TH][i]);
-      return AP_EINVAL;
-    }
-  }
+  if (lif_check_below(pop, PAR_V_RESET, "V_reset", PAR_V_TH, "V_th"))
+    return AP_EINVAL;
   lif_psc_exp_inst *in =
       malloc(sizeof *in + 10 * (n ? n : 1) * sizeof(double));
   if (!in) {
