@@ -206,6 +206,27 @@ AP_API int ap_sim_save(ap_sim *sim, size_t rec, const char *path);
 /* Script path recorded in provenance sidecars. */
 AP_API void ap_sim_set_script(ap_sim *sim, const char *path);
 
+/* Run a named phase of `steps` steps (see ap_phase_event in
+ * apical_plugin.h): rules hear of its beginning, its integration window
+ * opens `window_from` steps in and stays open to its end, then rules hear
+ * of its end (in reverse projection order) and mirrors are refreshed. */
+AP_API int ap_sim_phase(ap_sim *sim, const char *name, int64_t steps,
+                        int64_t window_from);
+/* The same in two calls, for a caller that runs the phase's steps itself
+ * (ap_sim_run_steps refuses to run past the phase's end). */
+AP_API int ap_sim_phase_begin(ap_sim *sim, const char *name, int64_t steps,
+                              int64_t window_from);
+AP_API int ap_sim_phase_end(ap_sim *sim);
+/* The phase under way, NULL outside one. */
+AP_API const char *ap_sim_phase_name(const ap_sim *sim);
+/* Make projection dst's weights follow projection src's, transposed
+ * (dst runs the other way): copied now and after every phase. */
+AP_API int ap_proj_mirror(ap_sim *sim, size_t dst, size_t src);
+/* A learning rule's per-postsynaptic-neuron variable: *n values into out
+ * (out may be NULL to ask for n). */
+AP_API int ap_proj_rule_var(ap_sim *sim, size_t proj, const char *name,
+                            double *out, size_t *n);
+
 /* Simulate `steps` steps.  The first call freezes the network and starts
  * the backend; later calls continue in time. */
 AP_API int ap_sim_run_steps(ap_sim *sim, int64_t steps);

@@ -25,7 +25,7 @@
 #include <math.h>
 
 #define AP_ABI_MAJOR 1
-#define AP_ABI_MINOR 1
+#define AP_ABI_MINOR 2
 
 #if defined(__GNUC__)
 #define AP_PLUGIN_EXPORT __attribute__((visibility("default")))
@@ -212,6 +212,11 @@ typedef struct ap_neuron_block {
                                    spiked[k] in this step (room for n) */
   int has_mult;                 /* out: set to 1 when mult[] was filled;
                                    the host clears it before update() */
+  /* ABI 1.2 */
+  int64_t window_step;          /* -1 outside an integration window of a
+                                   phase (see ap_phase_event), else the
+                                   steps since the window opened: 0 at
+                                   its first step */
 } ap_neuron_block;
 
 /* The layout of one population of a model with structure parameters:
@@ -308,9 +313,49 @@ typedef struct ap_synapse_desc {
  *     with c->modulators holding the levels at the end of the step.
  *   - Hooks of different threads run at once on different synapses and
  *     postsynaptic neurons: a hook touches only the synapses it is given
- *     and the post_state of their targets; on_step and flush run alone.
+ *     and the post_state of their targets; on_step, on_spikes, on_phase
+ *     and flush run alone.
+ *   - What a hook may read of the neurons (ABI 1.2, c->pre and c->post):
+ *     on_post the state of its own `post` neuron; on_step, on_spikes,
+ *     on_phase and flush all of both populations.  on_pre reads neither
+ *     (other threads are advancing them).  Only on_phase may write them,
+ *     parameters included (a bias it learns); the host passes such
+ *     changes on to the backend before the next step.
  *   - flush(c) makes every weight current at time c->t; the host calls it
  *     before it reads or writes weights (recording, Lua, saving). */
+/* ABI 1.2: a whole population as a rule sees it, in its own shape.  A
+ * rule looks its variables and parameters up by name in prepare(). */
+typedef struct ap_pop_view {
+  size_t n;
+  const char *model;            /* neuron plugin name */
+  const ap_param_desc *params;
+  unsigned n_params;
+  const ap_var_desc *vars;
+  unsigned n_vars;
+  ap_real *const *param;        /* param[k][i] (NULL for list parameters) */
+  ap_real *const *state;        /* state[v][i] */
+} ap_pop_view;
+
+/* ABI 1.2: phases.  A script runs the network in named phases
+ * (ap.phase(name, duration, { window = ... }) in Lua); each phase may
+ * open an integration window some time after its start and keep it open
+ * to its end.  Rules hear of a phase's beginning and end through
+ * on_phase; neurons and rules see the window through window_step. */
+typedef enum ap_phase_kind {
+  AP_PHASE_BEGIN = 1,
+  AP_PHASE_END = 2
+} ap_phase_kind;
+
+typedef struct ap_phase_event {
+  int kind;                     /* ap_phase_kind */
+  const char *name;             /* the script's name for the phase */
+  unsigned index;               /* 1, 2, ... by first use of the name */
+  int64_t first_step;           /* the phase's first step */
+  int64_t steps;                /* its length in steps */
+  int64_t window_first;         /* the window's first step */
+  int64_t window_steps;         /* steps in the window (0: none) */
+} ap_phase_event;
+
 typedef struct ap_rule_ctx {
   const ap_real *param;         /* per-projection parameters */
   ap_real *const *syn_state;    /* syn_state[v][synapse] */
@@ -330,6 +375,21 @@ typedef struct ap_rule_ctx {
   uint32_t target_mask;         /* post index = target[s] & target_mask */
   unsigned n_modulators;
   int64_t step;                 /* the step whose spikes are handled */
+  /* ABI 1.2 */
+  const ap_pop_view *pre;       /* the presynaptic population */
+  const ap_pop_view *post;      /* the postsynaptic population */
+  double *pre_credit;           /* credit (error) signals, one per neuron */
+  double *post_credit;          /* of the pre and post populations, shared
+                                   by every rule; zeroed when a phase
+                                   begins */
+  int64_t window_step;          /* as ap_neuron_block.window_step, for the
+                                   step c->step (on_step, on_spikes) */
+  const ap_phase_event *phase;  /* the phase under way, or NULL */
+  const size_t *row;            /* n_pre + 1 offsets: the synapses of pre
+                                   neuron j are [row[j], row[j+1]) */
+  size_t n_pre;                 /* neurons of the pre population */
+  uint64_t seed;                /* run seed and the rule's own random */
+  uint32_t stream;              /* stream, for host->rng_init */
 } ap_rule_ctx;
 
 #define AP_RULE_MAX_MODULATORS 8
@@ -357,6 +417,18 @@ typedef struct ap_rule_desc {
   void (*release)(void *inst);
   /* Bring every weight up to time c->t (rules that update lazily). */
   void (*flush)(ap_rule_ctx *c);
+  /* ABI 1.2 (test `size`; each may be NULL) */
+  /* The spikes of the presynaptic population in step c->step
+   * (population indices, ascending; mult[k] spikes for pre[k], mult NULL
+   * for one each), possibly in several calls, before that step's
+   * on_step. */
+  void (*on_spikes)(ap_rule_ctx *c, const uint32_t *pre,
+                    const uint32_t *mult, size_t n);
+  /* A phase begins or ends (see ap_phase_event).  Beginnings go to the
+   * rules in the order their projections were made, ends in the reverse
+   * order, so that rules nearer the output can leave credit for the
+   * layers below them. */
+  void (*on_phase)(ap_rule_ctx *c, const ap_phase_event *e);
 } ap_rule_desc;
 
 /* -------------------------------------------------------------- backends */
@@ -440,6 +512,12 @@ typedef struct ap_net {
    * nonzero for a silenced neuron, whose spikes the backend drops.  The
    * host changes them only between run() calls. */
   const unsigned char *const *silenced;
+  /* ABI 1.2 */
+  /* The step at which the current integration window opened, or -1 (see
+   * ap_phase_event); the host changes it only between run() calls.  A
+   * backend passes step - *window_start (or -1) to neurons as
+   * window_step. */
+  const int64_t *window_start;
 } ap_net;
 
 typedef struct ap_backend_desc {

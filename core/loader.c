@@ -763,10 +763,11 @@ static int check_rule(const char *pre, const ap_rule_desc *d, char *err,
                  d->n_post_vars, d->syn_vars, d->n_syn_vars, d->params,
                  d->n_params, 1, err, n))
     return AP_EPLUGIN;
-  if (!d->on_pre && !d->on_post)
+  const int phased = AP_HAS_FIELD(d, ap_rule_desc, on_phase) && d->on_phase;
+  if (!d->on_pre && !d->on_post && !phased)
     return fail(err, n,
-                "%s: on_pre and on_post are both NULL (a learning rule needs "
-                "at least one)",
+                "%s: on_pre, on_post and on_phase are all NULL (a learning "
+                "rule needs at least one)",
                 pre);
   if (AP_HAS_FIELD(d, ap_rule_desc, n_modulators) &&
       d->n_modulators > AP_RULE_MAX_MODULATORS)

@@ -137,10 +137,12 @@ int ap_plastic_prepare(ap_plastic *p, double t, char *err, size_t err_size) {
   return AP_OK;
 }
 
-void ap_plastic_step(ap_plastic *p, int64_t step, const double *levels) {
+void ap_plastic_step(ap_plastic *p, int64_t step, const double *levels,
+                     int64_t window_step) {
   if (!p->d->on_step) return;
   for (unsigned k = 0; k < p->n_mods; k++) p->mod_val[k] = levels[p->mods[k]];
   p->ctx.step = step;
+  p->ctx.window_step = window_step;
   p->ctx.t = (double)(step + 1) * p->ctx.dt;
   p->d->on_step(&p->ctx);
 }
@@ -155,4 +157,25 @@ void ap_plastic_flush(ap_plastic *p, double t) {
 
 size_t ap_plastic_bytes(const ap_plastic *p) {
   return p->d->n_syn_vars * sizeof(ap_real);
+}
+
+void ap_plastic_spikes(ap_plastic *p, int64_t step, int64_t window_step,
+                       const uint32_t *idx, const uint32_t *mult, size_t n) {
+  if (!AP_HAS_FIELD(p->d, ap_rule_desc, on_spikes) || !p->d->on_spikes)
+    return;
+  p->ctx.step = step;
+  p->ctx.t = (double)(step + 1) * p->ctx.dt;
+  p->ctx.window_step = window_step;
+  p->d->on_spikes(&p->ctx, idx, mult, n);
+}
+
+void ap_plastic_phase(ap_plastic *p, const ap_phase_event *e) {
+  p->ctx.phase = e;
+  if (!AP_HAS_FIELD(p->d, ap_rule_desc, on_phase) || !p->d->on_phase) return;
+  p->ctx.step = e->first_step + e->steps - 1;
+  p->ctx.t = (double)(e->kind == AP_PHASE_BEGIN ? e->first_step
+                                                 : e->first_step + e->steps) *
+             p->ctx.dt;
+  p->ctx.window_step = -1;
+  p->d->on_phase(&p->ctx, e);
 }

@@ -42,7 +42,13 @@ void ap_plastic_bind(ap_plastic *p, ap_weight *weight, const uint32_t *target,
 /* Call the rule's prepare() once (at the first run). */
 int ap_plastic_prepare(ap_plastic *p, double t, char *err, size_t err_size);
 /* on_step with the levels `levels` (indexed by modulator). */
-void ap_plastic_step(ap_plastic *p, int64_t step, const double *levels);
+void ap_plastic_step(ap_plastic *p, int64_t step, const double *levels,
+                     int64_t window_step);
+/* on_spikes with spikes of the presynaptic population in `step`. */
+void ap_plastic_spikes(ap_plastic *p, int64_t step, int64_t window_step,
+                       const uint32_t *idx, const uint32_t *mult, size_t n);
+/* on_phase for the event e (the context's phase pointer is set to it). */
+void ap_plastic_phase(ap_plastic *p, const ap_phase_event *e);
 /* Make every weight current at time t. */
 void ap_plastic_flush(ap_plastic *p, double t);
 /* Bytes held per synapse for the rule's state. */

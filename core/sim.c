@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -92,6 +93,13 @@ typedef struct rec {
   uint64_t count; /* REC_RATE: spikes in the current bin */
 } rec;
 
+/* A projection whose weights follow another's, transposed: dst synapse m
+ * takes the weight of src synapse map[m]. */
+typedef struct mirror {
+  size_t dst, src;
+  size_t *map;
+} mirror;
+
 struct ap_sim {
   ap_registry *reg;
   ap_settings *set;
@@ -136,6 +144,15 @@ struct ap_sim {
   char script_sha[65];
   void (*progress)(void *ctx, int64_t step);
   void *progress_ctx;
+  /* phases (ABI 1.2) */
+  ap_pop_view *views;    /* per population, for rules */
+  double **credit;       /* per population, n values (rules' credit) */
+  int64_t window_start;  /* step the integration window opened, or -1 */
+  char **phase_names;    /* by index - 1 */
+  size_t n_phase_names;
+  ap_phase_event phase;  /* the phase under way (kind 0: none) */
+  mirror *mirrors;
+  size_t n_mirrors;
 };
 
 static int fail(ap_sim *sim, int code, const char *fmt, ...)
@@ -155,6 +172,7 @@ ap_sim *ap_sim_new(struct ap_registry *reg, struct ap_settings *s) {
   if (!sim) return NULL;
   sim->reg = reg;
   sim->set = s;
+  sim->window_start = -1;
   return sim;
 }
 
@@ -204,6 +222,12 @@ static void backend_destroy(ap_sim *sim) {
   free(sim->nprojs);
   free(sim->nexts);
   free(sim->nsil);
+  free(sim->views);
+  if (sim->credit)
+    for (size_t i = 0; i < sim->n_pops; i++) free(sim->credit[i]);
+  free(sim->credit);
+  sim->views = NULL;
+  sim->credit = NULL;
   sim->nexts = NULL;
   sim->nsil = NULL;
   sim->bstr = NULL;
@@ -243,6 +267,10 @@ void ap_sim_free(ap_sim *sim) {
   free(sim->pops);
   free(sim->expand);
   free(sim->script);
+  for (size_t i = 0; i < sim->n_phase_names; i++) free(sim->phase_names[i]);
+  free(sim->phase_names);
+  for (size_t i = 0; i < sim->n_mirrors; i++) free(sim->mirrors[i].map);
+  free(sim->mirrors);
   free(sim);
 }
 
@@ -1402,6 +1430,13 @@ static uint64_t count_in(const uint32_t *idx, const uint32_t *mult, size_t n,
   return c;
 }
 
+/* The window step of `step` (see ap_neuron_block.window_step). */
+static int64_t window_step(const ap_sim *sim, int64_t step) {
+  return sim->window_start >= 0 && step >= sim->window_start
+             ? step - sim->window_start
+             : -1;
+}
+
 static void on_spikes(void *ctx, size_t pi, int64_t step, const uint32_t *idx,
                       const uint32_t *mult, size_t n) {
   ap_sim *sim = ctx;
@@ -1417,6 +1452,12 @@ static void on_spikes(void *ctx, size_t pi, int64_t step, const uint32_t *idx,
       events += (mult ? mult[k] : 1) * p->outdeg[idx[k]];
   sim->stats.spikes += spikes;
   sim->stats.events += events;
+  /* Rules that watch their presynaptic population's spikes. */
+  for (size_t j = 0; j < sim->n_projs; j++) {
+    proj *pr = &sim->projs[j];
+    if (pr->rule && pr->pre.pop == pi)
+      ap_plastic_spikes(pr->rule, step, window_step(sim, step), idx, mult, n);
+  }
   /* Modulators driven by this population, and rate recorders of it: each
    * counts the spikes of its slice. */
   for (size_t i = 0; i < sim->n_drives; i++) {
@@ -1472,7 +1513,8 @@ static void on_step_done(void *ctx, int64_t step) {
   }
   for (size_t j = 0; j < sim->n_projs; j++)
     if (sim->projs[j].rule)
-      ap_plastic_step(sim->projs[j].rule, step, sim->levels);
+      ap_plastic_step(sim->projs[j].rule, step, sim->levels,
+                      window_step(sim, step));
   int synced = 0;
   for (size_t i = 0; i < sim->n_recs; i++) {
     rec *r = &sim->recs[i];
@@ -1576,9 +1618,25 @@ static int start_backend(ap_sim *sim) {
   sim->nprojs = calloc(sim->n_projs ? sim->n_projs : 1, sizeof *sim->nprojs);
   sim->nexts = calloc(sim->n_projs ? sim->n_projs : 1, sizeof *sim->nexts);
   sim->nsil = calloc(sim->n_pops ? sim->n_pops : 1, sizeof *sim->nsil);
+  sim->views = calloc(sim->n_pops ? sim->n_pops : 1, sizeof *sim->views);
+  sim->credit = calloc(sim->n_pops ? sim->n_pops : 1, sizeof *sim->credit);
   if (!sim->bset || !sim->bstr || !sim->npops || !sim->nprojs || !sim->nexts ||
-      !sim->nsil)
+      !sim->nsil || !sim->views || !sim->credit)
     return fail(sim, AP_ENOMEM, "out of memory");
+  for (size_t i = 0; i < sim->n_pops; i++) {
+    const pop *p = &sim->pops[i];
+    ap_pop_view *v = &sim->views[i];
+    v->n = p->n;
+    v->model = p->plugin->name;
+    v->params = p->d->params;
+    v->n_params = p->d->n_params;
+    v->vars = p->d->vars;
+    v->n_vars = p->d->n_vars;
+    v->param = p->param;
+    v->state = p->state;
+    sim->credit[i] = calloc(p->n ? p->n : 1, sizeof **sim->credit);
+    if (!sim->credit[i]) return fail(sim, AP_ENOMEM, "out of memory");
+  }
   for (unsigned k = 0; k < bd->n_params; k++) {
     sim->bset[k] = bd->params[k].def;
     if (bd->params[k].type == AP_PT_STRING && bd->params[k].def_str)
@@ -1624,6 +1682,17 @@ static int start_backend(ap_sim *sim) {
     x->weight = p->weight;
     if (p->rule) {
       char msg[768];
+      ap_rule_ctx *rc_ = &p->rule->ctx;
+      rc_->pre = &sim->views[p->pre.pop];
+      rc_->post = &sim->views[p->post.pop];
+      rc_->pre_credit = sim->credit[p->pre.pop];
+      rc_->post_credit = sim->credit[p->post.pop];
+      rc_->window_step = -1;
+      rc_->phase = sim->phase.kind ? &sim->phase : NULL;
+      rc_->row = p->row;
+      rc_->n_pre = sim->pops[p->pre.pop].n;
+      rc_->seed = sim->seed;
+      rc_->stream = AP_STREAM_RULE_BASE + (uint32_t)i;
       int rc = ap_plastic_prepare(p->rule, now_ms(sim), msg, sizeof msg);
       if (rc) return fail(sim, rc, "projection %zu: %s", i + 1, msg);
       x->rule = p->rule->d;
@@ -1653,6 +1722,7 @@ static int start_backend(ap_sim *sim) {
   net->step_done = on_step_done;
   net->proj_ext = sim->nexts;
   net->silenced = sim->nsil;
+  net->window_start = &sim->window_start;
   char err[1024] = "";
   int rc = bd->create(&sim->binst, net, sim->bset,
                       (const char *const *)sim->bstr, err, sizeof err);
@@ -1709,6 +1779,24 @@ int ap_sim_run_steps(ap_sim *sim, int64_t steps) {
   if (steps < 0) return fail(sim, AP_EINVAL, "cannot run a negative time");
   if (sim->failed) return sim->failed;
   int rc;
+  const ap_phase_event *ph = &sim->phase;
+  if (ph->kind && steps) {
+    /* Within a phase: not past its end, and split where the window
+     * opens, which the backend learns between run() calls. */
+    if (sim->step + steps > ph->first_step + ph->steps)
+      return fail(sim, AP_EINVAL, "phase '%s' ends at t = %g ms: running "
+                  "to t = %g ms would overrun it", ph->name,
+                  (double)(ph->first_step + ph->steps) * sim->dt,
+                  (double)(sim->step + steps) * sim->dt);
+    if (sim->step < ph->window_first && sim->step + steps > ph->window_first) {
+      int64_t before = ph->window_first - sim->step;
+      if ((rc = ap_sim_run_steps(sim, before))) return rc;
+      return ap_sim_run_steps(sim, steps - before);
+    }
+    sim->window_start =
+        ph->window_steps && sim->step >= ph->window_first ? ph->window_first
+                                                           : -1;
+  }
   if (!sim->binst) {
     if ((rc = start_backend(sim))) return rc;
   } else if (sim->grow) {
@@ -1746,4 +1834,188 @@ int ap_sim_run_steps(ap_sim *sim, int64_t steps) {
   for (size_t i = 0; i < sim->n_recs; i++)
     ap_rec_set_span(sim->recs[i].r, sim->recs[i].t_start, t);
   return sim->failed;
+}
+
+/* ----------------------------------------------------------------- phases */
+
+/* The index (1-based) of a phase name, added at its first use. */
+static int phase_index(ap_sim *sim, const char *name, unsigned *out) {
+  for (size_t i = 0; i < sim->n_phase_names; i++)
+    if (!strcmp(sim->phase_names[i], name)) {
+      *out = (unsigned)i + 1;
+      return AP_OK;
+    }
+  char **nn = realloc(sim->phase_names,
+                      (sim->n_phase_names + 1) * sizeof *nn);
+  if (!nn) return fail(sim, AP_ENOMEM, "out of memory");
+  sim->phase_names = nn;
+  if (!(nn[sim->n_phase_names] = ap_strdup(name)))
+    return fail(sim, AP_ENOMEM, "out of memory");
+  *out = (unsigned)++sim->n_phase_names;
+  return AP_OK;
+}
+
+/* Copy each mirror's source weights, transposed, into its destination. */
+static void refresh_mirrors(ap_sim *sim) {
+  for (size_t i = 0; i < sim->n_mirrors; i++) {
+    const mirror *m = &sim->mirrors[i];
+    proj *src = &sim->projs[m->src], *dst = &sim->projs[m->dst];
+    flush_rule(sim, src);
+    flush_rule(sim, dst);
+    for (size_t k = 0; k < dst->n_syn; k++)
+      dst->weight[k] = src->weight[m->map[k]];
+  }
+}
+
+int ap_sim_phase_begin(ap_sim *sim, const char *name, int64_t steps,
+                       int64_t window_from) {
+  if (sim->failed) return sim->failed;
+  if (!name || !*name) return fail(sim, AP_EINVAL, "a phase needs a name");
+  if (sim->phase.kind)
+    return fail(sim, AP_EINVAL, "phase '%s' begins inside phase '%s' (phases "
+                "do not nest)", name, sim->phase.name);
+  if (steps < 1)
+    return fail(sim, AP_EINVAL, "phase '%s' must last at least one step (dt)",
+                name);
+  if (window_from < 0 || window_from > steps)
+    return fail(sim, AP_EINVAL, "phase '%s': its window must open between 0 "
+                "and its length, %g ms, got %g ms", name,
+                (double)steps * sim->dt, (double)window_from * sim->dt);
+  unsigned idx = 0;
+  int rc = phase_index(sim, name, &idx);
+  if (rc) return rc;
+  /* Start (or rebuild) the backend so that the rules are prepared. */
+  if ((rc = ap_sim_run_steps(sim, 0))) return rc;
+  ap_phase_event *e = &sim->phase;
+  e->kind = AP_PHASE_BEGIN;
+  e->name = sim->phase_names[idx - 1];
+  e->index = idx;
+  e->first_step = sim->step;
+  e->steps = steps;
+  e->window_first = sim->step + window_from;
+  e->window_steps = steps - window_from;
+  for (size_t i = 0; i < sim->n_pops; i++)
+    memset(sim->credit[i], 0, sim->pops[i].n * sizeof **sim->credit);
+  for (size_t j = 0; j < sim->n_projs; j++)
+    if (sim->projs[j].rule) ap_plastic_phase(sim->projs[j].rule, e);
+  return AP_OK;
+}
+
+int ap_sim_phase_end(ap_sim *sim) {
+  ap_phase_event *e = &sim->phase;
+  if (!e->kind) return fail(sim, AP_EINVAL, "no phase is under way");
+  int rc = sim->failed;
+  if (!rc && sim->step != e->first_step + e->steps)
+    rc = fail(sim, AP_EINVAL, "phase '%s' ends at t = %g ms, not at t = %g "
+              "ms", e->name, (double)(e->first_step + e->steps) * sim->dt,
+              (double)sim->step * sim->dt);
+  sim->window_start = -1;
+  if (!rc) {
+    e->kind = AP_PHASE_END;
+    for (size_t j = sim->n_projs; j-- > 0;)
+      if (sim->projs[j].rule) ap_plastic_phase(sim->projs[j].rule, e);
+    refresh_mirrors(sim);
+    /* on_phase may have changed parameters or state (a learned bias). */
+    sim->dirty = 1;
+  }
+  for (size_t j = 0; j < sim->n_projs; j++)
+    if (sim->projs[j].rule) sim->projs[j].rule->ctx.phase = NULL;
+  memset(e, 0, sizeof *e);
+  return rc;
+}
+
+int ap_sim_phase(ap_sim *sim, const char *name, int64_t steps,
+                 int64_t window_from) {
+  int rc = ap_sim_phase_begin(sim, name, steps, window_from);
+  if (rc) return rc;
+  rc = ap_sim_run_steps(sim, steps);
+  int rc2 = ap_sim_phase_end(sim);
+  return rc ? rc : rc2;
+}
+
+const char *ap_sim_phase_name(const ap_sim *sim) {
+  return sim->phase.kind ? sim->phase.name : NULL;
+}
+
+/* Synapse of pr from pre neuron i (population index) to post neuron k, or
+ * SIZE_MAX: rows ascend by target, so a binary search. */
+static size_t find_syn(const proj *pr, size_t i, uint32_t k) {
+  size_t lo = pr->row[i], hi = pr->row[i + 1];
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    uint32_t t = syn_target(pr, mid);
+    if (t < k) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < pr->row[i + 1] && syn_target(pr, lo) == k ? lo : SIZE_MAX;
+}
+
+int ap_proj_mirror(ap_sim *sim, size_t dst, size_t src) {
+  if (dst == src)
+    return fail(sim, AP_EINVAL, "projection %zu cannot mirror itself",
+                dst + 1);
+  proj *d = &sim->projs[dst], *s = &sim->projs[src];
+  if (d->pre.pop != s->post.pop || d->post.pop != s->pre.pop)
+    return fail(sim, AP_EINVAL, "projection %zu cannot mirror projection "
+                "%zu: it must run the other way, from the populations %zu "
+                "to %zu", dst + 1, src + 1, s->post.pop + 1, s->pre.pop + 1);
+  if (d->rule)
+    return fail(sim, AP_EINVAL, "projection %zu has a learning rule (%s): a "
+                "mirror's weights are its source's", dst + 1,
+                d->rule->plugin->name);
+  for (size_t i = 0; i < sim->n_mirrors; i++)
+    if (sim->mirrors[i].dst == dst)
+      return fail(sim, AP_EINVAL, "projection %zu already mirrors projection "
+                  "%zu", dst + 1, sim->mirrors[i].src + 1);
+  size_t *map = malloc((d->n_syn ? d->n_syn : 1) * sizeof *map);
+  if (!map) return fail(sim, AP_ENOMEM, "out of memory");
+  const size_t npre = sim->pops[d->pre.pop].n;
+  for (size_t i = 0; i < npre; i++)
+    for (size_t m = d->row[i]; m < d->row[i + 1]; m++) {
+      uint32_t k = syn_target(d, m);
+      size_t at = find_syn(s, k, (uint32_t)i);
+      if (at == SIZE_MAX) {
+        free(map);
+        return fail(sim, AP_EINVAL, "projection %zu cannot mirror projection "
+                    "%zu: it has a synapse from neuron %zu to %u, and "
+                    "projection %zu none from %u to %zu", dst + 1, src + 1,
+                    i + 1, k + 1, src + 1, k + 1, i + 1);
+      }
+      map[m] = at;
+    }
+  mirror *nm = realloc(sim->mirrors, (sim->n_mirrors + 1) * sizeof *nm);
+  if (!nm) {
+    free(map);
+    return fail(sim, AP_ENOMEM, "out of memory");
+  }
+  sim->mirrors = nm;
+  nm[sim->n_mirrors++] = (mirror){dst, src, map};
+  refresh_mirrors(sim);
+  sim->dirty = 1;
+  return AP_OK;
+}
+
+int ap_proj_rule_var(ap_sim *sim, size_t p, const char *name, double *out,
+                     size_t *n) {
+  proj *pr = &sim->projs[p];
+  if (!pr->rule)
+    return fail(sim, AP_EINVAL, "projection %zu has no learning rule", p + 1);
+  const ap_rule_desc *d = pr->rule->d;
+  for (unsigned v = 0; v < d->n_post_vars; v++)
+    if (!strcmp(d->post_vars[v].name, name)) {
+      *n = pr->rule->n_post;
+      if (out)
+        for (size_t i = 0; i < pr->rule->n_post; i++)
+          out[i] = pr->rule->post_state[v][i];
+      return AP_OK;
+    }
+  char names[512] = "";
+  size_t at = 0;
+  for (unsigned v = 0; v < d->n_post_vars && at + 2 < sizeof names; v++)
+    at += (size_t)snprintf(names + at, sizeof names - at, "%s%s",
+                           v ? ", " : "", d->post_vars[v].name);
+  return fail(sim, AP_EINVAL, "learning rule %s has no per-neuron variable "
+              "'%s' (%s%s)", pr->rule->plugin->name, name,
+              d->n_post_vars ? "it has: " : "it has none",
+              d->n_post_vars ? names : "");
 }

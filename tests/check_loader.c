@@ -848,8 +848,8 @@ static const bad_case bad[] = {
      "size %zu",
      offsetof(ap_rule_desc, on_step) + sizeof(void (*)(void))},
     {m_rhooks,
-     "descriptor 'mem_rule': on_pre and on_post are both NULL (a learning "
-     "rule needs at least one)", 0},
+     "descriptor 'mem_rule': on_pre, on_post and on_phase are all NULL (a "
+     "learning rule needs at least one)", 0},
     {m_rsyn_null, "descriptor 'mem_rule': n_syn_vars = 1 but syn_vars is NULL",
      0},
     {m_rpost_clash,

@@ -135,7 +135,7 @@ static void run_net(unsigned threads, trace *tr, ap_real *V, ap_real *u,
   }
   memset(tr, 0, sizeof *tr);
   ap_net net = {sizeof(ap_net), 0.1, 1, 1, 3, 1, &pop, 2, proj, NULL, tr,
-                on_spikes, on_done, NULL, NULL};
+                on_spikes, on_done, NULL, NULL, NULL};
   void *inst = NULL;
   char err[256] = "";
   ap_real settings[1] = {(ap_real)threads};

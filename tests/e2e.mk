@@ -22,3 +22,8 @@ EXTRA_DIST += tests/e2e/segregated_dendrite.lua
 # The Urbanczik-Senn two-compartment neuron from Lua: dendritic drive, spikes.
 E2E_TESTS += tests/e2e/urbanczik_neuron.sh
 EXTRA_DIST += tests/e2e/urbanczik_neuron.lua
+# Phases scheduled by the core, windows, mirrors, the guerguiev rule.
+E2E_TESTS += tests/e2e/phases.sh
+EXTRA_DIST += tests/e2e/phases.lua
+# guerguiev2017.lua: short training lowers the error; every option runs.
+E2E_TESTS += tests/e2e/guerguiev.sh

@@ -962,6 +962,33 @@ static int proj_rule(lua_State *L) {
   return 1;
 }
 
+/* proj:mirror(src): this projection's weights follow src's, transposed. */
+static int proj_mirror(lua_State *L) {
+  lproj *p = check_proj(L, 1);
+  lproj *src = check_proj(L, 2);
+  ap_sim *sim = get_state(L)->sim;
+  if (ap_proj_mirror(sim, p->proj, src->proj)) return sim_error(L, sim);
+  return 0;
+}
+
+/* proj:rule_var(name): a learning rule's per-neuron variable, as a table
+ * indexed by postsynaptic neuron. */
+static int proj_rule_var(lua_State *L) {
+  lproj *p = check_proj(L, 1);
+  const char *name = luaL_checkstring(L, 2);
+  ap_sim *sim = get_state(L)->sim;
+  size_t n = 0;
+  if (ap_proj_rule_var(sim, p->proj, name, NULL, &n)) return sim_error(L, sim);
+  double *v = scratch(L, (n ? n : 1) * sizeof *v);
+  ap_proj_rule_var(sim, p->proj, name, v, &n);
+  lua_createtable(L, (int)n, 0);
+  for (size_t i = 0; i < n; i++) {
+    lua_pushnumber(L, v[i]);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 1;
+}
+
 static int proj_port(lua_State *L) {
   lproj *p = check_proj(L, 1);
   lua_pushstring(L, ap_proj_port(get_state(L)->sim, p->proj));
@@ -1258,9 +1285,8 @@ static void progress(void *ctx, int64_t step) {
   s->progress_shown = 1;
 }
 
-static int l_run(lua_State *L) {
-  lstate *s = get_state(L);
-  int64_t steps = to_steps(L, luaL_checknumber(L, 1), "ap.run");
+/* Run `steps` steps, calling the callbacks that fall due on the way. */
+static int run_steps(lua_State *L, lstate *s, int64_t steps) {
   int64_t now = ap_sim_step(s->sim), end = now + steps;
   s->run_start = now;
   s->run_end = end;
@@ -1293,6 +1319,44 @@ static int l_run(lua_State *L) {
     s->progress_shown = 0;
   }
   return 0;
+}
+
+static int l_run(lua_State *L) {
+  lstate *s = get_state(L);
+  return run_steps(L, s, to_steps(L, luaL_checknumber(L, 1), "ap.run"));
+}
+
+/* ap.phase(name, duration_ms [, { window = ms }]): run a named phase whose
+ * integration window opens `window` ms after its start. */
+static int l_phase(lua_State *L) {
+  lstate *s = get_state(L);
+  const char *name = luaL_checkstring(L, 1);
+  int64_t steps = to_steps(L, luaL_checknumber(L, 2), "ap.phase");
+  int64_t from = 0;
+  if (!lua_isnoneornil(L, 3)) {
+    luaL_checktype(L, 3, LUA_TTABLE);
+    static const char *const keys[] = {"window", NULL};
+    check_keys(L, 3, keys, "phase options");
+    if (lua_getfield(L, 3, "window") != LUA_TNIL) {
+      int isnum;
+      double w = lua_tonumberx(L, -1, &isnum);
+      if (!isnum) return lerror(L, "ap.phase: window must be a time in ms");
+      from = to_steps(L, w, "ap.phase: window");
+    }
+    lua_pop(L, 1);
+  }
+  if (ap_sim_phase_begin(s->sim, name, steps, from)) return sim_error(L, s->sim);
+  run_steps(L, s, steps);
+  if (ap_sim_phase_end(s->sim)) return sim_error(L, s->sim);
+  return 0;
+}
+
+/* ap.phase_name(): the phase under way, or nil. */
+static int l_phase_name(lua_State *L) {
+  const char *n = ap_sim_phase_name(get_state(L)->sim);
+  if (n) lua_pushstring(L, n);
+  else lua_pushnil(L);
+  return 1;
 }
 
 static int l_now(lua_State *L) {
@@ -1589,6 +1653,7 @@ static const luaL_Reg ap_funcs[] = {
     {"population", l_population},
     {"connect", l_connect},   {"record", l_record},
     {"run", l_run},           {"now", l_now},
+    {"phase", l_phase},       {"phase_name", l_phase_name},
     {"dt", l_dt},             {"every", l_every},
     {"at", l_at},             {"uniform", l_uniform},
     {"normal", l_normal},     {"lognormal", l_lognormal},
@@ -1610,6 +1675,8 @@ static const luaL_Reg proj_methods[] = {{"pairs", proj_pairs},
                                         {"synapse", proj_synapse},
                                         {"rule", proj_rule},
                                         {"set_weights", proj_set_weights},
+                                        {"mirror", proj_mirror},
+                                        {"rule_var", proj_rule_var},
                                         {"save", proj_save},
                                         {NULL, NULL}};
 static const luaL_Reg proj_meta[] = {

@@ -19,3 +19,9 @@ plugins_rules_stdp_dopamine_stdp_dopamine_la_SOURCES = \
 	plugins/rules/stdp_dopamine/stdp_dopamine.c
 plugins_rules_stdp_dopamine_stdp_dopamine_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_rules_stdp_dopamine_stdp_dopamine_la_LIBADD = -lm
+
+pkglib_LTLIBRARIES += plugins/rules/guerguiev/guerguiev.la
+plugins_rules_guerguiev_guerguiev_la_SOURCES = \
+	plugins/rules/guerguiev/guerguiev.c
+plugins_rules_guerguiev_guerguiev_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_rules_guerguiev_guerguiev_la_LIBADD = -lm

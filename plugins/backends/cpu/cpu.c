@@ -72,6 +72,8 @@ typedef struct cpu_proj {
   size_t *col;           /* col[col_off[i] .. col_off[i+1]), ascending */
   uint32_t p_cut;        /* p_release as a 32-bit threshold ... */
   int failures;          /* ... when it is below 1 */
+  int dense;             /* every row reaches consecutive targets with one
+                            delay (all_to_all and the like) */
 } cpu_proj;
 
 typedef struct cpu cpu;
@@ -250,7 +252,10 @@ static void update_blocks(cpu *c, cpu_worker *w, int64_t step) {
     ap_neuron_block b = {first, nb, step, net->dt, q->gid0 + first,
                          net->seed, q->stream, w->state, w->param,
                          w->input, q->lists, p->inst, net->host,
-                         spk + first, 0, mlt + first, 0};
+                         spk + first, 0, mlt + first, 0, -1};
+    if (AP_HAS_FIELD(net, ap_net, window_start) && net->window_start &&
+        *net->window_start >= 0 && step >= *net->window_start)
+      b.window_step = step - *net->window_start;
     int rc = d->update(&b);
     if (rc || b.n_spiked > nb) {
       w->rc = rc ? rc : AP_EPLUGIN;
@@ -425,6 +430,14 @@ static void post_events(cpu *c, cpu_worker *w, int64_t step) {
   }
 }
 
+/* y[i] += m w[i]: the delivery of a dense row (no FMA, so every build
+ * adds the same bits). */
+AP_VECTOR_CLONES
+static void add_scaled(double *restrict y, const ap_weight *restrict w,
+                       double m, size_t n) {
+  for (size_t i = 0; i < n; i++) y[i] += m * (double)w[i];
+}
+
 /* Deliver the spikes `src_of[0..n)` (multiplicities `mult`, or NULL for
  * ones) through projection j into the targets thread t owns. */
 static void deliver_rows(cpu *c, cpu_worker *w, unsigned t, size_t j,
@@ -452,7 +465,11 @@ static void deliver_rows(cpu *c, cpu_worker *w, unsigned t, size_t j,
     if (a == b) continue;
     double m = mult ? (double)mult[k] : 1.0;
     w->events += (b - a) * (mult ? mult[k] : 1u);
-    if (dl) {
+    if (cp->dense) { /* consecutive targets, one delay: a vector add */
+      unsigned slot = base + syn_delay(pr, a);
+      slot -= slot >= len ? len : 0;
+      add_scaled(buf + (size_t)slot * nn + syn_post(pr, a), wt + a, m, b - a);
+    } else if (dl) {
       for (size_t s = a; s < b; s++) {
         unsigned slot = base + dl[s];
         slot -= slot >= len ? len : 0;
@@ -602,6 +619,15 @@ static int setup_plastic(cpu *c, size_t j) {
   const ap_net_proj *pr = &c->net->projs[j];
   cpu_proj *cp = &c->projs[j];
   const ap_net_proj_ext *x = &c->net->proj_ext[j];
+  cp->dense = 1;
+  const size_t npre = c->net->pops[pr->pre].n;
+  for (size_t i = 0; i < npre && cp->dense; i++)
+    for (size_t s = pr->row[i] + 1; s < pr->row[i + 1]; s++)
+      if (syn_post(pr, s) != syn_post(pr, s - 1) + 1 ||
+          syn_delay(pr, s) != syn_delay(pr, s - 1)) {
+        cp->dense = 0;
+        break;
+      }
   cp->x = x;
   if (x->p_release < 1) {
     cp->failures = 1;

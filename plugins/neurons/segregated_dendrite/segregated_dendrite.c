@@ -457,7 +457,12 @@ static int update_hidden(ap_neuron_block *b, const sd_inst *in) {
     st[HV_B][i] = B;
     st[HV_A][i] = A;
     st[HV_C][i] = C;
-    if (q[PAR_INTEGRATE][i] != 0.0) {
+    if (b->window_step == 0) { /* a phase's window opens: new sums */
+      st[HV_SUM_C][i] = 0.0;
+      st[HV_SUM_A][i] = 0.0;
+      st[HV_N_INT][i] = 0.0;
+    }
+    if (b->window_step >= 0 || q[PAR_INTEGRATE][i] != 0.0) {
       st[HV_SUM_C][i] += C;
       st[HV_SUM_A][i] += A;
       st[HV_N_INT][i] += 1.0;
@@ -491,7 +496,12 @@ static int update_output(ap_neuron_block *b, const sd_inst *in) {
     st[OV_V][i] = bias + k->inv * (sL - ss);
     st[OV_U][i] = U;
     const double sg = sigma(U);
-    if (q[PAR_INTEGRATE][i] != 0.0) {
+    if (b->window_step == 0) {
+      st[OV_SUM_U][i] = 0.0;
+      st[OV_SUM_SIGMA_U][i] = 0.0;
+      st[OV_N_INT][i] = 0.0;
+    }
+    if (b->window_step >= 0 || q[PAR_INTEGRATE][i] != 0.0) {
       st[OV_SUM_U][i] += U;
       st[OV_SUM_SIGMA_U][i] += sg;
       st[OV_N_INT][i] += 1.0;
@@ -590,7 +600,8 @@ static const char doc_long[] =
     "Order within a step (as NEST)\n"
     "  1. propagate the soma over the step (traces from the step's start)\n"
     "  2. decay the traces, add this step's weights; set B, A (or V)\n"
-    "  3. integrate = 1: add C and A (or U and sigma(U)) to the sums,\n"
+    "  3. in a window (or integrate = 1): add C and A (or U and sigma(U))\n"
+    "     to the sums (a window restarts them at its first step),\n"
     "     n_int += 1\n"
     "  4. draw the spike count from the soma's value at the step's end\n"
     "\n"
@@ -604,15 +615,16 @@ static const char doc_long[] =
     "  neuron id, step): it does not depend on threads or block layout.\n"
     "\n"
     "Phases and the integration window\n"
-    "  Phases are the script's: it runs the forward phase (g_E = g_I = 0),\n"
-    "  then the target phase (pop:set{ g_E = ..., g_I = ... } on the output\n"
-    "  population; the authors use g_E = target, g_I = 1 - target).  For\n"
-    "  the window of a phase over which the rule averages (after its first\n"
-    "  30 ms), the script sets integrate = 1 and back to 0 at its end.\n"
-    "  While integrate = 1 each step adds to the sums; a script or rule\n"
-    "  zeroes them with pop:set{ sum_C = 0, sum_A = 0, n_int = 0 } (or\n"
-    "  sum_U, sum_sigma_U) before a window.  A learning rule reads the\n"
-    "  averages as sum / n_int (post_state of the projection's target):\n"
+    "  Phases are the script's, scheduled by the core: ap.phase(\"forward\",\n"
+    "  50, { window = 30 }) runs 50 ms whose integration window opens 30 ms\n"
+    "  in.  The script sets the teaching conductances for the target phase\n"
+    "  (pop:set{ g_E = ..., g_I = ... } on the output population; the\n"
+    "  authors use g_E = target, g_I = 1 - target) and zeroes them after.\n"
+    "  At the first step of a window the sums restart from 0; every step\n"
+    "  of the window adds to them.  Outside phases, integrate = 1 adds to\n"
+    "  the sums as well (a script then zeroes them itself with pop:set{\n"
+    "  sum_C = 0, sum_A = 0, n_int = 0 }).  A rule (guerguiev) reads the\n"
+    "  averages as sum / n_int at the end of the phase:\n"
     "    hidden: mean C = sum_C/n_int; plateau alpha = sigma(sum_A/n_int),\n"
     "            the sigmoid of the mean apical potential, as the paper's\n"
     "            plateau potentials and the authors' code (not the mean\n"
