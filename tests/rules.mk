@@ -25,3 +25,10 @@ tests_check_stdp_dopamine_SOURCES = tests/check_stdp_dopamine.c \
 	tests/rule_harness.h
 tests_check_stdp_dopamine_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_check_stdp_dopamine_LDADD = $(CHECK_LDADD_ALL) -lm
+
+# The guerguiev, backprop and feedback_alignment phase rules (population
+# views and phases of ABI 1.2; the test plays the host itself).
+RULE_TESTS += tests/check_guerguiev
+tests_check_guerguiev_SOURCES = tests/check_guerguiev.c
+tests_check_guerguiev_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_check_guerguiev_LDADD = $(CHECK_LDADD_ALL) -lm

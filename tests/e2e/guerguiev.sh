@@ -33,6 +33,23 @@ else
   sed 's/^/    /' out.txt
 fi
 
+# Two short epochs on a tiny subset: the training error falls.
+if "$APICAL" run "$script" -q train=600 test=20 epochs=2 out=t.csv \
+    > out.txt 2>&1; then
+  t1=$(sed -n 's/^epoch=1 train_error=\([0-9.]*\) .*/\1/p' out.txt)
+  t2=$(sed -n 's/^epoch=2 train_error=\([0-9.]*\) .*/\1/p' out.txt)
+  if [ -n "$t1" ] && [ -n "$t2" ] &&
+      awk -v a="$t1" -v b="$t2" 'BEGIN { exit !(b < a - 5) }'; then
+    ok
+  else
+    fail "the training error did not fall (epoch 1 '$t1', epoch 2 '$t2'):"
+    sed 's/^/    /' out.txt
+  fi
+else
+  fail "guerguiev2017.lua train=600 epochs=2 failed:"
+  sed 's/^/    /' out.txt
+fi
+
 # Every option runs (a few examples each).
 for args in "layers=0" "layers=40,20" "rule=backprop" \
     "rule=feedback_alignment feedback=sparse" "feedback=sparse" \

@@ -431,7 +431,10 @@ static void end_target(ap_rule_ctx *c, gr_inst *in) {
 
 static void on_phase(ap_rule_ctx *c, const ap_phase_event *e) {
   gr_inst *in = c->inst;
-  if (e->kind != AP_PHASE_END) return;
+  if (e->kind == AP_PHASE_BEGIN) { /* averages only of this phase's window */
+    in->cnt = 0;
+    return;
+  }
   if (!strcmp(e->name, "forward")) end_forward(c, in);
   else if (!strcmp(e->name, "target")) end_target(c, in);
 }
