@@ -27,3 +27,6 @@ E2E_TESTS += tests/e2e/phases.sh
 EXTRA_DIST += tests/e2e/phases.lua
 # guerguiev2017.lua: short training lowers the error; every option runs.
 E2E_TESTS += tests/e2e/guerguiev.sh
+# The urbanczik learning rule: teacher-driven dendritic learning from Lua.
+E2E_TESTS += tests/e2e/urbanczik_rule.sh
+EXTRA_DIST += tests/e2e/urbanczik_rule.lua

@@ -26,6 +26,13 @@ tests_check_stdp_dopamine_SOURCES = tests/check_stdp_dopamine.c \
 tests_check_stdp_dopamine_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_check_stdp_dopamine_LDADD = $(CHECK_LDADD_ALL) -lm
 
+# The Urbanczik-Senn rule (reads the postsynaptic view of ABI 1.2).
+check_PROGRAMS += tests/check_urbanczik
+TESTS += tests/check_urbanczik
+tests_check_urbanczik_SOURCES = tests/check_urbanczik.c tests/rule_harness.h
+tests_check_urbanczik_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_check_urbanczik_LDADD = $(CHECK_LDADD_ALL) -lm
+
 # The guerguiev, backprop and feedback_alignment phase rules (population
 # views and phases of ABI 1.2; the test plays the host itself).
 RULE_TESTS += tests/check_guerguiev

@@ -25,3 +25,9 @@ plugins_rules_guerguiev_guerguiev_la_SOURCES = \
 	plugins/rules/guerguiev/guerguiev.c
 plugins_rules_guerguiev_guerguiev_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_rules_guerguiev_guerguiev_la_LIBADD = -lm
+
+pkglib_LTLIBRARIES += plugins/rules/urbanczik/urbanczik.la
+plugins_rules_urbanczik_urbanczik_la_SOURCES = \
+	plugins/rules/urbanczik/urbanczik.c
+plugins_rules_urbanczik_urbanczik_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_rules_urbanczik_urbanczik_la_LIBADD = -lm
