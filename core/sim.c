@@ -147,6 +147,7 @@ struct ap_sim {
   /* phases (ABI 1.2) */
   ap_pop_view *views;    /* per population, for rules */
   double **credit;       /* per population, n values (rules' credit) */
+  size_t n_credit;       /* populations when credit was made */
   int64_t window_start;  /* step the integration window opened, or -1 */
   char **phase_names;    /* by index - 1 */
   size_t n_phase_names;
@@ -224,8 +225,9 @@ static void backend_destroy(ap_sim *sim) {
   free(sim->nsil);
   free(sim->views);
   if (sim->credit)
-    for (size_t i = 0; i < sim->n_pops; i++) free(sim->credit[i]);
+    for (size_t i = 0; i < sim->n_credit; i++) free(sim->credit[i]);
   free(sim->credit);
+  sim->n_credit = 0;
   sim->views = NULL;
   sim->credit = NULL;
   sim->nexts = NULL;
@@ -1623,6 +1625,7 @@ static int start_backend(ap_sim *sim) {
   if (!sim->bset || !sim->bstr || !sim->npops || !sim->nprojs || !sim->nexts ||
       !sim->nsil || !sim->views || !sim->credit)
     return fail(sim, AP_ENOMEM, "out of memory");
+  sim->n_credit = sim->n_pops;
   for (size_t i = 0; i < sim->n_pops; i++) {
     const pop *p = &sim->pops[i];
     ap_pop_view *v = &sim->views[i];

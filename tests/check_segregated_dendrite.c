@@ -315,6 +315,44 @@ END_TEST
 
 /* --------------------------------------- (5) the integration window */
 
+/* The core's phase windows (ABI 1.2, window_step): sums restart at a
+ * window's first step, grow at each step of it and rest outside it, in
+ * both layers, with integrate = 0. */
+START_TEST(test_window_sums) {
+  for (int layer = 0; layer <= 1; layer++) {
+    nh *h = open_layer(layer, 3, 0.1);
+    nh_set(h, "b", 0.8);
+    ck_assert_int_eq(nh_prepare(h), AP_OK);
+    const char *soma = layer ? "U" : "C", *sum_soma = layer ? "sum_U" : "sum_C";
+    for (int s = 0; s < 100; s++) nh_step(h); /* no window: nothing summed */
+    for (size_t i = 0; i < 3; i++) {
+      ck_assert_double_eq(nh_var(h, sum_soma)[i], 0.0);
+      ck_assert_double_eq(nh_var(h, "n_int")[i], 0.0);
+    }
+    double acc[3] = {0};
+    for (int s = 0; s < 10; s++) {
+      h->window_step = s;
+      nh_step(h);
+      for (size_t i = 0; i < 3; i++) acc[i] += nh_var(h, soma)[i];
+    }
+    h->window_step = -1;
+    for (int s = 0; s < 5; s++) nh_step(h); /* window closed: sums rest */
+    for (size_t i = 0; i < 3; i++) {
+      ck_assert_double_eq(nh_var(h, "n_int")[i], 10.0);
+      ck_assert_double_eq_tol(nh_var(h, sum_soma)[i], acc[i], 1e-12);
+      ck_assert(acc[i] != 0.0);
+    }
+    h->window_step = 0; /* a new window: the old sums are gone */
+    nh_step(h);
+    for (size_t i = 0; i < 3; i++) {
+      ck_assert_double_eq(nh_var(h, "n_int")[i], 1.0);
+      ck_assert_double_eq(nh_var(h, sum_soma)[i], nh_var(h, soma)[i]);
+    }
+    nh_close(h);
+  }
+}
+END_TEST
+
 START_TEST(test_integration_sums) {
   for (int layer = 0; layer <= 1; layer++) {
     nh *h = open_layer(layer, 4, 0.1);
@@ -437,6 +475,7 @@ static Suite *make_segregated_dendrite_suite(void) {
   tcase_add_test(tc, test_spike_statistics);
   tcase_add_test(tc, test_output_teaching);
   tcase_add_test(tc, test_integration_sums);
+  tcase_add_test(tc, test_window_sums);
   suite_add_tcase(s, tc);
   TCase *tp = tcase_create("descriptor");
   tcase_add_test(tp, test_descriptor_and_shape);

@@ -60,6 +60,8 @@ typedef struct nh {
   void *inst;
   int prepared, state_ready;
   int64_t step;     /* next step to run */
+  int64_t window_step; /* given to the blocks: -1 (no phase window, the
+                          default) or the steps since a window opened */
   /* Spikes of the last step, population indices, ascending. */
   uint32_t *spiked, *mult;
   size_t n_spiked;
@@ -106,6 +108,7 @@ static inline nh *nh_open_desc_(const ap_plugin_desc *pd,
                                 const ap_neuron_desc *d, size_t n,
                                 double dt) {
   nh *h = nh_calloc_(1, sizeof *h);
+  h->window_step = -1;
   h->plugin = pd;
   h->d = d;
   h->n = n;
@@ -362,6 +365,7 @@ static inline int nh_step_blocks(nh *h, const size_t *sizes, size_t nb) {
         .n_spiked = 0,
         .mult = h->bmult,
         .has_mult = 0,
+        .window_step = h->window_step,
     };
     int r = d->update(&b);
     if (r != AP_OK && rc == AP_OK) rc = r;
