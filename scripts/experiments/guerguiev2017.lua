@@ -264,7 +264,7 @@ local function save_curves(rows)
   local f = assert(io.open(tmp, "w"))
   f:write("epoch,train_error,test_error,angle_deg,wall_s\n")
   for _, r in ipairs(rows) do
-    f:write(string.format("%d,%s,%.4f,%s,%.1f\n", r[1],
+    f:write(string.format("%d,%s,%.4f,%s,%.0f\n", r[1],
                           r[2] and string.format("%.4f", r[2]) or "", r[3],
                           r[4] and string.format("%.3f", r[4]) or "", r[5]))
   end
@@ -275,12 +275,13 @@ end
 print(string.format("# %s: %d-%s10, rule=%s feedback=%s eta=%g train=%d test=%d seed=%d",
   data, n_in, (#hidden > 0) and (table.concat(sizes, "-") .. "-") or "", rule,
   feedback, eta, n_train, n_test, seed))
-local rows, t0 = {}, os.clock()
+local rows, t0 = {}, os.time()
+local function wall() return os.difftime(os.time(), t0) end
 local order = {}
 for i = 1, #train_set do order[i] = i end
 if A.test0 == "1" then
   local e0 = test_error()
-  rows[1] = { 0, nil, e0, nil, os.clock() - t0 }
+  rows[1] = { 0, nil, e0, nil, wall() }
   print(string.format("epoch=0 test_error=%.2f", e0))
   save_curves(rows)
 end
@@ -298,11 +299,11 @@ for epoch = 1, epochs do
   local train_err = 100 * (1 - right / n_train)
   local test_err = test_error()
   local ang = ang_n > 0 and ang_sum / ang_n or nil
-  rows[#rows + 1] = { epoch, train_err, test_err, ang, os.clock() - t0 }
+  rows[#rows + 1] = { epoch, train_err, test_err, ang, wall() }
   print(string.format("epoch=%d train_error=%.2f test_error=%.2f", epoch,
                       train_err, test_err))
-  print(string.format("# angle_to_backprop=%s cpu_s=%.1f",
-                      ang and string.format("%.1f", ang) or "n/a", os.clock() - t0))
+  print(string.format("# angle_to_backprop=%s wall_s=%.0f",
+                      ang and string.format("%.1f", ang) or "n/a", wall()))
   io.stdout:flush()
   save_curves(rows)
 end

@@ -12,4 +12,14 @@ for b in coba cuba; do
     ok || fail "$b.lua closing line: $(tail -n 1 $b.txt)"
   grep -q "^exc rate [0-9.]* Hz$" $b.txt && ok || fail "$b.lua prints no rate"
 done
+# The epoch benchmark of the segregated-dendrite network, on 20 images.
+if "$APICAL" run "$AP_TOP_SRCDIR/scripts/benchmarks/guerguiev_epoch.lua" \
+    train=20 -q > ge.txt 2>&1 &&
+    grep -Eq '^images=20 wall_s=[0-9]+ per_image_ms=[0-9.]+ epoch_s=[0-9]+$' ge.txt &&
+    tail -n 1 ge.txt | grep -Eq '^wall_s=[0-9.]+ bio_s=[0-9.]+ rtf='; then
+  ok
+else
+  fail "guerguiev_epoch.lua:"
+  sed 's/^/    /' ge.txt
+fi
 finish
