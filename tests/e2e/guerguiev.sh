@@ -50,6 +50,21 @@ else
   sed 's/^/    /' out.txt
 fi
 
+# The same learning for 1 and 3 threads (the rules run on the host
+# between steps; the neurons' and the backend's work is owned by target).
+for t in 1 3; do
+  "$APICAL" run "$script" -q train=150 test=20 epochs=1 out=th$t.csv \
+    --threads $t > th$t.txt 2>&1 || fail "--threads $t run failed"
+done
+if grep -q "^epoch=1 " th1.txt &&
+    [ "$(grep '^epoch=' th1.txt)" = "$(grep '^epoch=' th3.txt)" ] &&
+    [ "$(cut -d, -f1-4 th1.csv)" = "$(cut -d, -f1-4 th3.csv)" ]; then
+  ok
+else
+  fail "1 and 3 threads learn differently:"
+  cat th1.txt th3.txt | sed 's/^/    /'
+fi
+
 # Every option runs (a few examples each).
 for args in "layers=0" "layers=40,20" "rule=backprop" \
     "rule=feedback_alignment feedback=sparse" "feedback=sparse" \
