@@ -48,6 +48,7 @@ typedef struct lstate {
   int64_t run_start, run_end;
   double last_progress;
   int progress_shown;
+  int in_callback; /* a callback is running: ap.run and ap.phase refuse */
 } lstate;
 
 typedef struct lpop {
@@ -1310,7 +1311,10 @@ static int run_steps(lua_State *L, lstate *s, int64_t steps) {
       else c->done = 1;
       lua_rawgeti(L, LUA_REGISTRYINDEX, c->ref);
       lua_pushnumber(L, (double)now * ap_sim_dt(s->sim));
-      lua_call(L, 1, 0);
+      s->in_callback++;
+      int rc = lua_pcall(L, 1, 0, 0);
+      s->in_callback--;
+      if (rc != LUA_OK) return lua_error(L);
     }
     if (now >= end) break;
   }
@@ -1323,6 +1327,10 @@ static int run_steps(lua_State *L, lstate *s, int64_t steps) {
 
 static int l_run(lua_State *L) {
   lstate *s = get_state(L);
+  if (s->in_callback)
+    return lerror(L, "ap.run: a callback (ap.every, ap.at) cannot run the "
+                  "simulation; it runs between steps of the ap.run or "
+                  "ap.phase that called it");
   return run_steps(L, s, to_steps(L, luaL_checknumber(L, 1), "ap.run"));
 }
 
@@ -1331,6 +1339,10 @@ static int l_run(lua_State *L) {
 static int l_phase(lua_State *L) {
   lstate *s = get_state(L);
   const char *name = luaL_checkstring(L, 1);
+  if (s->in_callback)
+    return lerror(L, "ap.phase: a callback (ap.every, ap.at) cannot run a "
+                  "phase; it runs between steps of the ap.run or ap.phase "
+                  "that called it");
   int64_t steps = to_steps(L, luaL_checknumber(L, 2), "ap.phase");
   int64_t from = 0;
   if (!lua_isnoneornil(L, 3)) {
