@@ -59,7 +59,7 @@ plugins_neurons_adex_adex_la_LIBADD = -lm
 # first model with a structure parameter (n_comp) and a shape().
 pkglib_LTLIBRARIES += plugins/neurons/compartmental/compartmental.la
 plugins_neurons_compartmental_compartmental_la_SOURCES = \
-	plugins/neurons/compartmental/compartmental.c
+	plugins/neurons/compartmental/compartmental.c plugins/plugin_err.h
 plugins_neurons_compartmental_compartmental_la_CFLAGS = $(NEURON_CFLAGS)
 plugins_neurons_compartmental_compartmental_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_neurons_compartmental_compartmental_la_LIBADD = -lm
@@ -67,7 +67,9 @@ plugins_neurons_compartmental_compartmental_la_LIBADD = -lm
 # Hidden and output neurons of Guerguiev et al. (2017), shaped by `layer`.
 pkglib_LTLIBRARIES += plugins/neurons/segregated_dendrite/segregated_dendrite.la
 plugins_neurons_segregated_dendrite_segregated_dendrite_la_SOURCES = \
-	plugins/neurons/segregated_dendrite/segregated_dendrite.c
+	plugins/neurons/segregated_dendrite/segregated_dendrite.c \
+	plugins/neurons/segregated_dendrite/segregated_dendrite.h \
+	plugins/plugin_err.h
 plugins_neurons_segregated_dendrite_segregated_dendrite_la_CFLAGS = $(NEURON_CFLAGS)
 plugins_neurons_segregated_dendrite_segregated_dendrite_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_neurons_segregated_dendrite_segregated_dendrite_la_LIBADD = -lm

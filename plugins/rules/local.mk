@@ -22,7 +22,8 @@ plugins_rules_stdp_dopamine_stdp_dopamine_la_LIBADD = -lm
 
 pkglib_LTLIBRARIES += plugins/rules/guerguiev/guerguiev.la
 plugins_rules_guerguiev_guerguiev_la_SOURCES = \
-	plugins/rules/guerguiev/guerguiev.c
+	plugins/rules/guerguiev/guerguiev.c plugins/plugin_err.h \
+	plugins/neurons/segregated_dendrite/segregated_dendrite.h
 plugins_rules_guerguiev_guerguiev_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_rules_guerguiev_guerguiev_la_LIBADD = -lm
 

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 
 #include "apical_plugin.h"
+#include "../../plugin_err.h"
 
 /* At most 16 compartments: enough for the reduced dendritic trees the
  * model is meant for, and it keeps the per-step work (3 n^2 multiply-adds
@@ -176,16 +177,6 @@ static unsigned n_comp_of(double v) {
   return (unsigned)v;
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static void set_err(char *err, size_t size, const char *fmt, ...) {
-  if (!err || !size) return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err, size, fmt, ap);
-  va_end(ap);
-}
 
 static int shape(ap_neuron_shape *out, const ap_real *structure, char *err,
                  size_t err_size) {

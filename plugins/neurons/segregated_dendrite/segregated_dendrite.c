@@ -24,6 +24,8 @@
 #include <stdlib.h>
 
 #include "apical_plugin.h"
+#include "../../plugin_err.h"
+#include "segregated_dendrite.h"
 
 enum { LAYER_HIDDEN = 0, LAYER_OUTPUT = 1 };
 
@@ -182,16 +184,6 @@ static const ap_port_desc output_ports[OP_N] = {
 
 /* ------------------------------------------------------------------ shape */
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static void set_err(char *err, size_t size, const char *fmt, ...) {
-  if (!err || !size) return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err, size, fmt, ap);
-  va_end(ap);
-}
 
 /* The layer as LAYER_*, or -1 when not 0 or 1. */
 static int layer_of(double v) {
@@ -382,12 +374,6 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
 
 /* -------------------------------------------------------------- update */
 
-/* The logistic function, without overflow for either sign. */
-static inline double sigma(double x) {
-  if (x >= 0.0) return 1.0 / (1.0 + exp(-x));
-  const double e = exp(x);
-  return e / (1.0 + e);
-}
 
 /* Below this mean the count is drawn by inversion from one uniform (as
  * the poisson plugin); above it by the host's Poisson sampler. */
@@ -467,7 +453,7 @@ static int update_hidden(ap_neuron_block *b, const sd_inst *in) {
       st[HV_SUM_A][i] += A;
       st[HV_N_INT][i] += 1.0;
     }
-    if (emit(b, i, draw_count(b, i, k->mu * sigma(C)), &ns)) rc = AP_EINVAL;
+    if (emit(b, i, draw_count(b, i, k->mu * sd_sigma(C)), &ns)) rc = AP_EINVAL;
   }
   b->n_spiked = ns;
   return rc;
@@ -495,7 +481,7 @@ static int update_output(ap_neuron_block *b, const sd_inst *in) {
     st[OV_SB_S][i] = ss;
     st[OV_V][i] = bias + k->inv * (sL - ss);
     st[OV_U][i] = U;
-    const double sg = sigma(U);
+    const double sg = sd_sigma(U);
     if (b->window_step == 0) {
       st[OV_SUM_U][i] = 0.0;
       st[OV_SUM_SIGMA_U][i] = 0.0;

@@ -29,6 +29,8 @@
 #include <string.h>
 
 #include "apical_plugin.h"
+#include "../../plugin_err.h"
+#include "../../neurons/segregated_dendrite/segregated_dendrite.h"
 
 enum { RULE_GUERGUIEV, RULE_BACKPROP, RULE_FA };
 
@@ -81,24 +83,9 @@ static const ap_var_desc fa_syn_vars[1] = {
      0},
 };
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static void set_err(char *err, size_t size, const char *fmt, ...) {
-  if (!err || !size) return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err, size, fmt, ap);
-  va_end(ap);
-}
 
-static inline double sigma(double x) {
-  if (x >= 0.0) return 1.0 / (1.0 + exp(-x));
-  const double e = exp(x);
-  return e / (1.0 + e);
-}
 static inline double dsigma(double x) {
-  const double s = sigma(x);
+  const double s = sd_sigma(x);
   return s * (1.0 - s);
 }
 
@@ -337,7 +324,7 @@ static void end_forward(ap_rule_ctx *c, gr_inst *in) {
     c->post_state[PV_MEAN_F][i] = post->state[in->v_sum_soma][i] * m;
     if (in->hidden) {
       const double a = post->state[in->v_sum_apical][i] * m;
-      c->post_state[PV_APICAL_F][i] = sigma(a);
+      c->post_state[PV_APICAL_F][i] = sd_sigma(a);
       if (in->A_f) in->A_f[i] = a;
     }
   }
@@ -354,7 +341,7 @@ static void learn_feedback(ap_rule_ctx *c, gr_inst *in) {
   ap_real *E = c->post_state[PV_E];
   for (size_t i = 0; i < c->post->n; i++) {
     const double pm = in->phimax[i], cf = c->post_state[PV_MEAN_F][i];
-    E[i] = (pm * sigma(cf) - c->post_state[PV_APICAL_F][i]) * pm *
+    E[i] = (pm * sd_sigma(cf) - c->post_state[PV_APICAL_F][i]) * pm *
            dsigma(in->A_f[i]);
   }
   for (size_t k = 0; k < np; k++) {
@@ -383,7 +370,7 @@ static void end_target(ap_rule_ctx *c, gr_inst *in) {
     const double pm = in->phimax[i], mf = c->post_state[PV_MEAN_F][i];
     const double dphi = pm * dsigma(mf); /* phi'(mean_f) */
     if (in->hidden) {
-      const double at = sigma(post->state[in->v_sum_apical][i] * m);
+      const double at = sd_sigma(post->state[in->v_sum_apical][i] * m);
       c->post_state[PV_APICAL_T][i] = at;
       const double bp = in->k[i] * dphi * c->post_credit[i];
       c->post_state[PV_E_BP][i] = bp;
@@ -393,7 +380,7 @@ static void end_target(ap_rule_ctx *c, gr_inst *in) {
     } else {
       const double rt = pm * post->state[in->v_sum_sigma][i] * m;
       c->post_state[PV_RATE_T][i] = rt;
-      E[i] = in->k[i] * (rt - pm * sigma(mf)) * dphi;
+      E[i] = in->k[i] * (rt - pm * sd_sigma(mf)) * dphi;
     }
   }
   const uint32_t mask = c->target_mask;
