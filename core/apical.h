@@ -235,6 +235,10 @@ AP_API double ap_sim_dt(const ap_sim *sim);
 /* Close streamed recorders (renaming their files into place). */
 AP_API int ap_sim_finish(ap_sim *sim);
 AP_API void ap_sim_stats(const ap_sim *sim, ap_stats *st);
+/* The backend's report of the run so far (a chip backend: mapping,
+ * quantisation, energy).  AP_ENOTSUP when the backend keeps none or has
+ * not started; the report stays valid until the next call or the end. */
+AP_API int ap_sim_report(ap_sim *sim, ap_report *out);
 /* Called during long runs with the fraction done (for progress lines). */
 AP_API void ap_sim_set_progress(ap_sim *sim,
                                 void (*fn)(void *ctx, int64_t step),

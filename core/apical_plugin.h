@@ -25,7 +25,7 @@
 #include <math.h>
 
 #define AP_ABI_MAJOR 1
-#define AP_ABI_MINOR 2
+#define AP_ABI_MINOR 3
 
 #if defined(__GNUC__)
 #define AP_PLUGIN_EXPORT __attribute__((visibility("default")))
@@ -233,6 +233,54 @@ typedef struct ap_neuron_shape {
   void *owner;                  /* the plugin's, for release_shape() */
 } ap_neuron_shape;
 
+/* ABI 1.3: lowering.  How a neuron model runs on a neuromorphic chip: the
+ * model maps the parameters of neuron i onto one common integrate-and-fire
+ * form (below) that a chip backend turns into the chip's own integers;
+ * a spike source says so and keeps running on the host.  A model without
+ * a lower() hook cannot run on a chip. */
+#define AP_LOWER_MAX_PORTS 4
+
+typedef enum ap_lower_form {
+  AP_LOWER_LIF = 1,    /* the form below */
+  AP_LOWER_SOURCE = 2  /* a spike generator: its update() runs on the
+                          host and its spikes are injected into the chip */
+} ap_lower_form;
+
+typedef enum ap_lower_port {
+  AP_LOWER_PORT_DELTA = 1,   /* weights jump v in the step they arrive */
+  AP_LOWER_PORT_CURRENT = 2  /* weights jump a current u_p that decays */
+} ap_lower_port;
+
+/* With v = V_m - V_reset in mV (so that a reset sets v to 0), one step:
+ *   u_p <- u_keep[p] u_p + (weights that arrived on current port p
+ *                           at the end of the step before)
+ *   v   <- v_keep v + sum_p gain[p] u_p + sum_q gain[q] (weights that
+ *          arrive on delta port q in this step) + bias
+ *   v >= v_th: spike, v = 0 and held there for ref_steps steps (a
+ *   refractory neuron integrates no v and discards delta input; its
+ *   currents go on).
+ * This is exact integration of a current-based LIF neuron (the gains are
+ * the propagators from current to voltage).  The state variables named
+ * below let the backend read and write the host's state: V_m = v + v_off,
+ * the current of port p = u_p (in the port's unit). */
+typedef struct ap_lowered {
+  int form;                     /* ap_lower_form */
+  double v_keep;                /* fraction of v kept per step, in (0, 1] */
+  double bias;                  /* mV per step */
+  double v_th;                  /* mV above V_reset, > 0 */
+  double v_off;                 /* mV: V_m = v + v_off (V_reset) */
+  double ref_steps;             /* whole steps */
+  unsigned n_ports;             /* the model's ports, <= AP_LOWER_MAX_PORTS */
+  int port_kind[AP_LOWER_MAX_PORTS];  /* ap_lower_port */
+  double u_keep[AP_LOWER_MAX_PORTS];  /* current ports: fraction kept */
+  double gain[AP_LOWER_MAX_PORTS];    /* mV of v per unit of weight (delta)
+                                         or of current per step (current) */
+  int v_var;                    /* state variable of V_m */
+  int ref_var;                  /* refractory steps left, or -1 */
+  int u_var[AP_LOWER_MAX_PORTS];/* state variable of port p's current, or
+                                   -1; ports with one u_keep may share one */
+} ap_lowered;
+
 typedef struct ap_neuron_desc {
   size_t size;                  /* sizeof(ap_neuron_desc) */
   const char *const *compartments; /* names; NULL means one, "soma" */
@@ -260,6 +308,12 @@ typedef struct ap_neuron_desc {
   int (*shape)(ap_neuron_shape *out, const ap_real *structure, char *err,
                size_t err_size);
   void (*release_shape)(ap_neuron_shape *s);
+  /* ABI 1.3 (test `size`; NULL: the model has no chip form).  Fill *out
+   * for neuron i of a prepared population (pop->dt is the chip's tick),
+   * or return AP_ENOTSUP with a sentence in err naming what has no form
+   * (a parameter and its value). */
+  int (*lower)(const ap_neuron_pop *pop, size_t i, ap_lowered *out,
+               char *err, size_t err_size);
 } ap_neuron_desc;
 
 /* -------------------------------------------------------------- synapses */
@@ -429,7 +483,15 @@ typedef struct ap_rule_desc {
    * order, so that rules nearer the output can leave credit for the
    * layers below them. */
   void (*on_phase)(ap_rule_ctx *c, const ap_phase_event *e);
+  /* ABI 1.3: what on-chip learning the rule needs (AP_CHIP_RULE_*; 0:
+   * none, the rule runs only where learning is software). */
+  unsigned chip_learning;
 } ap_rule_desc;
+
+/* The rule changes a synapse from traces of its own pre- and
+ * postsynaptic spikes, its weight, its own variables and modulator levels
+ * only: the sum-of-products form of learning engines such as Loihi's. */
+#define AP_CHIP_RULE_LOCAL_TRACES 0x1u
 
 /* -------------------------------------------------------------- backends */
 
@@ -520,6 +582,23 @@ typedef struct ap_net {
   const int64_t *window_start;
 } ap_net;
 
+/* ABI 1.3: a backend's report.  Keys are dotted paths ("energy.total",
+ * "projections.2.weight_rms"); a numeric component is a 1-based index.
+ * An item holds a number or, when text is not NULL, text. */
+typedef struct ap_report_item {
+  const char *key;
+  double value;
+  const char *unit;             /* "J", "1", "ms", ... never NULL */
+  const char *text;
+} ap_report_item;
+
+typedef struct ap_report {
+  const ap_report_item *items;
+  size_t n;
+  const char *text;             /* lines for standard error, each ending in
+                                   a newline (may be NULL) */
+} ap_report;
+
 typedef struct ap_backend_desc {
   size_t size;
   const ap_param_desc *params;  /* backend settings (--set key=value) */
@@ -554,6 +633,10 @@ typedef struct ap_backend_desc {
    * far (a spike of multiplicity m through r synapses counts m * r).  When
    * the backend counts them, the host need not look at every spike. */
   uint64_t (*events)(void *inst);
+  /* ABI 1.3 (test `size`; NULL allowed): what the backend has to say
+   * about the run so far (a chip backend: mapping, quantisation, energy).
+   * The items and text stay valid until the next call or destroy(). */
+  int (*report)(void *inst, struct ap_report *out);
 } ap_backend_desc;
 
 /* Whether a descriptor of size d->size has the (appended) field f. */

@@ -310,6 +310,17 @@ void ap_settings_free(ap_settings *s) {
   memset(s, 0, sizeof *s);
 }
 
+void ap_settings_drop_extras(ap_settings *s) {
+  for (size_t i = 0; i < s->n_extra; i++) {
+    free(s->extra[i].backend);
+    free(s->extra[i].key);
+    free(s->extra[i].value);
+  }
+  free(s->extra);
+  s->extra = NULL;
+  s->n_extra = 0;
+}
+
 int ap_settings_set(ap_settings *s, const char *key, const char *val,
                     int source, char *err, size_t n) {
   if (!key || !*key) {

@@ -65,6 +65,9 @@ void ap_settings_free(ap_settings *s);
 int ap_settings_set(ap_settings *s, const char *key, const char *value,
                     int source, char *err, size_t n);
 
+/* Forget every backend setting (the extras), keeping the core's. */
+void ap_settings_drop_extras(ap_settings *s);
+
 /* Find the config file as above.  Writes the path into buf and returns 1,
  * returns 0 when there is none, -1 (with err) when an explicitly named
  * file does not exist. */

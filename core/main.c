@@ -1,6 +1,7 @@
 /* main.c -- the `apical` program: run Lua experiments, list and describe
  * plugins. */
 #include <lauxlib.h>
+#include <fcntl.h>
 #include <lualib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,8 @@ static const char usage[] =
     "  --set KEY=VALUE    any setting: dt, output_dir, plugin_path, or a\n"
     "                     backend setting such as chip=loihi\n"
     "  --config FILE      settings file (libconfig); see docs/config.md\n"
+    "  --compare BACKEND  run the script on BACKEND (e.g. cpu) first, its\n"
+    "                     output discarded, and compare wall time and spikes\n"
     "  -q, --quiet        no run summary on standard error\n"
     "  -v, --verbose      plugin log messages down to info level\n"
     "Words after the script (or after --) reach the script as ap.args;\n"
@@ -41,6 +44,7 @@ static const char usage[] =
 typedef struct opts {
   const char *config;
   const char *script;
+  const char *compare;
   int quiet;
   int verbose;
   char **args;
@@ -88,6 +92,9 @@ static int parse(int argc, char **argv, int is_run, opts *o, char ***sets,
       o->quiet = 1;
     } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
       o->verbose = 1;
+    } else if (is_opt(a, "--compare")) {
+      if (!(o->compare = opt_value(argc, argv, &i, "--compare")))
+        return die("%s needs a backend name, such as cpu", "--compare");
     } else if (is_opt(a, "--config")) {
       if (!(o->config = opt_value(argc, argv, &i, "--config")))
         return die("%s needs a file name", "--config");
@@ -138,6 +145,65 @@ static void summary(const ap_sim *sim) {
   if (st.synapse_bytes > 0)
     fprintf(stderr, " (%.1f bytes per synapse)", st.synapse_bytes);
   fputc('\n', stderr);
+}
+
+/* Run the script once on the settings `set`: 0, or the exit code.  A
+ * muted run sends the script's standard output to /dev/null and prints
+ * no summary or report.  *chip_s gets the chip time of a chip backend's
+ * report (else -1). */
+static int run_once(ap_registry *reg, ap_settings *set, const opts *o,
+                    int mute, ap_stats *st, double *chip_s) {
+  char err[4096];
+  int rc = 0, saved = -1;
+  memset(st, 0, sizeof *st);
+  ap_sim *sim = ap_sim_new(reg, set);
+  lua_State *L = luaL_newstate();
+  if (!sim || !L) {
+    ap_sim_free(sim);
+    if (L) lua_close(L);
+    return die("%s", "out of memory");
+  }
+  if (mute) {
+    fflush(stdout);
+    saved = dup(STDOUT_FILENO);
+    int null = open("/dev/null", O_WRONLY);
+    if (null >= 0) {
+      dup2(null, STDOUT_FILENO);
+      close(null);
+    }
+  }
+  luaL_openlibs(L);
+  ap_sim_set_script(sim, o->script);
+  ap_lua_install(L, sim, o->n_args, o->args,
+                 isatty(STDERR_FILENO) && !o->quiet && !mute);
+  fflush(stdout);
+  if (ap_lua_run_file(L, o->script, err, sizeof err) != 0) {
+    fprintf(stderr, "apical: %s\n", err);
+    ap_sim_abort(sim);
+    rc = 1;
+  } else if (ap_sim_finish(sim) != AP_OK) {
+    fprintf(stderr, "apical: %s\n", ap_sim_error(sim));
+    ap_sim_abort(sim);
+    rc = 1;
+  } else {
+    fflush(stdout);
+    ap_sim_stats(sim, st);
+    if (!o->quiet && !mute) summary(sim);
+    ap_report r;
+    if (ap_sim_report(sim, &r) == AP_OK) {
+      if (!o->quiet && !mute && r.text) fputs(r.text, stderr);
+      for (size_t k = 0; chip_s && k < r.n; k++)
+        if (!strcmp(r.items[k].key, "time.chip_s")) *chip_s = r.items[k].value;
+    }
+  }
+  lua_close(L);
+  ap_sim_free(sim);
+  if (mute && saved >= 0) {
+    fflush(stdout);
+    dup2(saved, STDOUT_FILENO);
+    close(saved);
+  }
+  return rc;
 }
 
 int main(int argc, char **argv) {
@@ -231,32 +297,51 @@ int main(int argc, char **argv) {
     rc = 1;
     goto out_reg;
   }
-  ap_sim *sim = ap_sim_new(reg, &set);
-  lua_State *L = luaL_newstate();
-  if (!sim || !L) {
-    rc = die("%s", "out of memory");
-    ap_sim_free(sim);
-    if (L) lua_close(L);
-    goto out_reg;
+  ap_stats peer_st = {0};
+  if (o.compare) {
+    /* the peer run first: its files are then overwritten by this run's */
+    ap_settings peer;
+    if (ap_settings_init(&peer)) {
+      rc = die("%s", "out of memory");
+      goto out_reg;
+    }
+    int bad = found > 0 && ap_settings_load(&peer, path, err, sizeof err);
+    for (int i = 0; !bad && i < n_sets; i += 2)
+      bad = ap_settings_set(&peer, sets[i], sets[i + 1], AP_SRC_CLI, err,
+                            sizeof err) != 0;
+    ap_settings_drop_extras(&peer);
+    if (!bad)
+      bad = ap_settings_set(&peer, "backend", o.compare, AP_SRC_CLI, err,
+                            sizeof err) != 0;
+    if (bad) {
+      fprintf(stderr, "apical: --compare: %s\n", err);
+      ap_settings_free(&peer);
+      rc = 1;
+      goto out_reg;
+    }
+    rc = run_once(reg, &peer, &o, 1, &peer_st, NULL);
+    ap_settings_free(&peer);
+    if (rc) {
+      fprintf(stderr, "apical: --compare %s: the run on %s failed (above)\n",
+              o.compare, o.compare);
+      goto out_reg;
+    }
   }
-  luaL_openlibs(L);
-  ap_sim_set_script(sim, o.script);
-  ap_lua_install(L, sim, o.n_args, o.args, isatty(STDERR_FILENO) && !o.quiet);
-  fflush(stdout);
-  if (ap_lua_run_file(L, o.script, err, sizeof err) != 0) {
-    fprintf(stderr, "apical: %s\n", err);
-    ap_sim_abort(sim);
-    rc = 1;
-  } else if (ap_sim_finish(sim) != AP_OK) {
-    fprintf(stderr, "apical: %s\n", ap_sim_error(sim));
-    ap_sim_abort(sim);
-    rc = 1;
-  } else {
-    fflush(stdout);
-    if (!o.quiet) summary(sim);
+  ap_stats st;
+  double chip_s = -1;
+  rc = run_once(reg, &set, &o, 0, &st, &chip_s);
+  if (!rc && o.compare) {
+    fprintf(stderr,
+            "compare: %s ran the script in %.4g s wall (%llu spikes); %s in "
+            "%.4g s wall (%llu spikes)", o.compare, peer_st.wall_s,
+            (unsigned long long)peer_st.spikes, set.backend, st.wall_s,
+            (unsigned long long)st.spikes);
+    if (chip_s >= 0)
+      fprintf(stderr, "; the chip would take %.4g s, %.3g times the %s's "
+              "wall time", chip_s,
+              peer_st.wall_s > 0 ? chip_s / peer_st.wall_s : 0.0, o.compare);
+    fputc('\n', stderr);
   }
-  lua_close(L);
-  ap_sim_free(sim);
 out_reg:
   ap_registry_free(reg);
 out_settings:

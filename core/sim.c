@@ -1406,6 +1406,14 @@ int ap_sim_save(ap_sim *sim, size_t r, const char *path) {
   return AP_OK;
 }
 
+int ap_sim_report(ap_sim *sim, ap_report *out) {
+  memset(out, 0, sizeof *out);
+  if (!sim->binst || !AP_HAS_FIELD(sim->bd, ap_backend_desc, report) ||
+      !sim->bd->report)
+    return AP_ENOTSUP;
+  return sim->bd->report(sim->binst, out);
+}
+
 int ap_sim_finish(ap_sim *sim) {
   int rc = AP_OK;
   for (size_t i = 0; i < sim->n_recs; i++) {

@@ -330,6 +330,62 @@ static int l_stats(lua_State *L) {
   return 1;
 }
 
+/* The backend's report as a table: dotted keys become nested tables, a
+ * numeric component an array index; nil and a message when the backend
+ * keeps no report (cpu) or has not run yet. */
+static int l_report(lua_State *L) {
+  ap_report r;
+  if (ap_sim_report(get_state(L)->sim, &r) != AP_OK) {
+    luaL_pushfail(L);
+    lua_pushstring(L, "this backend keeps no report (run on a chip backend "
+                      "such as neuromorphic, after ap.run)");
+    return 2;
+  }
+  lua_createtable(L, 0, (int)r.n);
+  int top = lua_gettop(L);
+  for (size_t k = 0; k < r.n; k++) {
+    const ap_report_item *it = &r.items[k];
+    lua_settop(L, top);
+    lua_pushvalue(L, top);
+    const char *s = it->key;
+    for (;;) {
+      size_t len = strcspn(s, ".");
+      char part[96];
+      snprintf(part, sizeof part, "%.*s", (int)len, s);
+      char *end;
+      long idx = strtol(part, &end, 10);
+      int numeric = len && *end == '\0';
+      if (s[len] == '\0') {
+        if (numeric) lua_pushinteger(L, idx);
+        else lua_pushstring(L, part);
+        if (it->text) lua_pushstring(L, it->text);
+        else lua_pushnumber(L, it->value);
+        lua_settable(L, -3);
+        break;
+      }
+      if (numeric) lua_pushinteger(L, idx);
+      else lua_pushstring(L, part);
+      lua_pushvalue(L, -1);
+      if (lua_gettable(L, -3) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -2);
+        lua_pushvalue(L, -2);
+        lua_settable(L, -5);
+      }
+      lua_remove(L, -2);
+      lua_remove(L, -2);
+      s += len + 1;
+    }
+  }
+  lua_settop(L, top);
+  if (r.text) {
+    lua_pushstring(L, r.text);
+    lua_setfield(L, -2, "text");
+  }
+  return 1;
+}
+
 /* ------------------------------------------------------------ populations */
 
 /* Set `name` on r from the value at index i (handles list parameters). */
@@ -1662,6 +1718,7 @@ static int ds_gc(lua_State *L) {
 static const luaL_Reg ap_funcs[] = {
     {"setup", l_setup},       {"settings", l_settings},
     {"stats", l_stats},
+    {"report", l_report},
     {"population", l_population},
     {"connect", l_connect},   {"record", l_record},
     {"run", l_run},           {"now", l_now},

@@ -855,7 +855,8 @@ static const ap_backend_desc cpu_desc = {
     sizeof(ap_backend_desc), cpu_params,      1,
     cpu_create,              cpu_run,         NULL,
     cpu_reload,              cpu_synapse_bytes, cpu_destroy,
-    cpu_pending_get,         cpu_pending_add, cpu_events};
+    cpu_pending_get,         cpu_pending_add, cpu_events,
+    NULL};
 
 static const ap_plugin_desc plugins[] = {
     {sizeof(ap_plugin_desc), AP_KIND_BACKEND, "cpu", "1.0",

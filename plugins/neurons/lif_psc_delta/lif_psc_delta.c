@@ -12,6 +12,7 @@
 #include "apical_plugin.h"
 #include "../lif_threshold.h"
 #include "../noise_current.h"
+#include "../lower.h"
 
 enum {
   PAR_E_L,
@@ -182,6 +183,31 @@ static int update(ap_neuron_block *b) {
   return AP_OK;
 }
 
+/* The chip form: with v = V_m - V_reset the step above is
+ *   v <- P33 v + (1 - P33)(E_L - V_reset) + P30 I_e + (weights, mV). */
+static int lower(const ap_neuron_pop *pop, size_t i, ap_lowered *out,
+                 char *err, size_t err_size) {
+  int rc = lower_lif_begin(pop, i, PAR_SIGMA, out, err, err_size);
+  if (rc) return rc;
+  const ap_real *const *par = pop->param;
+  const double h = pop->dt, tau_m = par[PAR_TAU_M][i];
+  const double E_L = par[PAR_E_L][i], V_reset = par[PAR_V_RESET][i];
+  out->v_keep = exp(-h / tau_m);
+  out->bias = -expm1(-h / tau_m) * (E_L - V_reset) +
+              -tau_m / par[PAR_C_M][i] * expm1(-h / tau_m) * par[PAR_I_E][i];
+  out->v_th = par[PAR_V_TH][i] - V_reset;
+  out->v_off = V_reset;
+  out->ref_steps = round(par[PAR_T_REF][i] / h);
+  out->n_ports = N_PORTS;
+  for (unsigned p = 0; p < N_PORTS; p++) {
+    out->port_kind[p] = AP_LOWER_PORT_DELTA;
+    out->gain[p] = 1.0;
+  }
+  out->v_var = VAR_V_M;
+  out->ref_var = VAR_R_REF;
+  return AP_OK;
+}
+
 static const ap_neuron_desc neuron = {
     .size = sizeof(ap_neuron_desc),
     .compartments = NULL,
@@ -195,6 +221,7 @@ static const ap_neuron_desc neuron = {
     .prepare = prepare,
     .update = update,
     .release = release,
+    .lower = lower,
 };
 
 static const char doc_long[] =

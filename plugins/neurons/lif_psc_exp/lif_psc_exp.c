@@ -12,6 +12,7 @@
 #include "apical_plugin.h"
 #include "../noise_current.h"
 #include "../lif_threshold.h"
+#include "../lower.h"
 
 enum {
   PAR_E_L,
@@ -283,6 +284,38 @@ static int update(ap_neuron_block *b) {
   return AP_OK;
 }
 
+/* The chip form: with v = V_m - V_reset the step above is
+ *   v <- P22 v + P21ex I_syn_ex + P21in I_syn_in
+ *        + (1 - P22)(E_L - V_reset) + P20 I_e,
+ * the currents as they are; V_m is held at V_reset while refractory. */
+static int lower(const ap_neuron_pop *pop, size_t i, ap_lowered *out,
+                 char *err, size_t err_size) {
+  int rc = lower_lif_begin(pop, i, PAR_SIGMA, out, err, err_size);
+  if (rc) return rc;
+  const ap_real *const *par = pop->param;
+  const double h = pop->dt, C = par[PAR_C_M][i], tau_m = par[PAR_TAU_M][i];
+  const double tex = par[PAR_TAU_SYN_EX][i], tin = par[PAR_TAU_SYN_IN][i];
+  const double E_L = par[PAR_E_L][i], V_reset = par[PAR_V_RESET][i];
+  const double P22 = exp(-h / tau_m);
+  out->v_keep = P22;
+  out->bias = -expm1(-h / tau_m) * (E_L - V_reset) +
+              -tau_m / C * expm1(-h / tau_m) * par[PAR_I_E][i];
+  out->v_th = par[PAR_V_TH][i] - V_reset;
+  out->v_off = V_reset;
+  out->ref_steps = round(par[PAR_T_REF][i] / h);
+  out->n_ports = N_PORTS;
+  out->port_kind[PORT_EX] = out->port_kind[PORT_IN] = AP_LOWER_PORT_CURRENT;
+  out->u_keep[PORT_EX] = exp(-h / tex);
+  out->u_keep[PORT_IN] = exp(-h / tin);
+  out->gain[PORT_EX] = propagator_21(h, tex, tau_m, C);
+  out->gain[PORT_IN] = propagator_21(h, tin, tau_m, C);
+  out->v_var = VAR_V_M;
+  out->ref_var = VAR_R_REF;
+  out->u_var[PORT_EX] = VAR_I_SYN_EX;
+  out->u_var[PORT_IN] = VAR_I_SYN_IN;
+  return AP_OK;
+}
+
 static const ap_neuron_desc neuron = {
     .size = sizeof(ap_neuron_desc),
     .compartments = NULL,
@@ -296,6 +329,7 @@ static const ap_neuron_desc neuron = {
     .prepare = prepare,
     .update = update,
     .release = release,
+    .lower = lower,
 };
 
 static const char doc_long[] =

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "apical_plugin.h"
+#include "../lower.h"
 
 enum { PAR_RATE, N_PARAMS };
 
@@ -205,6 +206,7 @@ static const ap_neuron_desc neuron = {
     .prepare = prepare,
     .update = update,
     .release = release,
+    .lower = lower_source,
 };
 
 static const char doc_long[] =

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 
 #include "apical_plugin.h"
+#include "../lower.h"
 
 enum { PAR_SPIKE_TIMES, N_PARAMS };
 
@@ -156,6 +157,7 @@ static const ap_neuron_desc neuron = {
     .prepare = prepare,
     .update = update,
     .release = release,
+    .lower = lower_source,
 };
 
 static const char doc_long[] =

@@ -248,6 +248,7 @@ static const ap_rule_desc rule = {
     .prepare = prepare,
     .release = release,
     .flush = NULL,
+    .chip_learning = AP_CHIP_RULE_LOCAL_TRACES,
 };
 
 static const char doc_long[] =
