@@ -30,3 +30,8 @@ E2E_TESTS += tests/e2e/guerguiev.sh
 # The urbanczik learning rule: teacher-driven dendritic learning from Lua.
 E2E_TESTS += tests/e2e/urbanczik_rule.sh
 EXTRA_DIST += tests/e2e/urbanczik_rule.lua
+
+# The neuromorphic backend (chip emulation, energy, refusals).
+E2E_TESTS += tests/e2e/neuromorphic.sh
+EXTRA_DIST += tests/e2e/neuromorphic_single.lua \
+	tests/e2e/neuromorphic_energy.lua tests/e2e/neuromorphic_plastic.lua

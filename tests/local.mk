@@ -23,3 +23,4 @@ include tests/neurons.mk
 include tests/rules.mk
 include tests/e2e.mk
 include tests/synapses.mk
+include tests/backends.mk

@@ -359,6 +359,8 @@ static int l_report(lua_State *L) {
         if (numeric) lua_pushinteger(L, idx);
         else lua_pushstring(L, part);
         if (it->text) lua_pushstring(L, it->text);
+        else if (it->value == floor(it->value) && fabs(it->value) < 0x1p53)
+          lua_pushinteger(L, (lua_Integer)it->value); /* counts */
         else lua_pushnumber(L, it->value);
         lua_settable(L, -3);
         break;

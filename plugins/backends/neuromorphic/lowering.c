@@ -96,7 +96,7 @@ static int64_t keep_of(const nm_chip *c, double keep, int offset) {
   const int64_t one = pow2((int)c->decay_bits);
   int64_t d = nm_round((double)one * (1.0 - keep)) - offset;
   if (d < 0) d = 0;
-  if (d > one - 1 - offset) d = one - 1 - offset;
+  if (d > one - 1) d = one - 1; /* a field of decay_bits bits */
   return one - d - offset;
 }
 
@@ -162,7 +162,9 @@ static int lower_lif(nm *m, size_t i) {
                 "gives a neuron at most %d", nb, k + 1, distinct, c->name,
                 c->currents);
       ok = 0;
-    } else if (!c->voltage_decay && l->v_keep < 1.0) {
+    } else if (!c->voltage_decay &&
+               (1.0 - l->v_keep) * ldexp(1.0, (int)c->decay_bits) >= 0.5) {
+      /* a leak below half a step of the decay field counts as none */
       nm_refuse(m, "%s: neuron %zu's membrane decays (tau_m = %.4g ms); %s "
                 "neurons leak linearly, so only a non-leaky membrane has a "
                 "form", nb, k + 1, tau_of(l->v_keep, m->tick), c->name);
@@ -402,13 +404,17 @@ static int lower_proj(nm *m, size_t j) {
   if (pj->plastic) { /* room for the weights the rule may reach */
     double wmax = rule_param(pj->rule, &pj->rc, "Wmax");
     if (isfinite(wmax)) {
+      pos |= wmax > 0;
       double g = 0;
       for (size_t k = 0; k < post->n; k++)
         if (post->low[k].gain[pr->port] > g) g = post->low[k].gain[pr->port];
       if (fabs(wmax) * g * post->scale > big) big = fabs(wmax) * g * post->scale;
     }
-    pos = neg = 1; /* a rule may change signs: keep room for both */
-    if (rule_param(pj->rule, &pj->rc, "Wmin") >= 0) neg = 0;
+    /* a rule with bounds of both signs may change a weight's sign */
+    double wmin = rule_param(pj->rule, &pj->rc, "Wmin");
+    if (isfinite(wmax) && wmax < 0) neg = 1;
+    if (isfinite(wmin) && wmin < 0) neg = 1;
+    if (isfinite(wmin) && wmin > 0) pos = 1;
   }
   pj->mag_bits = c->weight_bits - (pos && neg && c->mixed_sign_loses_bit);
   const double mmax = ldexp(1.0, (int)pj->mag_bits) - 1;

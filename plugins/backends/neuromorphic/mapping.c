@@ -214,8 +214,8 @@ static int map_once(nm *m) {
           ts += c->t_spike + (double)hx * c->t_hop_x + (double)hy * c->t_hop_y;
         }
       }
-      p->route_j[a] = (float)ej;
-      p->route_s[a] = (float)ts;
+      p->route_j[a] = ej;
+      p->route_s[a] = ts;
       if (on_chip) m->core_out[p->core[a]] += p->dest[a];
     }
   }

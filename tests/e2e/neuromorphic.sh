@@ -1,0 +1,229 @@
+#!/bin/sh
+# The neuromorphic backend end to end: the same scripts on cpu and on the
+# emulated chips, Loihi's integer rules reckoned independently in Lua,
+# CUBA rates, energy counters against a hand count, mapping and
+# quantisation reports, every refusal, and bad chip profiles.
+. "$AP_TOP_SRCDIR/tests/e2e/lib.sh"
+E="$AP_TOP_SRCDIR/tests/e2e"
+nm="--backend neuromorphic"
+
+# -- one neuron: same spike steps on cpu and on the chips when the
+#    parameters are exact on the chip's grid (lif_psc_delta), and for
+#    lif_psc_exp, whose propagators round
+for model in lif_psc_delta lif_psc_exp; do
+  "$APICAL" run "$E/neuromorphic_single.lua" -q model=$model > cpu.txt 2>&1 ||
+    fail "$model on cpu: $(cat cpu.txt)"
+  for chip in loihi spinnaker; do
+    "$APICAL" run "$E/neuromorphic_single.lua" -q model=$model $nm \
+      --set chip=$chip > chip.txt 2>&1 || fail "$model on $chip: $(cat chip.txt)"
+    want=$(grep '^spikes' cpu.txt)
+    got=$(grep '^spikes' chip.txt)
+    if [ -n "$want" ] && [ "$want" = "$got" ] &&
+       [ "$(echo "$want" | wc -w)" -gt 5 ]; then ok; else
+      fail "$model on $chip: spikes differ from cpu: cpu '$want', chip '$got'"
+    fi
+    # the chip's V_m, step by step, equals the reckoning of Loihi's rules
+    if [ $chip = loihi ]; then
+      if grep -q 'mismatches=0$' chip.txt; then ok; else
+        fail "$model on loihi: V_m departs from the rules: $(cat chip.txt)"
+      fi
+    fi
+  done
+done
+
+# -- the current wraps at 24 bits: six inputs at the largest weight at
+#    once overflow u; the reckoning follows it through the wrap, and the
+#    chip's spikes part from the cpu's
+"$APICAL" run "$E/neuromorphic_single.lua" -q model=lif_psc_exp w=8000 \
+  burst=6 > cpu.txt 2>&1
+"$APICAL" run "$E/neuromorphic_single.lua" -q model=lif_psc_exp w=8000 \
+  burst=6 $nm > chip.txt 2>&1
+if grep -q 'wraps=1 mismatches=0$' chip.txt; then ok; else
+  fail "wrap: $(cat chip.txt)"
+fi
+if [ "$(grep '^spikes' cpu.txt)" != "$(grep '^spikes' chip.txt)" ]; then ok
+else fail "wrap: the wrapped current changed no spike"; fi
+
+# -- CUBA (Brette et al. 2007): excitatory rates within 10 % of cpu
+cuba="$AP_TOP_SRCDIR/scripts/benchmarks/cuba.lua"
+rate() { sed -n 's/^exc rate \([0-9.]*\) Hz.*/\1/p' "$1"; }
+"$APICAL" run "$cuba" n=4000 T=2000 -q > cpu.txt 2>&1
+for chip in loihi spinnaker; do
+  "$APICAL" run "$cuba" n=4000 T=2000 -q $nm --set chip=$chip > chip.txt 2>&1
+  r0=$(rate cpu.txt)
+  r1=$(rate chip.txt)
+  if [ -n "$r0" ] && [ -n "$r1" ] &&
+     awk -v a="$r0" -v b="$r1" 'BEGIN { d = (b - a) / a; exit !(a > 1 && d < 0.1 && d > -0.1) }'
+  then ok; else fail "CUBA on $chip: rate $r1 Hz against cpu's $r0 Hz"; fi
+done
+
+# -- energy counters against a hand count (neuromorphic_energy.lua):
+#    2 source spikes x 2 synapses = 4 synaptic ops; 5 ticks x 2 neurons =
+#    10 updates, inactive at tick 0 only (v = 0, no input), so 8 active;
+#    2 spikes injected, each to 1 core (2 routes, no hops); no neuron
+#    reaches threshold.  Loihi: 4 x 23.6 + 8 x 81 + 2 x 52 + 2 x 1.7 pJ =
+#    849.8 pJ; chip time 5 x 465 ns barrier + per tick the busiest core:
+#    17.6 + 16.8 + 23.8 + 16.8 + 16.8 ns (updates 5.3/8.4 ns each, synops
+#    3.5 ns) = 2416.8 ns.  SpiNNaker: 4 x 13.3 + 10 x 26 nJ = 313.2 nJ,
+#    5 ticks of 1 ms.
+"$APICAL" run "$E/neuromorphic_energy.lua" -q $nm > e.txt 2>&1
+for kv in synops=4 neuron_updates=10 neuron_updates_active=8 spikes=2 \
+    spikes_injected=2 learning_updates=0 chips=1 cores=1 routes=2 \
+    energy.synops_j=9.44e-11 energy.neurons_j=7.52e-10 \
+    energy.spikes_j=3.4e-12 energy.total_j=8.498e-10 chip_s=2.4168e-06 \
+    "chip=loihi post_spikes=0"; do
+  key=${kv%%=*}
+  want=${kv#*=}
+  got=$(sed -n "s/^$key=//p" e.txt | head -n 1)
+  if [ -n "$got" ] && awk -v a="$got" -v b="$want" \
+      'BEGIN { if (b + 0 == b) exit !((a - b) <= 1e-9 * b && (b - a) <= 1e-9 * b); exit !(a == b) }'
+  then ok; else fail "energy on loihi: $key = '$got', hand count $want"; fi
+done
+"$APICAL" run "$E/neuromorphic_energy.lua" -q $nm --set chip=spinnaker > e.txt 2>&1
+for kv in synops=4 neuron_updates=10 energy.total_j=3.132e-07 chip_s=0.005; do
+  key=${kv%%=*}
+  want=${kv#*=}
+  got=$(sed -n "s/^$key=//p" e.txt | head -n 1)
+  if [ -n "$got" ] && awk -v a="$got" -v b="$want" \
+      'BEGIN { exit !((a - b) <= 1e-9 * b && (b - a) <= 1e-9 * b) }'
+  then ok; else fail "energy on spinnaker: $key = '$got', hand count $want"; fi
+done
+
+# -- the report on standard error: mapping, quantisation, energy, and the
+#    one line; --compare cpu adds the peer's wall time
+"$APICAL" run "$E/neuromorphic_energy.lua" $nm --compare cpu > out.txt 2> err.txt
+for want in "neuromorphic: chip loihi" "mapping: 1 core on 1 chip" \
+    "projection 1 (population 1 -> 2, port ex): weights 8 bits" \
+    "energy_j=8.498e-10 synops=4 neuron_updates=10 spikes=2 chips=1 cores=1" \
+    "compare: cpu ran the script in"; do
+  if grep -qF -- "$want" err.txt; then ok; else
+    fail "report lacks '$want':"
+    sed 's/^/    /' err.txt
+  fi
+done
+# the peer run's output is discarded: the script's lines come once
+if [ "$(grep -c '^synops=' out.txt)" = 1 ]; then ok; else
+  fail "--compare: the script's output appears $(grep -c '^synops=' out.txt) times"
+fi
+
+# -- plasticity: STDP runs on Loihi's learning engine (same post spikes as
+#    cpu here, every weight moved, learning updates counted) and is
+#    refused on TrueNorth
+"$APICAL" run "$E/neuromorphic_plastic.lua" -q > cpu.txt 2>&1
+"$APICAL" run "$E/neuromorphic_plastic.lua" -q $nm > chip.txt 2>&1
+if grep -q 'changed=500 of 500 learning_updates=[1-9]' chip.txt &&
+   [ "$(cut -d' ' -f1 cpu.txt)" = "$(cut -d' ' -f1 chip.txt)" ]; then ok; else
+  fail "stdp on loihi: $(cat chip.txt) (cpu: $(cat cpu.txt))"
+fi
+expect_error "stdp on truenorth" \
+  "projection 1 (population 1 -> 2, port ex): learning rule 'stdp' is plastic, and truenorth has no on-chip learning" \
+  "$APICAL" run "$E/neuromorphic_plastic.lua" -q $nm --set chip=truenorth
+
+# -- refusals, each naming the population or projection, the chip and
+#    the limit, with a non-zero exit
+net() { # net MODEL PARAMS CONNECT-EXTRA [dt]
+  cat > net.lua <<LUA
+local ap = require "apical"
+ap.setup{ dt = ${4:-1.0} }
+local src = ap.population("poisson", 300, { rate = 10 })
+local n = ap.population("$1", 2, { $2 })
+ap.connect(src, n, "all_to_all", { weight = 1, delay = 1.0 $3 })
+ap.run(9)
+LUA
+}
+net izhikevich "" ""
+expect_error "no lowering" \
+  "population 2 (izhikevich): the model has no chip form (its plugin declares no lowering), so loihi cannot run it" \
+  "$APICAL" run net.lua -q $nm
+net lif_psc_exp "sigma = 5" ""
+expect_error "noise" "population 2 (lif_psc_exp): neuron 1: sigma = 5 pA: the noise current has no chip form (on loihi)" \
+  "$APICAL" run net.lua -q $nm
+# two current decays take two compartments per neuron on Loihi (joined),
+# one on SpiNNaker, where a neuron has both currents
+cat > two.lua <<'LUA'
+local ap = require "apical"
+ap.setup{ dt = 1.0 }
+local n = ap.population("lif_psc_exp", 1500, { tau_syn_ex = 2, tau_syn_in = 5 })
+ap.run(2)
+local r = ap.report()
+print(r.populations[1].compartments_per_neuron, r.cores)
+LUA
+for want in "loihi 2 3" "spinnaker 1 6"; do
+  set -- $want
+  got=$("$APICAL" run two.lua -q $nm --set chip=$1 2>&1 | tr -s ' \t' '  ')
+  if [ "$got" = "$2 $3" ]; then ok; else
+    fail "two decays on $1: compartments, cores = '$got', expected '$2 $3'"
+  fi
+done
+net lif_psc_delta "" ""
+expect_error "leak on truenorth" \
+  "population 2 (lif_psc_delta): neuron 1's membrane decays (tau_m = 10 ms); truenorth neurons leak linearly" \
+  "$APICAL" run net.lua -q $nm --set chip=truenorth
+net lif_psc_delta "tau_m = 1e9" ""
+expect_error "fan-in on truenorth" \
+  "population 2 (lif_psc_delta): neuron 1 receives from 300 neurons; a truenorth core has 256 input axons" \
+  "$APICAL" run net.lua -q $nm --set chip=truenorth
+net lif_psc_delta "" "" 0.3
+expect_error "tick" "truenorth runs ticks of 1 ms, which is not a whole number of steps of dt = 0.3 ms" \
+  "$APICAL" run net.lua -q $nm --set chip=truenorth
+cat > delay.lua <<'LUA'
+local ap = require "apical"
+ap.setup{ dt = 1.0 }
+local src = ap.population("poisson", 2, { rate = 10 })
+local n = ap.population("lif_psc_exp", 2)
+ap.connect(src, n, "all_to_all", { weight = 1, delay = 16 })
+ap.run(10)
+LUA
+expect_error "delay" \
+  "projection 1 (population 1 -> 2, port ex): a delay of 17 ticks of 1 ms (one more for current input) is beyond spinnaker's maximum of 16" \
+  "$APICAL" run delay.lua -q $nm --set chip=spinnaker
+net lif_psc_exp "" ', synapse = "tsodyks_markram"'
+expect_error "dynamic synapse" \
+  "projection 1 (population 1 -> 2, port ex): its synapse model changes the weight it delivers spike by spike; only static synapses have a form on loihi" \
+  "$APICAL" run net.lua -q $nm
+net lif_psc_exp "" ", p_release = 0.5"
+expect_error "release" "release probability 0.5 has no form on loihi" \
+  "$APICAL" run net.lua -q $nm
+cat > types.lua <<'LUA'
+local ap = require "apical"
+ap.setup{ dt = 1.0 }
+local src = ap.population("poisson", 8, { rate = 10 })
+local n = ap.population("lif_psc_delta", 2, { tau_m = 1e9 })
+ap.connect(src, n, "all_to_all", { weight = ap.uniform(0.5, 1.5), delay = 1 })
+ap.run(10)
+LUA
+expect_error "axon types" "a truenorth neuron has 4 axon types" \
+  "$APICAL" run types.lua -q $nm --set chip=truenorth
+
+# -- chip profiles: unknown names, unreadable and malformed files
+net lif_psc_exp "" ""
+expect_error "unknown chip" "no chip profile named 'nochip' (known: " \
+  "$APICAL" run net.lua -q $nm --set chip=nochip
+printf 'chip = { name = "x" \n tick_ms = ;\n};\n' > broken.cfg
+expect_error "syntax" "broken.cfg:2:" "$APICAL" run net.lua -q $nm --set chip=broken.cfg
+printf 'chip = { name = "x"; tick_ms = 1.0; };\n' > short.cfg
+expect_error "missing key" "short.cfg: missing 'chip.cores_per_chip' (a number)" \
+  "$APICAL" run net.lua -q $nm --set chip="$WORK/short.cfg"
+sed 's/max_delay = 62;/max_delay = 0;/' \
+  "$AP_TOP_SRCDIR/plugins/backends/neuromorphic/chips/loihi.cfg" > mine.cfg
+expect_error "range" "mine.cfg:27: chip.max_delay = 0 is out of range" \
+  "$APICAL" run net.lua -q $nm --set chip=mine --set chip_path="$WORK"
+# a profile found through chip_path runs
+sed 's/name = "loihi";/name = "myloihi";/' \
+  "$AP_TOP_SRCDIR/plugins/backends/neuromorphic/chips/loihi.cfg" > myloihi.cfg
+if APICAL_CHIP_PATH="$WORK" "$APICAL" run net.lua $nm --set chip=myloihi \
+     > out.txt 2>&1 && grep -q "neuromorphic: chip myloihi ($WORK/myloihi.cfg)" out.txt
+then ok; else fail "a user profile on APICAL_CHIP_PATH: $(cat out.txt)"; fi
+
+# -- cpu keeps no report
+cat > rep.lua <<'LUA'
+local ap = require "apical"
+local n = ap.population("lif_psc_exp", 1)
+ap.run(1)
+local r, msg = ap.report()
+print(r == nil, msg)
+LUA
+if "$APICAL" run rep.lua -q | grep -q "^true.this backend keeps no report"; then ok
+else fail "ap.report() on cpu"; fi
+
+finish
