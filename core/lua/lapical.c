@@ -1801,6 +1801,15 @@ static int luaopen_apical(lua_State *L) {
   lua_setfield(L, -2, "version");
   lua_getfield(L, LUA_REGISTRYINDEX, "apical.args");
   lua_setfield(L, -2, "args");
+  /* ap.program: this apical executable, for scripts that run others
+   * (scripts/experiments/energy.lua runs one script per backend) */
+  char exe[4096];
+  ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (len > 0) {
+    exe[len] = '\0';
+    lua_pushstring(L, exe);
+    lua_setfield(L, -2, "program");
+  }
   return 1;
 }
 

@@ -215,6 +215,21 @@ if APICAL_CHIP_PATH="$WORK" "$APICAL" run net.lua $nm --set chip=myloihi \
      > out.txt 2>&1 && grep -q "neuromorphic: chip myloihi ($WORK/myloihi.cfg)" out.txt
 then ok; else fail "a user profile on APICAL_CHIP_PATH: $(cat out.txt)"; fi
 
+# -- scripts/experiments/energy.lua, small: a row per network and backend,
+#    TrueNorth's rows giving its reason, the CSV written
+"$APICAL" run "$AP_TOP_SRCDIR/scripts/experiments/energy.lua" T=200 n=1000 \
+  T_stdp=500 out=energy.csv -q > out.txt 2>&1
+for want in "^cuba  *cpu  *[0-9.]* *1.000" "^cuba  *loihi  *[0-9.]" \
+    "^cuba  *truenorth  *refused: population 1 (lif_psc_exp): port 'ex'" \
+    "^cuba  *spinnaker  *[0-9.]" "^stdp  *loihi  *[0-9.]" \
+    "^stdp  *truenorth  *refused: " "^stdp  *spinnaker  *[0-9.]"; do
+  if grep -q "$want" out.txt; then ok; else
+    fail "energy.lua: no line like '$want':"
+    sed 's/^/    /' out.txt
+  fi
+done
+if [ "$(wc -l < energy.csv)" -eq 9 ]; then ok; else fail "energy.csv: $(cat energy.csv)"; fi
+
 # -- cpu keeps no report
 cat > rep.lua <<'LUA'
 local ap = require "apical"
