@@ -300,6 +300,11 @@ void ap_describe_plugin(FILE *out, const ap_plugin *p) {
       fprintf(out, "%s%s", i ? ", " : "", comps[i]);
     fputc('\n', out);
     describe_ports(out, n, comps, nc);
+    fprintf(out, "\nchip form: %s\n",
+            AP_HAS_FIELD(n, ap_neuron_desc, lower) && n->lower
+                ? "declared (runs on the neuromorphic backend where the "
+                  "chip allows its parameters)"
+                : "none (the neuromorphic backend refuses it)");
     break;
   }
   case AP_KIND_SYNAPSE: {
@@ -330,6 +335,12 @@ void ap_describe_plugin(FILE *out, const ap_plugin *p) {
               nm == 1 ? "it" : "them");
     else if (r->on_step)
       fprintf(out, "called every step: yes\n");
+    unsigned cl = AP_HAS_FIELD(r, ap_rule_desc, chip_learning)
+                      ? r->chip_learning : 0;
+    fprintf(out, "on-chip learning: %s\n",
+            cl & AP_CHIP_RULE_LOCAL_TRACES
+                ? "local traces (runs on learning engines such as Loihi's)"
+                : "none declared (runs only where learning is software)");
     break;
   }
   case AP_KIND_BACKEND: {

@@ -230,6 +230,12 @@ for want in "^cuba  *cpu  *[0-9.]* *1.000" "^cuba  *loihi  *[0-9.]" \
 done
 if [ "$(wc -l < energy.csv)" -eq 9 ]; then ok; else fail "energy.csv: $(cat energy.csv)"; fi
 
+# -- the backend and chip from a config file (a group named after the
+#    backend), as a user swaps them without touching the script
+printf 'backend = "neuromorphic";\nneuromorphic = { chip = "spinnaker"; };\n' > nm.cfg
+if "$APICAL" run "$E/neuromorphic_energy.lua" -q --config nm.cfg 2>&1 |
+    grep -q "^chip=spinnaker"; then ok; else fail "chip from the config file"; fi
+
 # -- cpu keeps no report
 cat > rep.lua <<'LUA'
 local ap = require "apical"

@@ -38,6 +38,7 @@ static inline int64_t nm_fit(int64_t x, unsigned bits, int ovf) {
   if (ovf == NM_OVF_WRAP) {
     /* as Loihi: above 2^(bits-1) wraps down by 2^bits, at or below
      * -2^(bits-1) up by 2^bits, so the range is (-2^(bits-1), 2^(bits-1)] */
+    if (x <= half && x > -half) return x; /* the common case */
     const int64_t span = half * 2, y = x + half - 1;
     return ((y % span) + span) % span - half + 1;
   }

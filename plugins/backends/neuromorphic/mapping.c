@@ -131,11 +131,14 @@ static int map_once(nm *m) {
     if (!p->core) p->core = calloc(nn, sizeof *p->core);
     if (!p->dest) p->dest = calloc(nn, sizeof *p->dest);
     if (!p->far) p->far = calloc(nn, sizeof *p->far);
+    if (!p->away) p->away = calloc(nn, sizeof *p->away);
     if (!p->route_j) p->route_j = calloc(nn, sizeof *p->route_j);
     if (!p->route_s) p->route_s = calloc(nn, sizeof *p->route_s);
-    if (!p->core || !p->dest || !p->far || !p->route_j || !p->route_s)
+    if (!p->core || !p->dest || !p->far || !p->away || !p->route_j ||
+        !p->route_s)
       goto oom;
     memset(p->dest, 0, nn * sizeof *p->dest);
+    memset(p->away, 0, nn * sizeof *p->away);
     memset(p->far, 0, nn * sizeof *p->far);
     if (p->form != AP_LOWER_LIF || !p->v) continue;
     /* each neuron's sources, all projections into the population */
@@ -202,6 +205,7 @@ static int map_once(nm *m) {
           if (seen[dc] == stamp) continue;
           seen[dc] = stamp;
           p->dest[a]++;
+          if (!on_chip || dc != p->core[a]) p->away[a]++;
           long hx = 0, hy = 0;
           if (on_chip) {
             long dx, dy;

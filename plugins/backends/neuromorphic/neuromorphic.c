@@ -50,7 +50,8 @@ static void free_pops(nm *m) {
       net->pops[i].desc->release(p->inst);
     free(p->low), free(p->v), free(p->ref), free(p->keep_v), free(p->bias);
     free(p->vth), free(p->ref_steps), free(p->spk), free(p->mult);
-    free(p->core), free(p->dest), free(p->far), free(p->route_j);
+    free(p->core), free(p->dest), free(p->far), free(p->away);
+    free(p->route_j);
     free(p->route_s);
     for (unsigned q = 0; q < AP_LOWER_MAX_PORTS; q++)
       free(p->u[q]), free(p->keep_u[q]), free(p->acc[q]);
@@ -169,6 +170,7 @@ static void deliver(nm *m, size_t i, int64_t T, const uint32_t *idx,
     else m->injected += mm;
     m->routed += mm * p->dest[a];
     m->crossings_chip += mm * p->far[a];
+    m->crossings_core += mm * p->away[a];
     m->e_route += (double)mm * p->route_j[a];
     if (p->form == AP_LOWER_LIF)
       m->core_busy[p->core[a]] += (double)mm * p->route_s[a];
@@ -195,12 +197,17 @@ static void deliver(nm *m, size_t i, int64_t T, const uint32_t *idx,
         m->learn += s1 - s0;
       }
       m->synops += (uint64_t)mm * (s1 - s0);
+      /* slot of T + off without a division: off < slots */
+      const unsigned base = (unsigned)(T % m->slots), len = m->slots;
       for (size_t q = s0; q < s1; q++) {
         const uint32_t t = pj->tgt[q];
-        acc[(size_t)((T + pj->off[q]) % m->slots) * nn + t] +=
-            mm * pj->w[q];
-        m->core_busy[post->core[t]] += (double)mm * m->chip.t_synop;
+        unsigned slot = base + pj->off[q];
+        slot -= slot >= len ? len : 0;
+        acc[(size_t)slot * nn + t] += mm * pj->w[q];
       }
+      if (m->chip.t_synop > 0) /* per-core work sets an async chip's pace */
+        for (size_t q = s0; q < s1; q++)
+          m->core_busy[post->core[pj->tgt[q]]] += (double)mm * m->chip.t_synop;
     }
   }
 }
@@ -227,56 +234,84 @@ static void post_rules(nm *m, size_t i, int64_t T) {
   }
 }
 
-/* One tick of population i's neurons (step 1 of the file comment). */
+/* One tick of population i's neurons (step 1 of the file comment).  The
+ * profile's choices are read into locals once, so that the loop over
+ * neurons only does integer arithmetic. */
 static void tick_pop(nm *m, size_t i, int64_t T) {
   const nm_chip *c = &m->chip;
   nm_pop *p = &m->pops[i];
-  const size_t slot = (size_t)(T % m->slots) * p->n;
-  const unsigned db = c->decay_bits, ub = c->u_bits ? c->u_bits : 32;
+  const size_t n = p->n, slot = (size_t)(T % m->slots) * n;
+  const unsigned db = c->decay_bits, ub = c->u_bits ? c->u_bits : 32,
+                 vb = c->v_bits, np = p->n_ports;
+  const int rnd = c->decay_round, uo = c->u_overflow, vo = c->v_overflow,
+            strict = c->spike_strict;
   const long cpn = c->compartment_per_current && p->n_currents > 1
                        ? (long)p->n_currents : 1;
+  const double t_act = (double)cpn * c->t_active,
+               t_ina = (double)cpn * c->t_inactive;
   const unsigned char *sil =
       AP_HAS_FIELD(m->net, ap_net, silenced) && m->net->silenced
           ? m->net->silenced[i] : NULL;
+  int cur[AP_LOWER_MAX_PORTS];
+  int64_t *acc[AP_LOWER_MAX_PORTS], *u[AP_LOWER_MAX_PORTS];
+  const int64_t *ku[AP_LOWER_MAX_PORTS];
+  for (unsigned q = 0; q < np; q++) {
+    cur[q] = p->port_kind[q] == AP_LOWER_PORT_CURRENT;
+    acc[q] = p->acc[q] + slot;
+    u[q] = p->u[q];
+    ku[q] = p->keep_u[q];
+  }
+  int64_t *restrict v = p->v, *restrict ref = p->ref;
+  const int64_t *kv = p->keep_v, *bias = p->bias, *vth = p->vth,
+                *rs = p->ref_steps;
+  const uint32_t *core = p->core;
   p->n_spk = 0;
-  uint64_t active = 0;
-  for (size_t k = 0; k < p->n; k++) {
-    int64_t in = 0, delta = 0;
-    int busy = 0;
-    for (unsigned q = 0; q < p->n_ports; q++) {
-      int64_t *a = &p->acc[q][slot + k];
-      busy |= *a != 0;
-      if (p->port_kind[q] == AP_LOWER_PORT_CURRENT) {
-        int64_t u = nm_decay(p->u[q][k], p->keep_u[q][k], db, c->decay_round);
-        u = nm_fit(u + *a, ub, c->u_overflow);
-        p->u[q][k] = u;
-        in += u;
-        busy |= u != 0;
-      } else {
-        delta += *a;
-      }
-      *a = 0;
+  uint64_t active = 0, run_active = 0, run_n = 0;
+  uint32_t run_core = n ? core[0] : 0;
+  for (size_t k = 0; k < n; k++) {
+    if (core[k] != run_core) { /* cores hold runs of neurons */
+      m->core_busy[run_core] +=
+          (double)run_active * t_act + (double)(run_n - run_active) * t_ina;
+      run_core = core[k];
+      run_active = run_n = 0;
     }
-    if (p->ref[k] > 0) {
-      p->ref[k]--;
-      p->v[k] = 0;
+    int64_t in = 0;
+    int busy = 0;
+    for (unsigned q = 0; q < np; q++) {
+      const int64_t a = acc[q][k];
+      acc[q][k] = 0;
+      busy |= a != 0;
+      if (cur[q]) {
+        int64_t x = nm_fit(nm_decay(u[q][k], ku[q][k], db, rnd) + a, ub, uo);
+        u[q][k] = x;
+        in += x;
+        busy |= x != 0;
+      } else {
+        in += a;
+      }
+    }
+    if (ref[k] > 0) {
+      ref[k]--;
+      v[k] = 0;
     } else {
-      int64_t v = nm_decay(p->v[k], p->keep_v[k], db, c->decay_round);
-      v = nm_fit(v + in + delta + p->bias[k], c->v_bits, c->v_overflow);
-      p->v[k] = v;
-      busy |= v != 0;
-      if (c->spike_strict ? v > p->vth[k] : v >= p->vth[k]) {
-        p->v[k] = 0;
-        p->ref[k] = p->ref_steps[k];
+      int64_t x = nm_fit(nm_decay(v[k], kv[k], db, rnd) + in + bias[k], vb, vo);
+      busy |= x != 0;
+      if (strict ? x > vth[k] : x >= vth[k]) {
+        x = 0;
+        ref[k] = rs[k];
         if (!sil || !sil[k]) p->spk[p->n_spk++] = (uint32_t)k;
       }
+      v[k] = x;
     }
-    active += busy;
-    m->core_busy[p->core[k]] +=
-        (double)cpn * (busy ? c->t_active : c->t_inactive);
+    active += (uint64_t)busy;
+    run_active += (uint64_t)busy;
+    run_n++;
   }
+  if (n)
+    m->core_busy[run_core] +=
+        (double)run_active * t_act + (double)(run_n - run_active) * t_ina;
   m->upd_active += active * (uint64_t)cpn;
-  m->upd_inactive += (p->n - active) * (uint64_t)cpn;
+  m->upd_inactive += (n - active) * (uint64_t)cpn;
 }
 
 /* Host step s of a spike source (population i). */
@@ -478,6 +513,7 @@ static int nm_report(void *vm, ap_report *r) {
   item(m, "cores", (double)m->n_cores, "1", NULL);
   item(m, "utilisation", util, "1", NULL);
   item(m, "routes", (double)m->routed, "1", NULL);
+  item(m, "core_crossings", (double)m->crossings_core, "1", NULL);
   item(m, "chip_crossings", (double)m->crossings_chip, "1", NULL);
   item(m, "energy.synops_j", e_syn, "J", NULL);
   item(m, "energy.neurons_j", e_neu, "J", NULL);
@@ -532,9 +568,11 @@ static int nm_report(void *vm, ap_report *r) {
   out(&t, &len, &cap, "neuromorphic: chip %s (%s), tick %g ms, %llu ticks\n",
       c->name, c->path, m->tick, (unsigned long long)m->ticks);
   out(&t, &len, &cap, "  mapping: %zu core%s on %zu chip%s, %.1f %% of their "
-      "compartments; %llu routes, %llu crossing chips\n", m->n_cores,
+      "compartments; spikes sent to %llu cores, %llu of them crossing "
+      "cores, %llu crossing chips\n", m->n_cores,
       m->n_cores == 1 ? "" : "s", m->n_chips, m->n_chips == 1 ? "" : "s",
       100 * util, (unsigned long long)m->routed,
+      (unsigned long long)m->crossings_core,
       (unsigned long long)m->crossings_chip);
   for (size_t i = 0; i < net->n_pops; i++) {
     const nm_pop *p = &m->pops[i];

@@ -41,6 +41,7 @@ typedef struct nm_pop {
   /* what each spike of neuron i costs in routing (see mapping.c) */
   uint32_t *dest;               /* destination cores */
   uint32_t *far;                /* of them on another chip */
+  uint32_t *away;               /* of them not the neuron's own core */
   double *route_j, *route_s;    /* energy (J) and time (s) per spike */
   /* quantisation report */
   double th_err_max, bias_err_max, tau_m_err_max, tau_s_err_max;
