@@ -8,7 +8,8 @@ dist_doc_DATA = \
 	docs/writing-plugins.md \
 	docs/config.md \
 	docs/experiments.md \
-	docs/performance.md
+	docs/performance.md \
+	docs/neuromorphic.md
 
 # Runs every complete Lua example (and compiles every plugin listing) of
 # the documents: docs/run-examples.sh, with APICAL naming the program.
