@@ -313,6 +313,16 @@ void ap_sim_set_script(ap_sim *sim, const char *path) {
     sim->script_sha[0] = '\0';
 }
 
+/* Bring the host's state arrays up to date from a backend that keeps
+ * its own state, before the host reads or changes them: a backend's
+ * reload() takes the host's arrays as the whole truth. */
+static void backend_sync(ap_sim *sim) {
+  /* once the host has changed its arrays (dirty), they are the newer
+   * until the backend reloads them */
+  if (sim->binst && sim->bd && sim->bd->sync && !sim->dirty)
+    sim->bd->sync(sim->binst);
+}
+
 /* Whether the backend counts delivered events itself. */
 static int backend_counts_events(const ap_sim *sim) {
   return sim->bd && AP_HAS_FIELD(sim->bd, ap_backend_desc, events) &&
@@ -555,6 +565,7 @@ int ap_pop_set(ap_sim *sim, ap_ref r, const char *name, const ap_value *v) {
     unknown_name(sim, p, name);
     return AP_EINVAL;
   }
+  backend_sync(sim);
   if (k >= 0 && d->params[k].type == AP_PT_LIST)
     return fail(sim, AP_EINVAL,
                 "parameter '%s' of %s is a list per neuron: give a list of "
@@ -627,6 +638,7 @@ int ap_pop_set_list(ap_sim *sim, ap_ref r, const char *name,
                     const double *values, const size_t *off) {
   int rc = check_ref(sim, r);
   if (rc) return rc;
+  backend_sync(sim);
   pop *p = &sim->pops[r.pop];
   int k = ap_param_index(p->d->params, p->d->n_params, name);
   if (k < 0) {
@@ -695,7 +707,7 @@ int ap_pop_get(ap_sim *sim, ap_ref r, const char *name, double *out) {
   if (k >= 0 && p->d->params[k].type == AP_PT_LIST)
     return fail(sim, AP_EINVAL, "parameter '%s' of %s is a list per neuron "
                 "and cannot be read back with get()", name, p->plugin->name);
-  if (s >= 0 && sim->binst && sim->bd->sync) sim->bd->sync(sim->binst);
+  if (s >= 0) backend_sync(sim);
   const ap_real *src = k >= 0 ? p->param[k] : p->state[s];
   memcpy(out, src + r.first, r.count * sizeof *out);
   return AP_OK;
@@ -1813,6 +1825,8 @@ int ap_sim_run_steps(ap_sim *sim, int64_t steps) {
   } else if (sim->grow) {
     if ((rc = rebuild_backend(sim))) return sim->failed = rc;
   } else if (sim->dirty && sim->bd->reload) {
+    /* the changes are in the host's arrays (synced before they were
+     * made, see backend_sync) */
     char err[1024] = "";
     if ((rc = sim->bd->reload(sim->binst, err, sizeof err)))
       return fail(sim, rc, "backend %s: %s", sim->bp->name, err);
@@ -1825,7 +1839,9 @@ int ap_sim_run_steps(ap_sim *sim, int64_t steps) {
      * backend may exchange them once per interval. */
     int64_t n = steps < chunk ? steps : chunk;
     char err[1024] = "";
-    if (sim->n_modulations && apply_modulations(sim) && sim->bd->reload &&
+    int changed = sim->n_modulations && apply_modulations(sim);
+    if (changed) backend_sync(sim); /* the state, for reload() */
+    if (changed && sim->bd->reload &&
         (rc = sim->bd->reload(sim->binst, err, sizeof err))) {
       sim->stats.wall_s += now_s() - t0;
       return sim->failed = fail(sim, rc, "backend %s: %s", sim->bp->name, err);
@@ -1907,6 +1923,7 @@ int ap_sim_phase_begin(ap_sim *sim, const char *name, int64_t steps,
   e->window_steps = steps - window_from;
   for (size_t i = 0; i < sim->n_pops; i++)
     memset(sim->credit[i], 0, sim->pops[i].n * sizeof **sim->credit);
+  backend_sync(sim); /* on_phase reads the neurons */
   for (size_t j = 0; j < sim->n_projs; j++)
     if (sim->projs[j].rule) ap_plastic_phase(sim->projs[j].rule, e);
   return AP_OK;
@@ -1923,6 +1940,7 @@ int ap_sim_phase_end(ap_sim *sim) {
   sim->window_start = -1;
   if (!rc) {
     e->kind = AP_PHASE_END;
+    backend_sync(sim);
     for (size_t j = sim->n_projs; j-- > 0;)
       if (sim->projs[j].rule) ap_plastic_phase(sim->projs[j].rule, e);
     refresh_mirrors(sim);

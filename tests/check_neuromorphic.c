@@ -6,6 +6,7 @@
  * Every expected value below is worked out by hand in the comment beside
  * it from the rules the chips publish (Loihi: Davies et al. 2018 and
  * Lava's bit-accurate models; SpiNNaker: sPyNNaker's u0.32 decays). */
+#define _GNU_SOURCE /* chip.c, included below, uses dladdr */
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>

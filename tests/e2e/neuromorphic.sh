@@ -22,6 +22,16 @@ for model in lif_psc_delta lif_psc_exp; do
        [ "$(echo "$want" | wc -w)" -gt 5 ]; then ok; else
       fail "$model on $chip: spikes differ from cpu: cpu '$want', chip '$got'"
     fi
+    # the recorded synaptic current starts at the same step and sums to
+    # the cpu's within 0.5 % (the weight's 8-bit mantissa)
+    if [ $model = lif_psc_exp ]; then
+      set -- $(sed -n 's/^isyn first=\([0-9-]*\) sum=\(.*\)/\1 \2/p' cpu.txt)
+      f0=${1:-x} s0=${2:-0}
+      set -- $(sed -n 's/^isyn first=\([0-9-]*\) sum=\(.*\)/\1 \2/p' chip.txt)
+      if [ "$f0" = "${1:-y}" ] && awk -v a="$s0" -v b="${2:-0}" \
+          'BEGIN { d = (b - a) / a; exit !(a > 0 && d < 0.005 && d > -0.005) }'
+      then ok; else fail "$model on $chip: I_syn_ex: cpu $f0 $s0, chip $*"; fi
+    fi
     # the chip's V_m, step by step, equals the reckoning of Loihi's rules
     if [ $chip = loihi ]; then
       if grep -q 'mismatches=0$' chip.txt; then ok; else
@@ -68,7 +78,7 @@ done
 #    5 ticks of 1 ms.
 "$APICAL" run "$E/neuromorphic_energy.lua" -q $nm > e.txt 2>&1
 for kv in synops=4 neuron_updates=10 neuron_updates_active=8 spikes=2 \
-    spikes_injected=2 learning_updates=0 chips=1 cores=1 routes=2 \
+    spikes_injected=2 learning_updates=0 chips=1 cores=1 core_deliveries=2 \
     energy.synops_j=9.44e-11 energy.neurons_j=7.52e-10 \
     energy.spikes_j=3.4e-12 energy.total_j=8.498e-10 chip_s=2.4168e-06 \
     "chip=loihi post_spikes=0"; do
@@ -235,6 +245,27 @@ if [ "$(wc -l < energy.csv)" -eq 9 ]; then ok; else fail "energy.csv: $(cat ener
 printf 'backend = "neuromorphic";\nneuromorphic = { chip = "spinnaker"; };\n' > nm.cfg
 if "$APICAL" run "$E/neuromorphic_energy.lua" -q --config nm.cfg 2>&1 |
     grep -q "^chip=spinnaker"; then ok; else fail "chip from the config file"; fi
+
+# -- changing one neuron between runs leaves the others where the chip
+#    had them (the host syncs before it writes), and the chip takes the
+#    new value
+cat > set.lua <<'LUA'
+local ap = require "apical"
+ap.setup{ dt = 1.0 }
+local n = ap.population("lif_psc_delta", 2, { I_e = 300, V_th = -40 })
+ap.run(20)
+local before = n:get("V_m")
+n:slice(1):set{ V_m = -65 }
+local after = n:get("V_m")
+ap.run(1)
+print(string.format("%.6f %.6f %.6f", before[2], after[2], after[1]))
+LUA
+"$APICAL" run set.lua -q > a.txt 2>&1
+"$APICAL" run set.lua -q $nm > b.txt 2>&1
+if read v0 v1 v2 < b.txt && [ "$v0" = "$v1" ] && [ "$v2" = "-65.000000" ] &&
+   awk -v a="$v0" 'BEGIN { exit !(a > -69) }'; then ok; else
+  fail "set between runs: cpu '$(cat a.txt)', chip '$(cat b.txt)'"
+fi
 
 # -- cpu keeps no report
 cat > rep.lua <<'LUA'

@@ -14,7 +14,7 @@ local r = ap.report()
 if not r then print("no report") return end
 for _, k in ipairs{ "synops", "neuron_updates", "neuron_updates_active",
                     "spikes", "spikes_injected", "learning_updates",
-                    "chips", "cores", "routes", "energy_j" } do
+                    "chips", "cores", "core_deliveries", "energy_j" } do
   print(string.format("%s=%.10g", k, r[k]))
 end
 for _, k in ipairs{ "synops_j", "neurons_j", "spikes_j", "learning_j",

@@ -31,7 +31,16 @@ if burst > 0 then -- that many inputs at once at t = 10 ms, at the largest weigh
 end
 local sp = ap.record(n, "spikes")
 local vm = ap.record(n, "V_m")
+local isyn = model == "lif_psc_exp" and ap.record(n, "I_syn_ex") or nil
 ap.run(T)
+if isyn then -- the synaptic current, step by step, against cpu's
+  local sum, first = 0, nil
+  for k, x in ipairs(isyn:values()[1]) do
+    sum = sum + x
+    if not first and x > 0 then first = k end
+  end
+  print(string.format("isyn first=%d sum=%.6g", first or -1, sum))
+end
 io.write("spikes")
 for _, t in ipairs(sp:times()) do io.write(" ", string.format("%g", t)) end
 io.write("\n")

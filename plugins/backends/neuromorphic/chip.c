@@ -1,5 +1,9 @@
 /* chip.c -- read a chip profile (libconfig) and check it. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* dladdr */
+#endif
 #include <dirent.h>
+#include <dlfcn.h>
 #include <limits.h>
 #include <libconfig.h>
 #include <math.h>
@@ -62,7 +66,7 @@ static const key keys[] = {
     I("synapse.weight_exp_max", weight_exp_max, 0, 0, -30, 30),
     U("synapse.activation_shift", activation_shift, 0, 0, 0, 30),
     I("synapse.mixed_sign_loses_bit", mixed_sign_loses_bit, 0, 0, 0, 1),
-    I("synapse.weight_types", weight_types, 0, 0, 0, 1 << 20),
+    I("synapse.weight_types", weight_types, 0, 0, 0, 64),
     D("neuron.v_headroom", v_headroom, 0, 8, 1, 1e6),
     D("neuron.v_scale", v_scale, 0, 0, 0, 1e12),
     I("neuron.spike_strict", spike_strict, 0, 0, 0, 1),
@@ -84,6 +88,25 @@ static const key keys[] = {
 };
 
 static int exists(const char *p) { return access(p, R_OK) == 0; }
+
+/* The profiles of the source tree serve a plugin loaded from the build
+ * tree (as the host loads plugins from it only when run from it); an
+ * installed plugin reads the installed profiles. */
+static const char *src_chips(void) {
+#ifdef AP_BUILD_DIR
+  Dl_info info;
+  char real[PATH_MAX];
+  if (!dladdr((void *)src_chips, &info) || !info.dli_fname) return NULL;
+  const char *roots[2] = {AP_BUILD_DIR, realpath(AP_BUILD_DIR, real)};
+  for (int i = 0; i < 2; i++) {
+    size_t rl = roots[i] ? strlen(roots[i]) : 0;
+    if (rl && !strncmp(info.dli_fname, roots[i], rl) &&
+        info.dli_fname[rl] == '/')
+      return AP_CHIP_SRC;
+  }
+#endif
+  return NULL;
+}
 
 /* Look for NAME.cfg in the folders of a ':'-separated list. */
 static int find_in(const char *list, const char *name, char *out, size_t n) {
@@ -228,6 +251,45 @@ static int read_profile(nm_chip *c, const char *path, char *err, size_t n) {
     else if (q->type == 2) *(int *)f = (int)v;
     else *(unsigned *)f = (unsigned)v;
   }
+  /* every key must be one of ours: a misspelt key would silently keep
+   * its default */
+  static const char *const groups[] = {"chip", "neuron", "synapse", "energy",
+                                       "timing"};
+  static const char *const strkeys[] = {"chip.name", "chip.doc",
+                                        "chip.learning", "neuron.decay_round",
+                                        "neuron.u_overflow",
+                                        "neuron.v_overflow"};
+  const config_setting_t *root = config_root_setting(&cf);
+  for (int g = 0; g < config_setting_length(root); g++) {
+    const config_setting_t *grp = config_setting_get_elem(root, (unsigned)g);
+    const char *gn = config_setting_name(grp);
+    size_t k = 0;
+    while (k < sizeof groups / sizeof groups[0] && strcmp(groups[k], gn)) k++;
+    if (k == sizeof groups / sizeof groups[0] ||
+        config_setting_type(grp) != CONFIG_TYPE_GROUP) {
+      snprintf(err, n, "%s:%d: unknown group '%s' (groups: chip, neuron, "
+               "synapse, energy, timing)", path,
+               (int)config_setting_source_line(grp), gn);
+      goto out;
+    }
+    for (int e = 0; e < config_setting_length(grp); e++) {
+      const config_setting_t *it = config_setting_get_elem(grp, (unsigned)e);
+      char full[160];
+      snprintf(full, sizeof full, "%s.%s", gn, config_setting_name(it));
+      int known = 0;
+      for (size_t q = 0; q < sizeof keys / sizeof keys[0] && !known; q++)
+        known = !strcmp(keys[q].path, full);
+      for (size_t q = 0; q < sizeof strkeys / sizeof strkeys[0] && !known;
+           q++)
+        known = !strcmp(strkeys[q], full);
+      if (!known) {
+        snprintf(err, n, "%s:%d: unknown key '%s' (docs/neuromorphic.md "
+                 "lists the keys)", path,
+                 (int)config_setting_source_line(it), full);
+        goto out;
+      }
+    }
+  }
   if (c->weight_exp_min > c->weight_exp_max) {
     snprintf(err, n, "%s:%d: synapse.weight_exp_min (%d) is above "
              "weight_exp_max (%d)", path,
@@ -268,19 +330,20 @@ int nm_chip_load(nm_chip *c, const char *name, const char *search, char *err,
     return -1;
   }
   const char *env = getenv("APICAL_CHIP_PATH");
+  const char *src = src_chips();
   if (find_in(search, name, path, sizeof path) ||
       find_in(env, name, path, sizeof path) ||
-      find_in(AP_CHIP_SRC, name, path, sizeof path) ||
+      find_in(src, name, path, sizeof path) ||
       find_in(AP_CHIP_DIR, name, path, sizeof path))
     return read_profile(c, path, err, err_size);
   snprintf(err, err_size, "no chip profile named '%s' (known: ", name);
   int count = 0;
   list_profiles(search, err, err_size, &count);
   list_profiles(env, err, err_size, &count);
-  list_profiles(exists(AP_CHIP_SRC) ? AP_CHIP_SRC : AP_CHIP_DIR, err,
-                err_size, &count);
+  list_profiles(src ? src : AP_CHIP_DIR, err, err_size, &count);
   size_t at = strlen(err);
   snprintf(err + at, err_size - at, "%s; searched chip_path, "
-           "$APICAL_CHIP_PATH and " AP_CHIP_DIR ")", count ? "" : "none");
+           "$APICAL_CHIP_PATH and %s)", count ? "" : "none",
+           src ? src : AP_CHIP_DIR);
   return -1;
 }

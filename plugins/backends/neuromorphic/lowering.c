@@ -472,11 +472,11 @@ int nm_lower_projs(nm *m) {
       }
       if (over) {
         char nb[128], jb[160];
-        nm_refuse(m, "%s: more than %d distinct weights reach it (the "
-                  "%d-th new one in %s); a %s neuron has %d axon types", 
+        nm_refuse(m, "%s: more than %d distinct weights reach it (one too "
+                  "many in %s); a %s neuron has %d axon types",
                   nm_pop_name(m, i, nb, sizeof nb), m->chip.weight_types,
-                  m->chip.weight_types + 1, nm_proj_name(m, at, jb, sizeof jb),
-                  m->chip.name, m->chip.weight_types);
+                  nm_proj_name(m, at, jb, sizeof jb), m->chip.name,
+                  m->chip.weight_types);
       }
     }
   return 0;
@@ -484,9 +484,19 @@ int nm_lower_projs(nm *m) {
 
 /* ------------------------------------------------------------ state */
 
+/* A current port's u after tick t stands for the host's current one step
+ * earlier (the input enters u a tick late, see neuromorphic.c), so the
+ * host's current at the end of tick t is keep u + the input waiting for
+ * tick t + 1, and back. */
+static double next_input(const nm *m, const nm_pop *p, unsigned q,
+                         size_t k) {
+  return (double)p->acc[q][(size_t)(m->ticks % m->slots) * p->n + k];
+}
+
 void nm_state_in(nm *m) {
   const ap_net *net = m->net;
   const nm_chip *c = &m->chip;
+  const double one = ldexp(1.0, (int)c->decay_bits);
   for (size_t i = 0; i < net->n_pops; i++) {
     nm_pop *p = &m->pops[i];
     if (p->form != AP_LOWER_LIF || !p->v) continue;
@@ -496,18 +506,22 @@ void nm_state_in(nm *m) {
       p->v[k] = nm_fit(nm_round((st[l->v_var][k] - l->v_off) * p->scale),
                        c->v_bits, NM_OVF_CLIP);
       p->ref[k] = l->ref_var >= 0 ? (int64_t)st[l->ref_var][k] : 0;
-      for (unsigned q = 0; q < p->n_ports; q++)
-        p->u[q][k] = l->u_var[q] >= 0
-                         ? nm_fit(nm_round(st[l->u_var[q]][k] * l->gain[q] *
-                                           p->scale),
-                                  c->u_bits ? c->u_bits : 32, NM_OVF_CLIP)
-                         : 0;
+      for (unsigned q = 0; q < p->n_ports; q++) {
+        const double keep = (double)p->keep_u[q][k] / one;
+        p->u[q][k] =
+            l->u_var[q] >= 0 && keep > 0
+                ? nm_fit(nm_round((st[l->u_var[q]][k] * l->gain[q] * p->scale -
+                                   next_input(m, p, q, k)) / keep),
+                         c->u_bits ? c->u_bits : 32, NM_OVF_CLIP)
+                : 0;
+      }
     }
   }
 }
 
 void nm_state_out(nm *m) {
   const ap_net *net = m->net;
+  const double one = ldexp(1.0, (int)m->chip.decay_bits);
   for (size_t i = 0; i < net->n_pops; i++) {
     nm_pop *p = &m->pops[i];
     if (p->form != AP_LOWER_LIF || !p->v) continue;
@@ -518,7 +532,9 @@ void nm_state_out(nm *m) {
       if (l->ref_var >= 0) st[l->ref_var][k] = (double)p->ref[k];
       for (unsigned q = 0; q < p->n_ports; q++)
         if (l->u_var[q] >= 0 && l->gain[q] != 0)
-          st[l->u_var[q]][k] = (double)p->u[q][k] / (l->gain[q] * p->scale);
+          st[l->u_var[q]][k] =
+              ((double)p->u[q][k] * (double)p->keep_u[q][k] / one +
+               next_input(m, p, q, k)) / (l->gain[q] * p->scale);
     }
   }
 }

@@ -195,6 +195,8 @@ static void deliver(nm *m, size_t i, int64_t T, const uint32_t *idx,
         pj->rule->on_pre(&pj->rc, s0, s1 - s0);
         nm_quantise(m, j, s0, s1, 1, T);
         m->learn += s1 - s0;
+        for (size_t q = s0; q < s1; q++)
+          m->core_busy[post->core[pj->tgt[q]]] += m->chip.t_learn;
       }
       m->synops += (uint64_t)mm * (s1 - s0);
       /* slot of T + off without a division: off < slots */
@@ -230,6 +232,7 @@ static void post_rules(nm *m, size_t i, int64_t T) {
       for (size_t q = s0; q < s1; q++)
         nm_quantise(m, j, pj->col[q], pj->col[q] + 1, 1, T);
       m->learn += s1 - s0;
+      m->core_busy[p->core[a]] += (double)(s1 - s0) * m->chip.t_learn;
     }
   }
 }
@@ -404,8 +407,10 @@ static int nm_reload(void *vm, char *err, size_t err_size) {
   m->why_len = 0;
   int rc = nm_lower_pops(m, err, err_size);
   if (rc) return rc;
-  for (size_t j = 0; j < m->net->n_projs; j++)
-    if (m->projs[j].w) nm_quantise(m, j, 0, m->net->projs[j].n_syn, 0, 0);
+  if (nm_lower_projs(m)) {
+    snprintf(err, err_size, "out of memory for the chip's tables");
+    return AP_ENOMEM;
+  }
   if (m->why_n) {
     snprintf(err, err_size, "after the change, %s cannot run it:\n%s",
              m->chip.name, m->why);
@@ -512,7 +517,7 @@ static int nm_report(void *vm, ap_report *r) {
   item(m, "chips", (double)m->n_chips, "1", NULL);
   item(m, "cores", (double)m->n_cores, "1", NULL);
   item(m, "utilisation", util, "1", NULL);
-  item(m, "routes", (double)m->routed, "1", NULL);
+  item(m, "core_deliveries", (double)m->routed, "1", NULL);
   item(m, "core_crossings", (double)m->crossings_core, "1", NULL);
   item(m, "chip_crossings", (double)m->crossings_chip, "1", NULL);
   item(m, "energy.synops_j", e_syn, "J", NULL);
@@ -549,14 +554,18 @@ static int nm_report(void *vm, ap_report *r) {
   for (size_t j = 0; j < net->n_projs; j++) {
     const nm_proj *pj = &m->projs[j];
     if (!pj->w) continue;
+    const ap_net_proj *pr = &net->projs[j];
+    const int pt = net->pops[pr->post].desc->ports[pr->port].type;
+    const char *wu = pt == AP_PORT_CURRENT ? "pA"
+                     : pt == AP_PORT_CONDUCTANCE ? "nS" : "mV";
 #define PJ(name, v, u)                                                     \
   snprintf(key, sizeof key, "projections.%zu." name, j + 1);               \
   item(m, key, v, u, NULL)
     PJ("weight_exp", pj->exp, "1");
     PJ("weight_bits", pj->mag_bits, "1");
-    PJ("weight_rms_error", pj->w_rms, "1");
-    PJ("weight_rms", pj->w_ref, "1");
-    PJ("weight_max_error", pj->w_max, "1");
+    PJ("weight_rms_error", pj->w_rms, wu);
+    PJ("weight_rms", pj->w_ref, wu);
+    PJ("weight_max_error", pj->w_max, wu);
     PJ("weights_zeroed", (double)pj->w_zeroed, "1");
     PJ("delay_mean_error", pj->d_mean, "ms");
     PJ("delay_max_error", pj->d_max, "ms");
@@ -583,10 +592,14 @@ static int nm_report(void *vm, ap_report *r) {
           "injected\n", nb, p->n);
       continue;
     }
-    out(&t, &len, &cap, "    %s: %zu neurons on cores %zu-%zu; threshold "
+    char cores[64];
+    if (p->n_cores == 1) snprintf(cores, sizeof cores, "core %zu", p->core0 + 1);
+    else snprintf(cores, sizeof cores, "cores %zu-%zu", p->core0 + 1,
+                  p->core0 + p->n_cores);
+    out(&t, &len, &cap, "    %s: %zu neurons on %s; threshold "
         "error %.3g mV, bias %.3g mV/tick, tau_m %.3g ms, tau_syn %.3g ms\n",
-        nb, p->n, p->core0 + 1, p->core0 + p->n_cores, p->th_err_max,
-        p->bias_err_max, p->tau_m_err_max, p->tau_s_err_max);
+        nb, p->n, cores, p->th_err_max, p->bias_err_max, p->tau_m_err_max,
+        p->tau_s_err_max);
   }
   for (size_t j = 0; j < net->n_projs; j++) {
     const nm_proj *pj = &m->projs[j];
