@@ -11,16 +11,7 @@ local report = require "report"
 local n = tonumber(ap.args.n or "4000")
 local T = tonumber(ap.args.T or "10000")
 ap.setup{ dt = 0.1, seed = tonumber(ap.args.seed or "1") }
-local ne = math.floor(0.8 * n)
-local params = { C_m = 200, tau_m = 20, E_L = -49, V_th = -50, V_reset = -60, t_ref = 5,
-                 tau_syn_ex = 5, tau_syn_in = 10, I_e = 0, V_m = ap.uniform(-60, -50) }
-local exc = ap.population("lif_psc_exp", ne, params)
-local inh = ap.population("lif_psc_exp", n - ne, params)
-local conn = { rule = "fixed_probability", p = 80 / n }
-for _, post in ipairs{ exc, inh } do
-  ap.connect(exc, post, conn, { weight = 16.2, delay = 0.1 })
-  ap.connect(inh, post, conn, { weight = -90, delay = 0.1 })
-end
+local exc = require("cuba_net")(ap, n)
 local spikes = ap.record(exc, "spikes")
 ap.run(T)
 print(string.format("exc rate %.2f Hz", spikes:rate()))

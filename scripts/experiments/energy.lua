@@ -7,8 +7,8 @@
 --
 -- Networks:
 --   cuba  the current-based network of Vogels & Abbott (2005) as in
---         benchmark 2 of Brette et al. (2007) (scripts/benchmarks/cuba.lua's
---         parameters), n neurons, dt 0.1 ms, T ms;
+--         benchmark 2 of Brette et al. (2007) (scripts/benchmarks/
+--         cuba_net.lua, as cuba.lua builds it), n neurons, dt 0.1 ms, T ms;
 --   stdp  200 Poisson inputs at 10 Hz onto 20 lif_psc_exp neurons through
 --         additive pair STDP (the setting of Song, Miller & Abbott 2000),
 --         dt 1 ms, T_stdp ms; reports the mean final weight and the
@@ -23,20 +23,11 @@ local ap = require "apical"
 local A = ap.args
 
 -- ------------------------------------------------------------ networks
+local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
+package.path = here .. "../benchmarks/?.lua;" .. package.path
 local function cuba(n)
   ap.setup{ dt = 0.1, seed = 1 }
-  local ne = math.floor(0.8 * n)
-  local p = { C_m = 200, tau_m = 20, E_L = -49, V_th = -50, V_reset = -60,
-              t_ref = 5, tau_syn_ex = 5, tau_syn_in = 10, I_e = 0,
-              V_m = ap.uniform(-60, -50) }
-  local exc = ap.population("lif_psc_exp", ne, p)
-  local inh = ap.population("lif_psc_exp", n - ne, p)
-  local conn = { rule = "fixed_probability", p = 80 / n }
-  for _, post in ipairs{ exc, inh } do
-    ap.connect(exc, post, conn, { weight = 16.2, delay = 0.1 })
-    ap.connect(inh, post, conn, { weight = -90, delay = 0.1 })
-  end
-  return exc, nil
+  return require("cuba_net")(ap, n), nil
 end
 
 local WMAX = 200
