@@ -255,7 +255,7 @@ typedef enum ap_lower_port {
  *   u_p <- u_keep[p] u_p + (weights that arrived on current port p
  *                           at the end of the step before)
  *   v   <- v_keep v + sum_p gain[p] u_p + sum_q gain[q] (weights that
- *          arrive on delta port q in this step) + bias
+ *          arrive on delta port q in this step) + bias + noise_sd z
  *   v >= v_th: spike, v = 0 and held there for ref_steps steps (a
  *   refractory neuron integrates no v and discards delta input; its
  *   currents go on).
@@ -279,6 +279,12 @@ typedef struct ap_lowered {
   int ref_var;                  /* refractory steps left, or -1 */
   int u_var[AP_LOWER_MAX_PORTS];/* state variable of port p's current, or
                                    -1; ports with one u_keep may share one */
+  double noise_sd;              /* mV: white noise, a fresh draw of mean 0
+                                   and this standard deviation added to v
+                                   every step it integrates (0: none);
+                                   the host's draw for neuron gid in step
+                                   s is keyed by (seed, the population's
+                                   stream, gid, s) */
 } ap_lowered;
 
 typedef struct ap_neuron_desc {

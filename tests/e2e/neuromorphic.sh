@@ -145,9 +145,12 @@ net izhikevich "" ""
 expect_error "no lowering" \
   "population 2 (izhikevich): the model has no chip form (its plugin declares no lowering), so loihi cannot run it" \
   "$APICAL" run net.lua -q $nm
-net lif_psc_exp "sigma = 5" ""
-expect_error "noise" "population 2 (lif_psc_exp): neuron 1: sigma = 5 pA: the noise current has no chip form (on loihi)" \
+net lif_psc_exp "sigma = 5, tau_noise = 5" ""
+expect_error "coloured noise" "population 2 (lif_psc_exp): neuron 1: tau_noise = 5 ms: a correlated noise current has no chip form (white noise, tau_noise = 0, has) (on loihi)" \
   "$APICAL" run net.lua -q $nm
+net lif_psc_delta "tau_m = 1e9, sigma = 5" ""
+expect_error "noise on truenorth" "population 2 (lif_psc_delta): neuron 1 has white noise" \
+  "$APICAL" run net.lua -q $nm --set chip=truenorth
 # two current decays take two compartments per neuron on Loihi (joined),
 # one on SpiNNaker, where a neuron has both currents
 cat > two.lua <<'LUA'
@@ -266,6 +269,31 @@ if read v0 v1 v2 < b.txt && [ "$v0" = "$v1" ] && [ "$v2" = "-65.000000" ] &&
    awk -v a="$v0" 'BEGIN { exit !(a > -69) }'; then ok; else
   fail "set between runs: cpu '$(cat a.txt)', chip '$(cat b.txt)'"
 fi
+
+# -- white noise: SpiNNaker draws the cpu's normal numbers (same keys), so
+#    a noise-driven population fires at the cpu's rate; Loihi adds uniform
+#    integers with a power-of-two amplitude, its sd within a factor
+#    sqrt(2) of the model's (reported)
+cat > noise.lua <<'LUA'
+local ap = require "apical"
+ap.setup{ dt = 1.0, seed = 5 }
+local n = ap.population("lif_psc_exp", 1000, { sigma = 200, I_e = 300 })
+local s = ap.record(n, "spikes")
+ap.run(1000)
+local r = ap.report()
+print(string.format("%.4f %s", s:rate(), r and r.populations[1].noise_sd_error or "-"))
+LUA
+"$APICAL" run noise.lua -q > a.txt 2>&1
+"$APICAL" run noise.lua -q $nm --set chip=spinnaker > b.txt 2>&1
+"$APICAL" run noise.lua -q $nm > c.txt 2>&1
+read r0 x < a.txt
+read r1 e1 < b.txt
+read r2 e2 < c.txt
+if awk -v a="$r0" -v b="$r1" -v e="$e1" \
+    'BEGIN { d = (b - a) / a; exit !(a > 2 && d < 0.02 && d > -0.02 && e < 1e-6) }'
+then ok; else fail "noise on spinnaker: rate $r1 Hz (sd error $e1), cpu $r0 Hz"; fi
+if awk -v r="$r2" -v e="$e2" 'BEGIN { exit !(r > 0.5 && e < 0.415) }'; then ok
+else fail "noise on loihi: rate $r2 Hz, sd error $e2"; fi
 
 # -- cpu keeps no report
 cat > rep.lua <<'LUA'

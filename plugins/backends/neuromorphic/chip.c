@@ -70,6 +70,7 @@ static const key keys[] = {
     D("neuron.v_headroom", v_headroom, 0, 8, 1, 1e6),
     D("neuron.v_scale", v_scale, 0, 0, 0, 1e12),
     I("neuron.spike_strict", spike_strict, 0, 0, 0, 1),
+    U("neuron.noise_bits", noise_bits, 0, 8, 1, 31),
     D("energy.synop_pj", e_synop, 1, 0, 0, 1e9),
     D("energy.neuron_active_pj", e_active, 0, 0, 0, 1e9),
     D("energy.neuron_inactive_pj", e_inactive, 0, 0, 0, 1e9),
@@ -213,6 +214,18 @@ static int read_profile(nm_chip *c, const char *path, char *err, size_t n) {
       goto out;
     }
   }
+  c->noise = NM_NOISE_NONE;
+  if (config_lookup_string(&cf, "neuron.noise", &s)) {
+    if (!strcmp(s, "none")) c->noise = NM_NOISE_NONE;
+    else if (!strcmp(s, "uniform")) c->noise = NM_NOISE_UNIFORM;
+    else if (!strcmp(s, "gaussian")) c->noise = NM_NOISE_GAUSSIAN;
+    else {
+      snprintf(err, n, "%s:%d: neuron.noise must be \"none\", \"uniform\" "
+               "or \"gaussian\", got \"%s\"", path,
+               line_of(&cf, "neuron.noise"), s);
+      goto out;
+    }
+  }
   const char *ovf_keys[2] = {"neuron.u_overflow", "neuron.v_overflow"};
   int *ovf[2] = {&c->u_overflow, &c->v_overflow};
   for (int k = 0; k < 2; k++) {
@@ -258,7 +271,7 @@ static int read_profile(nm_chip *c, const char *path, char *err, size_t n) {
   static const char *const strkeys[] = {"chip.name", "chip.doc",
                                         "chip.learning", "neuron.decay_round",
                                         "neuron.u_overflow",
-                                        "neuron.v_overflow"};
+                                        "neuron.v_overflow", "neuron.noise"};
   const config_setting_t *root = config_root_setting(&cf);
   for (int g = 0; g < config_setting_length(root); g++) {
     const config_setting_t *grp = config_setting_get_elem(root, (unsigned)g);

@@ -5,6 +5,11 @@
 #define AP_NM_CHIP_H
 #include <stddef.h>
 
+enum { NM_NOISE_NONE = 0,      /* no random numbers for neurons */
+       NM_NOISE_UNIFORM = 1,   /* uniform integers of noise_bits bits, shifted
+                                  (Loihi's noise into v) */
+       NM_NOISE_GAUSSIAN = 2 };/* normal draws in software (SpiNNaker) */
+
 enum { NM_LEARN_NONE = 0,   /* no on-chip learning */
        NM_LEARN_TRACES = 1, /* a learning engine for local trace rules */
        NM_LEARN_SOFTWARE = 2 }; /* rules run as software on the cores */
@@ -47,6 +52,8 @@ typedef struct nm_chip {
   double v_headroom;       /* threshold at 1/headroom of the v range */
   double v_scale;          /* fixed units per mV; 0: chosen per population */
   int spike_strict;        /* spike when v > threshold (else >=) */
+  int noise;               /* NM_NOISE_* */
+  unsigned noise_bits;
   /* energy per operation, J */
   double e_synop, e_active, e_inactive, e_learn, e_spike, e_hop_x, e_hop_y;
   /* time per operation, s (tick_ms > 0: the tick sets the pace) */

@@ -110,6 +110,9 @@ static int alloc_pop(nm *m, nm_pop *p) {
                    &p->ref_steps};
   for (size_t k = 0; k < sizeof a / sizeof a[0]; k++)
     if (!*a[k] && !(*a[k] = calloc(n, sizeof(int64_t)))) return -1;
+  if (!p->noise_sd && !(p->noise_sd = calloc(n, sizeof(double)))) return -1;
+  if (!p->noise_shift && !(p->noise_shift = calloc(n, sizeof(int64_t))))
+    return -1;
   for (unsigned q = 0; q < p->n_ports; q++) {
     if (!p->u[q] && !(p->u[q] = calloc(n, sizeof(int64_t)))) return -1;
     if (!p->keep_u[q] && !(p->keep_u[q] = calloc(n, sizeof(int64_t))))
@@ -169,6 +172,11 @@ static int lower_lif(nm *m, size_t i) {
                 "neurons leak linearly, so only a non-leaky membrane has a "
                 "form", nb, k + 1, tau_of(l->v_keep, m->tick), c->name);
       ok = 0;
+    } else if (l->noise_sd > 0 && c->noise == NM_NOISE_NONE) {
+      nm_refuse(m, "%s: neuron %zu has white noise (%.4g mV per tick); %s "
+                "draws no random numbers for its neurons", nb, k + 1,
+                l->noise_sd, c->name);
+      ok = 0;
     } else if (!(l->v_th > 0)) {
       nm_refuse(m, "%s: neuron %zu's threshold is not above its reset", nb,
                 k + 1);
@@ -183,6 +191,8 @@ static int lower_lif(nm *m, size_t i) {
   const int64_t bmax = pow2((int)c->bias_bits - 1) - 1;
   const double dpow = ldexp(1.0, (int)c->decay_bits);
   p->th_err_max = p->bias_err_max = p->tau_m_err_max = p->tau_s_err_max = 0;
+  p->noise_err_max = 0;
+  p->noisy = 0;
   for (size_t k = 0; k < p->n; k++) {
     const ap_lowered *l = &p->low[k];
     int64_t mant = nm_round(l->v_th * s / ldexp(1.0, (int)c->threshold_shift));
@@ -220,6 +230,25 @@ static int lower_lif(nm *m, size_t i) {
       if (fabs(t1 - t0) > p->tau_s_err_max) p->tau_s_err_max = fabs(t1 - t0);
     }
     p->ref_steps[k] = (int64_t)l->ref_steps;
+    /* noise: a normal draw scaled to the sd (software), or uniform
+     * integers of noise_bits bits shifted to the nearest power of two of
+     * the sd (the variance of 2^b equally likely integers is
+     * (4^b - 1)/12) */
+    p->noise_sd[k] = l->noise_sd * s;
+    p->noise_shift[k] = 0;
+    if (l->noise_sd > 0) {
+      p->noisy = 1;
+      double got = p->noise_sd[k];
+      if (c->noise == NM_NOISE_UNIFORM) {
+        const double sd_r =
+            sqrt((ldexp(1.0, 2 * (int)c->noise_bits) - 1) / 12.0);
+        p->noise_shift[k] = (int64_t)nm_round(log2(p->noise_sd[k] / sd_r));
+        if (p->noise_shift[k] < -30) p->noise_shift[k] = -30;
+        got = sd_r * ldexp(1.0, (int)p->noise_shift[k]);
+      }
+      e = fabs(got / p->noise_sd[k] - 1);
+      if (e > p->noise_err_max) p->noise_err_max = e;
+    }
   }
   return 0;
 }
@@ -273,6 +302,27 @@ int nm_lower_pops(nm *m, char *err, size_t err_size) {
       form = p->low[k].form;
     }
     if (bad) continue;
+    /* White noise is drawn once per step of dt on the host: a tick of k
+     * steps adds k draws, each decayed by the steps after it, so its sd
+     * per tick is sd_dt sqrt(sum_{j<k} keep_dt^(2j)) (the model is lowered
+     * again at dt for sd_dt and keep_dt). */
+    if (form == AP_LOWER_LIF && m->k > 1)
+      for (size_t k = 0; k < q->n; k++) {
+        if (!(p->low[k].noise_sd > 0)) continue;
+        ap_lowered at_dt;
+        char msg[512] = "";
+        np.dt = net->dt;
+        int rc = q->desc->lower(&np, k, &at_dt, msg, sizeof msg);
+        np.dt = m->tick;
+        if (rc) {
+          nm_refuse(m, "%s: %s (on %s)", nb, msg, m->chip.name);
+          break;
+        }
+        double sum = 0, f = 1;
+        for (unsigned j = 0; j < m->k; j++, f *= at_dt.v_keep * at_dt.v_keep)
+          sum += f;
+        p->low[k].noise_sd = at_dt.noise_sd * sqrt(sum);
+      }
     p->form = form;
     if (form == AP_LOWER_SOURCE) continue;
     if (p->inst && q->desc->release) q->desc->release(p->inst);

@@ -50,6 +50,7 @@ static void free_pops(nm *m) {
       net->pops[i].desc->release(p->inst);
     free(p->low), free(p->v), free(p->ref), free(p->keep_v), free(p->bias);
     free(p->vth), free(p->ref_steps), free(p->spk), free(p->mult);
+    free(p->noise_sd), free(p->noise_shift);
     free(p->core), free(p->dest), free(p->far), free(p->away);
     free(p->route_j);
     free(p->route_s);
@@ -268,6 +269,12 @@ static void tick_pop(nm *m, size_t i, int64_t T) {
   const int64_t *kv = p->keep_v, *bias = p->bias, *vth = p->vth,
                 *rs = p->ref_steps;
   const uint32_t *core = p->core;
+  const ap_net_pop *np_ = &m->net->pops[i];
+  const ap_host *h = m->net->host;
+  /* the host's key of this tick's draws: its last step */
+  const uint64_t draw_step = (uint64_t)((T + 1) * (int64_t)m->k - 1);
+  const int noise = p->noisy ? c->noise : NM_NOISE_NONE;
+  const unsigned nb = c->noise_bits;
   p->n_spk = 0;
   uint64_t active = 0, run_active = 0, run_n = 0;
   uint32_t run_core = n ? core[0] : 0;
@@ -297,6 +304,18 @@ static void tick_pop(nm *m, size_t i, int64_t T) {
       ref[k]--;
       v[k] = 0;
     } else {
+      if (noise && p->noise_sd[k] > 0) {
+        ap_rng r;
+        h->rng_init(&r, m->net->seed, np_->stream, np_->gid0 + k, draw_step);
+        if (noise == NM_NOISE_GAUSSIAN) {
+          in += nm_round(h->rng_normal(&r) * p->noise_sd[k]);
+        } else {
+          const int64_t z =
+              (int64_t)(h->rng_u32(&r) >> (32 - nb)) - ((int64_t)1 << (nb - 1));
+          const int64_t sh = p->noise_shift[k];
+          in += sh >= 0 ? z * ((int64_t)1 << sh) : z >> -sh;
+        }
+      }
       int64_t x = nm_fit(nm_decay(v[k], kv[k], db, rnd) + in + bias[k], vb, vo);
       busy |= x != 0;
       if (strict ? x > vth[k] : x >= vth[k]) {
@@ -549,6 +568,7 @@ static int nm_report(void *vm, ap_report *r) {
     PI("bias_error", p->bias_err_max, "mV");
     PI("tau_m_error", p->tau_m_err_max, "ms");
     PI("tau_syn_error", p->tau_s_err_max, "ms");
+    PI("noise_sd_error", p->noise_err_max, "1");
 #undef PI
   }
   for (size_t j = 0; j < net->n_projs; j++) {

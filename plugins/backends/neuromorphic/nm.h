@@ -28,6 +28,9 @@ typedef struct nm_pop {
   int64_t *v, *ref;
   int64_t *u[AP_LOWER_MAX_PORTS];
   int64_t *keep_v, *bias, *vth, *ref_steps;
+  int noisy;                    /* some neuron has noise */
+  double *noise_sd;             /* per neuron, chip units (gaussian) */
+  int64_t *noise_shift;         /* per neuron, uniform draws << shift */
   int64_t *keep_u[AP_LOWER_MAX_PORTS];
   int64_t *acc[AP_LOWER_MAX_PORTS]; /* ring: slots x n input sums */
   uint32_t *spk, *mult;         /* this tick's (or step's) spikes */
@@ -45,6 +48,7 @@ typedef struct nm_pop {
   double *route_j, *route_s;    /* energy (J) and time (s) per spike */
   /* quantisation report */
   double th_err_max, bias_err_max, tau_m_err_max, tau_s_err_max;
+  double noise_err_max;         /* relative error of the noise's sd */
 } nm_pop;
 
 typedef struct nm_proj {

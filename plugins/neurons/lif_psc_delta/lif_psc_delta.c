@@ -187,10 +187,12 @@ static int update(ap_neuron_block *b) {
  *   v <- P33 v + (1 - P33)(E_L - V_reset) + P30 I_e + (weights, mV). */
 static int lower(const ap_neuron_pop *pop, size_t i, ap_lowered *out,
                  char *err, size_t err_size) {
-  int rc = lower_lif_begin(pop, i, PAR_SIGMA, out, err, err_size);
-  if (rc) return rc;
   const ap_real *const *par = pop->param;
   const double h = pop->dt, tau_m = par[PAR_TAU_M][i];
+  int rc = lower_lif_begin(pop, i, PAR_SIGMA, PAR_TAU_NOISE,
+                           -tau_m / par[PAR_C_M][i] * expm1(-h / tau_m), out,
+                           err, err_size);
+  if (rc) return rc;
   const double E_L = par[PAR_E_L][i], V_reset = par[PAR_V_RESET][i];
   out->v_keep = exp(-h / tau_m);
   out->bias = -expm1(-h / tau_m) * (E_L - V_reset) +

@@ -290,10 +290,11 @@ static int update(ap_neuron_block *b) {
  * the currents as they are; V_m is held at V_reset while refractory. */
 static int lower(const ap_neuron_pop *pop, size_t i, ap_lowered *out,
                  char *err, size_t err_size) {
-  int rc = lower_lif_begin(pop, i, PAR_SIGMA, out, err, err_size);
-  if (rc) return rc;
   const ap_real *const *par = pop->param;
   const double h = pop->dt, C = par[PAR_C_M][i], tau_m = par[PAR_TAU_M][i];
+  int rc = lower_lif_begin(pop, i, PAR_SIGMA, PAR_TAU_NOISE,
+                           -tau_m / C * expm1(-h / tau_m), out, err, err_size);
+  if (rc) return rc;
   const double tex = par[PAR_TAU_SYN_EX][i], tin = par[PAR_TAU_SYN_IN][i];
   const double E_L = par[PAR_E_L][i], V_reset = par[PAR_V_RESET][i];
   const double P22 = exp(-h / tau_m);
