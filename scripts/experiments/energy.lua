@@ -166,7 +166,8 @@ for _, r in ipairs(rows) do
       g(r.upper, "%.2f")))
   end
 end
-local f = assert(io.open(out, "w"))
+-- written under a temporary name, renamed when complete
+local f = assert(io.open(out .. ".tmp", "w"))
 f:write("net,backend,rate_hz,agreement,agreement_100ms,energy_j,energy_per_synop_j,chips,cores,chip_s,wall_s,w_mean,w_upper,refused\n")
 for _, r in ipairs(rows) do
   local function c(v) return v == nil and "" or tostring(v) end
@@ -175,4 +176,5 @@ for _, r in ipairs(rows) do
     c(r.wmean), c(r.upper), r.why and ('"' .. r.why:gsub('"', "'") .. '"') or "" }, ","), "\n")
 end
 f:close()
+assert(os.rename(out .. ".tmp", out))
 print("# table written to " .. out)
