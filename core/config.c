@@ -310,15 +310,23 @@ void ap_settings_free(ap_settings *s) {
   memset(s, 0, sizeof *s);
 }
 
-void ap_settings_drop_extras(ap_settings *s) {
+void ap_settings_drop_extras(ap_settings *s, const char *keep) {
+  size_t kept = 0;
   for (size_t i = 0; i < s->n_extra; i++) {
-    free(s->extra[i].backend);
-    free(s->extra[i].key);
-    free(s->extra[i].value);
+    ap_extra *e = &s->extra[i];
+    if (keep && e->backend && strcmp(e->backend, keep) == 0) {
+      s->extra[kept++] = *e;
+      continue;
+    }
+    free(e->backend);
+    free(e->key);
+    free(e->value);
   }
-  free(s->extra);
-  s->extra = NULL;
-  s->n_extra = 0;
+  s->n_extra = kept;
+  if (!kept) {
+    free(s->extra);
+    s->extra = NULL;
+  }
 }
 
 int ap_settings_set(ap_settings *s, const char *key, const char *val,

@@ -65,8 +65,10 @@ void ap_settings_free(ap_settings *s);
 int ap_settings_set(ap_settings *s, const char *key, const char *value,
                     int source, char *err, size_t n);
 
-/* Forget every backend setting (the extras), keeping the core's. */
-void ap_settings_drop_extras(ap_settings *s);
+/* Forget the backend settings (extras) except those of the section
+ * `keep` (NULL: forget all): what a run on another backend (apical run
+ * --compare) keeps of the settings. */
+void ap_settings_drop_extras(ap_settings *s, const char *keep);
 
 /* Find the config file as above.  Writes the path into buf and returns 1,
  * returns 0 when there is none, -1 (with err) when an explicitly named

@@ -309,7 +309,7 @@ int main(int argc, char **argv) {
     for (int i = 0; !bad && i < n_sets; i += 2)
       bad = ap_settings_set(&peer, sets[i], sets[i + 1], AP_SRC_CLI, err,
                             sizeof err) != 0;
-    ap_settings_drop_extras(&peer);
+    ap_settings_drop_extras(&peer, o.compare);
     if (!bad)
       bad = ap_settings_set(&peer, "backend", o.compare, AP_SRC_CLI, err,
                             sizeof err) != 0;
