@@ -4,7 +4,7 @@
 pkglib_LTLIBRARIES += plugins/neurons/lif_psc_exp/lif_psc_exp.la
 plugins_neurons_lif_psc_exp_lif_psc_exp_la_SOURCES = \
 	plugins/neurons/lif_psc_exp/lif_psc_exp.c plugins/neurons/lif_threshold.h \
-	plugins/neurons/noise_current.h
+	plugins/neurons/noise_current.h plugins/neurons/lower.h
 plugins_neurons_lif_psc_exp_lif_psc_exp_la_CFLAGS = $(NEURON_CFLAGS)
 plugins_neurons_lif_psc_exp_lif_psc_exp_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_neurons_lif_psc_exp_lif_psc_exp_la_LIBADD = -lm
@@ -12,7 +12,7 @@ plugins_neurons_lif_psc_exp_lif_psc_exp_la_LIBADD = -lm
 pkglib_LTLIBRARIES += plugins/neurons/lif_psc_delta/lif_psc_delta.la
 plugins_neurons_lif_psc_delta_lif_psc_delta_la_SOURCES = \
 	plugins/neurons/lif_psc_delta/lif_psc_delta.c plugins/neurons/lif_threshold.h \
-	plugins/neurons/noise_current.h
+	plugins/neurons/noise_current.h plugins/neurons/lower.h
 plugins_neurons_lif_psc_delta_lif_psc_delta_la_CFLAGS = $(NEURON_CFLAGS)
 plugins_neurons_lif_psc_delta_lif_psc_delta_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_neurons_lif_psc_delta_lif_psc_delta_la_LIBADD = -lm
@@ -27,13 +27,13 @@ plugins_neurons_lif_cond_exp_lif_cond_exp_la_LIBADD = -lm
 
 pkglib_LTLIBRARIES += plugins/neurons/poisson/poisson.la
 plugins_neurons_poisson_poisson_la_SOURCES = \
-	plugins/neurons/poisson/poisson.c
+	plugins/neurons/poisson/poisson.c plugins/neurons/lower.h
 plugins_neurons_poisson_poisson_la_CFLAGS = $(NEURON_CFLAGS)
 plugins_neurons_poisson_poisson_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 
 pkglib_LTLIBRARIES += plugins/neurons/spike_source/spike_source.la
 plugins_neurons_spike_source_spike_source_la_SOURCES = \
-	plugins/neurons/spike_source/spike_source.c
+	plugins/neurons/spike_source/spike_source.c plugins/neurons/lower.h
 plugins_neurons_spike_source_spike_source_la_CFLAGS = $(NEURON_CFLAGS)
 plugins_neurons_spike_source_spike_source_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_neurons_spike_source_spike_source_la_LIBADD = -lm
