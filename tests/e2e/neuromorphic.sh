@@ -221,6 +221,14 @@ sed 's/max_delay = 62;/max_delay = 0;/' \
   "$AP_TOP_SRCDIR/plugins/backends/neuromorphic/chips/loihi.cfg" > mine.cfg
 expect_error "range" "mine.cfg:27: chip.max_delay = 0 is out of range" \
   "$APICAL" run net.lua -q $nm --set chip=mine --set chip_path="$WORK"
+sed 's/u_overflow = "wrap"/u_overflow = "wrapp"/' \
+  "$AP_TOP_SRCDIR/plugins/backends/neuromorphic/chips/loihi.cfg" > word.cfg
+expect_error "word" 'word.cfg:41: neuron.u_overflow must be one of "clip", "wrap"; got "wrapp"' \
+  "$APICAL" run net.lua -q $nm --set chip="$WORK/word.cfg"
+sed 's/v_headroom = 8.0;/v_headrom = 8.0;/' \
+  "$AP_TOP_SRCDIR/plugins/backends/neuromorphic/chips/loihi.cfg" > typo.cfg
+expect_error "unknown key" "typo.cfg:52: unknown key 'neuron.v_headrom'" \
+  "$APICAL" run net.lua -q $nm --set chip="$WORK/typo.cfg"
 # a profile found through chip_path runs
 sed 's/name = "loihi";/name = "myloihi";/' \
   "$AP_TOP_SRCDIR/plugins/backends/neuromorphic/chips/loihi.cfg" > myloihi.cfg

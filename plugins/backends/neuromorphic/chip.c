@@ -88,6 +88,28 @@ static const key keys[] = {
     D("timing.barrier_ns", t_barrier, 0, 0, 0, 1e9),
 };
 
+/* A key that takes one of a few words; the first is the default. */
+typedef struct word {
+  const char *path;
+  size_t off;
+  const char *name[3];
+  int value[3];
+} word;
+
+static const word words[] = {
+    {"chip.learning", offsetof(nm_chip, learning),
+     {"none", "traces", "software"},
+     {NM_LEARN_NONE, NM_LEARN_TRACES, NM_LEARN_SOFTWARE}},
+    {"neuron.decay_round", offsetof(nm_chip, decay_round), {"zero", "floor"},
+     {NM_ROUND_ZERO, NM_ROUND_FLOOR}},
+    {"neuron.noise", offsetof(nm_chip, noise), {"none", "uniform", "gaussian"},
+     {NM_NOISE_NONE, NM_NOISE_UNIFORM, NM_NOISE_GAUSSIAN}},
+    {"neuron.u_overflow", offsetof(nm_chip, u_overflow), {"clip", "wrap"},
+     {NM_OVF_CLIP, NM_OVF_WRAP}},
+    {"neuron.v_overflow", offsetof(nm_chip, v_overflow), {"clip", "wrap"},
+     {NM_OVF_CLIP, NM_OVF_WRAP}},
+};
+
 static int exists(const char *p) { return access(p, R_OK) == 0; }
 
 /* The profiles of the source tree serve a plugin loaded from the build
@@ -191,52 +213,21 @@ static int read_profile(nm_chip *c, const char *path, char *err, size_t n) {
   snprintf(c->name, sizeof c->name, "%s", s);
   if (config_lookup_string(&cf, "chip.doc", &s))
     snprintf(c->doc, sizeof c->doc, "%s", s);
-  c->learning = NM_LEARN_NONE;
-  if (config_lookup_string(&cf, "chip.learning", &s)) {
-    if (!strcmp(s, "none")) c->learning = NM_LEARN_NONE;
-    else if (!strcmp(s, "traces")) c->learning = NM_LEARN_TRACES;
-    else if (!strcmp(s, "software")) c->learning = NM_LEARN_SOFTWARE;
-    else {
-      snprintf(err, n, "%s:%d: chip.learning must be \"none\", \"traces\" "
-               "or \"software\", got \"%s\"", path,
-               line_of(&cf, "chip.learning"), s);
+  for (size_t k = 0; k < sizeof words / sizeof words[0]; k++) {
+    const word *w = &words[k];
+    int *f = (int *)(void *)((char *)c + w->off);
+    *f = w->value[0];
+    if (!config_lookup_string(&cf, w->path, &s)) continue;
+    int j = 0;
+    while (j < 3 && w->name[j] && strcmp(w->name[j], s)) j++;
+    if (j == 3 || !w->name[j]) {
+      snprintf(err, n, "%s:%d: %s must be one of \"%s\", \"%s\"%s%s%s; "
+               "got \"%s\"", path, line_of(&cf, w->path), w->path,
+               w->name[0], w->name[1], w->name[2] ? ", \"" : "",
+               w->name[2] ? w->name[2] : "", w->name[2] ? "\"" : "", s);
       goto out;
     }
-  }
-  c->decay_round = NM_ROUND_ZERO;
-  if (config_lookup_string(&cf, "neuron.decay_round", &s)) {
-    if (!strcmp(s, "zero")) c->decay_round = NM_ROUND_ZERO;
-    else if (!strcmp(s, "floor")) c->decay_round = NM_ROUND_FLOOR;
-    else {
-      snprintf(err, n, "%s:%d: neuron.decay_round must be \"zero\" or "
-               "\"floor\", got \"%s\"", path,
-               line_of(&cf, "neuron.decay_round"), s);
-      goto out;
-    }
-  }
-  c->noise = NM_NOISE_NONE;
-  if (config_lookup_string(&cf, "neuron.noise", &s)) {
-    if (!strcmp(s, "none")) c->noise = NM_NOISE_NONE;
-    else if (!strcmp(s, "uniform")) c->noise = NM_NOISE_UNIFORM;
-    else if (!strcmp(s, "gaussian")) c->noise = NM_NOISE_GAUSSIAN;
-    else {
-      snprintf(err, n, "%s:%d: neuron.noise must be \"none\", \"uniform\" "
-               "or \"gaussian\", got \"%s\"", path,
-               line_of(&cf, "neuron.noise"), s);
-      goto out;
-    }
-  }
-  const char *ovf_keys[2] = {"neuron.u_overflow", "neuron.v_overflow"};
-  int *ovf[2] = {&c->u_overflow, &c->v_overflow};
-  for (int k = 0; k < 2; k++) {
-    *ovf[k] = NM_OVF_CLIP;
-    if (!config_lookup_string(&cf, ovf_keys[k], &s)) continue;
-    if (!strcmp(s, "wrap")) *ovf[k] = NM_OVF_WRAP;
-    else if (strcmp(s, "clip")) {
-      snprintf(err, n, "%s:%d: %s must be \"wrap\" or \"clip\", got \"%s\"",
-               path, line_of(&cf, ovf_keys[k]), ovf_keys[k], s);
-      goto out;
-    }
+    *f = w->value[j];
   }
   for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
     const key *q = &keys[k];
@@ -268,10 +259,7 @@ static int read_profile(nm_chip *c, const char *path, char *err, size_t n) {
    * its default */
   static const char *const groups[] = {"chip", "neuron", "synapse", "energy",
                                        "timing"};
-  static const char *const strkeys[] = {"chip.name", "chip.doc",
-                                        "chip.learning", "neuron.decay_round",
-                                        "neuron.u_overflow",
-                                        "neuron.v_overflow", "neuron.noise"};
+  static const char *const strkeys[] = {"chip.name", "chip.doc"};
   const config_setting_t *root = config_root_setting(&cf);
   for (int g = 0; g < config_setting_length(root); g++) {
     const config_setting_t *grp = config_setting_get_elem(root, (unsigned)g);
@@ -295,6 +283,8 @@ static int read_profile(nm_chip *c, const char *path, char *err, size_t n) {
       for (size_t q = 0; q < sizeof strkeys / sizeof strkeys[0] && !known;
            q++)
         known = !strcmp(strkeys[q], full);
+      for (size_t q = 0; q < sizeof words / sizeof words[0] && !known; q++)
+        known = !strcmp(words[q].path, full);
       if (!known) {
         snprintf(err, n, "%s:%d: unknown key '%s' (docs/neuromorphic.md "
                  "lists the keys)", path,
