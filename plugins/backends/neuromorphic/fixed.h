@@ -22,13 +22,16 @@ enum { NM_OVF_WRAP = 0,      /* two's complement wrap (Loihi's current) */
  * offset of one), 4096 - dv for the voltage; rounding toward zero. */
 static inline int64_t nm_decay(int64_t x, int64_t keep, unsigned bits,
                                int round) {
-  if (round == NM_ROUND_ZERO) {
-    int64_t p = (x < 0 ? -x : x) * keep;
-    p >>= bits;
-    return x < 0 ? -p : p;
+  /* toward zero: a negative product is raised by 2^bits - 1 before the
+   * arithmetic shift (which alone rounds toward minus infinity) */
+  if (bits < 32) { /* a register of up to 32 bits: the product fits */
+    int64_t p = x * keep;
+    if (round == NM_ROUND_ZERO) p += (p >> 63) & (((int64_t)1 << bits) - 1);
+    return p >> bits;
   }
-  /* floor: an arithmetic right shift of the signed product */
+  /* in 128 bits: a 32-bit register times a 32-bit fraction fits */
   __int128 p = (__int128)x * keep;
+  if (round == NM_ROUND_ZERO && p < 0) p += ((__int128)1 << bits) - 1;
   return (int64_t)(p >> bits);
 }
 

@@ -117,9 +117,6 @@ static int alloc_pop(nm *m, nm_pop *p) {
     if (!p->u[q] && !(p->u[q] = calloc(n, sizeof(int64_t)))) return -1;
     if (!p->keep_u[q] && !(p->keep_u[q] = calloc(n, sizeof(int64_t))))
       return -1;
-    if (!p->acc[q] &&
-        !(p->acc[q] = calloc(n * m->slots, sizeof(int64_t))))
-      return -1;
   }
   return 0;
 }
@@ -249,6 +246,17 @@ static int lower_lif(nm *m, size_t i) {
       e = fabs(got / p->noise_sd[k] - 1);
       if (e > p->noise_err_max) p->noise_err_max = e;
     }
+  }
+  p->uniform = 1;
+  for (size_t k = 1; k < p->n && p->uniform; k++) {
+    p->uniform = p->keep_v[k] == p->keep_v[0] && p->bias[k] == p->bias[0] &&
+                 p->vth[k] == p->vth[0] &&
+                 p->ref_steps[k] == p->ref_steps[0] &&
+                 p->noise_sd[k] == p->noise_sd[0] &&
+                 p->noise_shift[k] == p->noise_shift[0];
+    for (unsigned q = 0; q < p->n_ports && p->uniform; q++)
+      p->uniform = p->port_kind[q] != AP_LOWER_PORT_CURRENT ||
+                   p->keep_u[q][k] == p->keep_u[q][0];
   }
   return 0;
 }
@@ -490,6 +498,27 @@ static int lower_proj(nm *m, size_t j) {
   }
   pj->w_rms = pr->n_syn ? sqrt(e2 / (double)pr->n_syn) : 0;
   pj->w_ref = pr->n_syn ? sqrt(ref2 / (double)pr->n_syn) : 0;
+  return 0;
+}
+
+int nm_alloc_rings(nm *m) {
+  unsigned longest = 1;
+  for (size_t j = 0; j < m->net->n_projs; j++) {
+    const nm_proj *pj = &m->projs[j];
+    for (size_t q = 0; pj->off && q < m->net->projs[j].n_syn; q++)
+      if (pj->off[q] > longest) longest = pj->off[q];
+  }
+  /* the ring spans the longest delay the network uses, not the chip's
+   * longest: the slots a tick touches then stay in cache */
+  m->slots = longest + 1;
+  for (size_t i = 0; i < m->net->n_pops; i++) {
+    nm_pop *p = &m->pops[i];
+    if (p->form != AP_LOWER_LIF || !p->v) continue;
+    for (unsigned q = 0; q < p->n_ports; q++)
+      if (!p->acc[q] &&
+          !(p->acc[q] = calloc((p->n ? p->n : 1) * m->slots, sizeof(int64_t))))
+        return -1;
+  }
   return 0;
 }
 

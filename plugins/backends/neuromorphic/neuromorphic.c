@@ -121,7 +121,6 @@ static int nm_create(void **inst, const ap_net *net, const ap_real *set,
     nm_destroy(m);
     return AP_EINVAL;
   }
-  m->slots = (unsigned)c->max_delay + 2;
   m->pops = calloc(net->n_pops ? net->n_pops : 1, sizeof *m->pops);
   m->projs = calloc(net->n_projs ? net->n_projs : 1, sizeof *m->projs);
   if (!m->pops || !m->projs) goto oom;
@@ -131,6 +130,7 @@ static int nm_create(void **inst, const ap_net *net, const ap_real *set,
     return rc;
   }
   if (nm_lower_projs(m) || nm_map(m)) goto oom;
+  if (!m->why_n && nm_alloc_rings(m)) goto oom;
   if (m->why_n) {
     snprintf(err, err_size, "%zu thing%s cannot run on %s (%s):\n%s",
              m->why_n, m->why_n > 1 ? "s" : "", c->name, c->path, m->why);
@@ -239,16 +239,17 @@ static void post_rules(nm *m, size_t i, int64_t T) {
 }
 
 /* One tick of population i's neurons (step 1 of the file comment).  The
- * profile's choices are read into locals once, so that the loop over
- * neurons only does integer arithmetic. */
-static void tick_pop(nm *m, size_t i, int64_t T) {
+ * profile's arithmetic comes in as arguments: tick_pop() calls this with
+ * Loihi's as constants, so that the compiler builds a loop for them
+ * (fixed shifts, no tests of the rounding or overflow mode), and with the
+ * profile's values otherwise. */
+static inline __attribute__((always_inline)) void
+tick_body(nm *m, size_t i, int64_t T, unsigned db, unsigned ub, unsigned vb,
+          int rnd, int uo, int vo, int strict) {
   const nm_chip *c = &m->chip;
   nm_pop *p = &m->pops[i];
   const size_t n = p->n, slot = (size_t)(T % m->slots) * n;
-  const unsigned db = c->decay_bits, ub = c->u_bits ? c->u_bits : 32,
-                 vb = c->v_bits, np = p->n_ports;
-  const int rnd = c->decay_round, uo = c->u_overflow, vo = c->v_overflow,
-            strict = c->spike_strict;
+  const unsigned np = p->n_ports;
   const long cpn = c->compartment_per_current && p->n_currents > 1
                        ? (long)p->n_currents : 1;
   const double t_act = (double)cpn * c->t_active,
@@ -269,6 +270,9 @@ static void tick_pop(nm *m, size_t i, int64_t T) {
   const int64_t *kv = p->keep_v, *bias = p->bias, *vth = p->vth,
                 *rs = p->ref_steps;
   const uint32_t *core = p->core;
+  /* one parameter set for all (the common case): every constant is
+   * read from entry 0, so only the state streams through memory */
+  const size_t um = p->uniform ? 0 : SIZE_MAX;
   const ap_net_pop *np_ = &m->net->pops[i];
   const ap_host *h = m->net->host;
   /* the host's key of this tick's draws: its last step */
@@ -292,7 +296,7 @@ static void tick_pop(nm *m, size_t i, int64_t T) {
       acc[q][k] = 0;
       busy |= a != 0;
       if (cur[q]) {
-        int64_t x = nm_fit(nm_decay(u[q][k], ku[q][k], db, rnd) + a, ub, uo);
+        int64_t x = nm_fit(nm_decay(u[q][k], ku[q][k & um], db, rnd) + a, ub, uo);
         u[q][k] = x;
         in += x;
         busy |= x != 0;
@@ -304,23 +308,24 @@ static void tick_pop(nm *m, size_t i, int64_t T) {
       ref[k]--;
       v[k] = 0;
     } else {
-      if (noise && p->noise_sd[k] > 0) {
+      if (noise && p->noise_sd[k & um] > 0) {
         ap_rng r;
         h->rng_init(&r, m->net->seed, np_->stream, np_->gid0 + k, draw_step);
         if (noise == NM_NOISE_GAUSSIAN) {
-          in += nm_round(h->rng_normal(&r) * p->noise_sd[k]);
+          in += nm_round(h->rng_normal(&r) * p->noise_sd[k & um]);
         } else {
           const int64_t z =
               (int64_t)(h->rng_u32(&r) >> (32 - nb)) - ((int64_t)1 << (nb - 1));
-          const int64_t sh = p->noise_shift[k];
+          const int64_t sh = p->noise_shift[k & um];
           in += sh >= 0 ? z * ((int64_t)1 << sh) : z >> -sh;
         }
       }
-      int64_t x = nm_fit(nm_decay(v[k], kv[k], db, rnd) + in + bias[k], vb, vo);
+      int64_t x = nm_fit(nm_decay(v[k], kv[k & um], db, rnd) + in + bias[k & um], vb,
+                         vo);
       busy |= x != 0;
-      if (strict ? x > vth[k] : x >= vth[k]) {
+      if (strict ? x > vth[k & um] : x >= vth[k & um]) {
         x = 0;
-        ref[k] = rs[k];
+        ref[k] = rs[k & um];
         if (!sil || !sil[k]) p->spk[p->n_spk++] = (uint32_t)k;
       }
       v[k] = x;
@@ -334,6 +339,19 @@ static void tick_pop(nm *m, size_t i, int64_t T) {
         (double)run_active * t_act + (double)(run_n - run_active) * t_ina;
   m->upd_active += active * (uint64_t)cpn;
   m->upd_inactive += (n - active) * (uint64_t)cpn;
+}
+
+static void tick_pop(nm *m, size_t i, int64_t T) {
+  const nm_chip *c = &m->chip;
+  const unsigned ub = c->u_bits ? c->u_bits : 32;
+  if (c->decay_bits == 12 && ub == 24 && c->v_bits == 24 &&
+      c->decay_round == NM_ROUND_ZERO && c->u_overflow == NM_OVF_WRAP &&
+      c->v_overflow == NM_OVF_CLIP && c->spike_strict)
+    tick_body(m, i, T, 12, 24, 24, NM_ROUND_ZERO, NM_OVF_WRAP, NM_OVF_CLIP,
+              1);
+  else
+    tick_body(m, i, T, c->decay_bits, ub, c->v_bits, c->decay_round,
+              c->u_overflow, c->v_overflow, c->spike_strict);
 }
 
 /* Host step s of a spike source (population i). */

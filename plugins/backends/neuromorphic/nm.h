@@ -29,6 +29,9 @@ typedef struct nm_pop {
   int64_t *u[AP_LOWER_MAX_PORTS];
   int64_t *keep_v, *bias, *vth, *ref_steps;
   int noisy;                    /* some neuron has noise */
+  int uniform;                  /* every neuron has the constants of
+                                   neuron 0 (decays, bias, threshold,
+                                   refractory steps, noise) */
   double *noise_sd;             /* per neuron, chip units (gaussian) */
   int64_t *noise_shift;         /* per neuron, uniform draws << shift */
   int64_t *keep_u[AP_LOWER_MAX_PORTS];
@@ -111,6 +114,9 @@ const char *nm_proj_name(const nm *m, size_t j, char *buf, size_t n);
  * refusals (nm_refuse).  -1 when out of memory. */
 int nm_lower_pops(nm *m, char *err, size_t err_size);
 int nm_lower_projs(nm *m);
+/* The input rings, as long as the network's longest delay in ticks.
+ * -1 when out of memory. */
+int nm_alloc_rings(nm *m);
 /* Quantise synapses [a, b) of projection j from the host's weights. */
 void nm_quantise(nm *m, size_t j, size_t a, size_t b, int stochastic,
                  int64_t tick);
