@@ -19,12 +19,18 @@ core_libapical_core_la_SOURCES = \
 	core/synbuild.c core/synbuild.h \
 	core/plastic.c core/plastic.h \
 	core/sim.c core/sim.h \
-	core/describe.c core/describe.h \
+	core/describe.c core/describe.h core/help.c core/help.h \
+	core/conform.c core/conform.h core/conform_int.h \
+	core/conform_pop.c core/conform_pop.h core/conform_run.c \
+	core/conform_rule.c \
 	core/dataset.c core/dataset.h \
-	core/lua/lapical.c core/lua/lapical.h
+	core/plot.c core/plot.h core/plotfile.c \
+	core/lua/lapical.c core/lua/lapical.h \
+	core/lua/lplot.c core/lua/lplot.h
 core_libapical_core_la_CFLAGS = $(AM_CFLAGS) -pthread $(LUA_CFLAGS) \
-	$(LIBCONFIG_CFLAGS) $(ZLIB_CFLAGS)
-core_libapical_core_la_LIBADD = $(LUA_LIBS) $(LIBCONFIG_LIBS) $(ZLIB_LIBS)
+	$(LIBCONFIG_CFLAGS) $(ZLIB_CFLAGS) $(CAIRO_CFLAGS)
+core_libapical_core_la_LIBADD = $(LUA_LIBS) $(LIBCONFIG_LIBS) $(ZLIB_LIBS) \
+	$(CAIRO_LIBS)
 core_libapical_core_la_LDFLAGS = -pthread
 
 lib_LTLIBRARIES += core/libapical.la
@@ -41,5 +47,5 @@ bin_PROGRAMS += core/apical
 core_apical_SOURCES = core/main.c
 core_apical_CFLAGS = $(AM_CFLAGS) $(LUA_CFLAGS)
 core_apical_LDADD = core/libapical_core.la $(LUA_LIBS) $(LIBCONFIG_LIBS) \
-	$(ZLIB_LIBS)
+	$(ZLIB_LIBS) $(CAIRO_LIBS)
 core_apical_LDFLAGS = -pthread $(SAN_LDFLAGS)

@@ -10,9 +10,12 @@
 
 #include "apical.h"
 #include "config.h"
+#include "conform.h"
 #include "describe.h"
+#include "help.h"
 #include "host.h"
 #include "loader.h"
+#include "plot.h"
 #include "lua/lapical.h"
 #include "sim.h"
 #include "strutil.h"
@@ -21,6 +24,9 @@ static const char usage[] =
     "usage: apical run SCRIPT.lua [options] [--] [script words...]\n"
     "       apical plugins [--config FILE]\n"
     "       apical describe NAME [--config FILE]\n"
+    "       apical check-plugin PATH.so|NAME... [--config FILE]\n"
+    "       apical plot FILE [-o OUT.png|OUT.svg]\n"
+    "       apical help [TOPIC]\n"
     "       apical --version | --help\n"
     "\n"
     "run options (they override the config file and the script's ap.setup):\n"
@@ -36,6 +42,10 @@ static const char usage[] =
     "  -v, --verbose      plugin log messages down to info level\n"
     "Words after the script (or after --) reach the script as ap.args;\n"
     "KEY=VALUE words are also ap.args.KEY.\n"
+    "\n"
+    "plot draws a file saved by a recorder or proj:save: spikes as a raster\n"
+    "over the population rate, state variables as traces, weights over time\n"
+    "or as a histogram; the default output is FILE with .png for extension.\n"
     "\n"
     "Plugins are searched in $APICAL_PLUGIN_PATH, the plugin_path setting\n"
     "(config file or --set), the build tree (when run from it) and\n"
@@ -217,13 +227,18 @@ int main(int argc, char **argv) {
            AP_ABI_MINOR);
     return 0;
   }
+  if (!strcmp(cmd, "help") && argc > 2) return ap_help(stdout, argv[2]);
   if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
     fputs(usage, stdout);
+    fputc('\n', stdout);
+    ap_help(stdout, NULL);
     return 0;
   }
+  if (!strcmp(cmd, "plot")) return ap_plot_command(argc - 2, argv + 2);
   int is_run = !strcmp(cmd, "run"), is_list = !strcmp(cmd, "plugins"),
-      is_desc = !strcmp(cmd, "describe");
-  if (!is_run && !is_list && !is_desc)
+      is_desc = !strcmp(cmd, "describe"),
+      is_check = !strcmp(cmd, "check-plugin");
+  if (!is_run && !is_list && !is_desc && !is_check)
     return die("unknown command '%s' (see apical --help)", cmd);
 
   opts o = {0};
@@ -263,6 +278,10 @@ int main(int argc, char **argv) {
 
   if (is_list) {
     ap_describe_list(stdout, reg);
+    goto out_reg;
+  }
+  if (is_check) {
+    rc = ap_check_plugin_command(reg, o.n_args, o.args, stdout);
     goto out_reg;
   }
   if (is_desc) {

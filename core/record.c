@@ -31,6 +31,8 @@ struct ap_recorder {
   int kind;
   size_t first, width;
   char *var;        /* states only */
+  char *unit;       /* of the values, NULL for none */
+  double dt;        /* of the recorded times, 0 until known */
   int64_t interval; /* states; 1 for spikes */
 
   size_t rows, cap;
@@ -191,6 +193,7 @@ void ap_rec_free(ap_recorder *r) {
   free(r->stream_path);
   free(r->part_path);
   free(r->var);
+  free(r->unit);
   free(r->times);
   free(r->senders);
   free(r->values);
@@ -202,6 +205,17 @@ size_t ap_rec_first(const ap_recorder *r) { return r->first; }
 size_t ap_rec_width(const ap_recorder *r) { return r->width; }
 const char *ap_rec_var(const ap_recorder *r) { return r->var; }
 int64_t ap_rec_interval(const ap_recorder *r) { return r->interval; }
+
+int ap_rec_set_unit(ap_recorder *r, const char *unit) {
+  char *u = NULL;
+  if (unit && !(u = ap_strdup(unit))) return -1;
+  free(r->unit);
+  r->unit = u;
+  return 0;
+}
+
+const char *ap_rec_unit(const ap_recorder *r) { return r->unit; }
+double ap_rec_dt(const ap_recorder *r) { return r->dt; }
 
 /* ---- recording --------------------------------------------------------- */
 
@@ -254,6 +268,7 @@ int ap_rec_spikes(ap_recorder *r, int64_t step, double dt,
   }
   double t = (double)(step + 1) * dt;
   int rc = 0;
+  r->dt = dt;
   for (size_t i = 0; i < n; i++) {
     if (idx[i] < r->first || idx[i] - r->first >= r->width) continue;
     if (grow(r) != 0) return -1;
@@ -272,6 +287,7 @@ int ap_rec_sample(ap_recorder *r, int64_t step, double dt,
     return -1;
   }
   if (grow(r) != 0) return -1;
+  r->dt = dt;
   r->times[r->rows] = (double)(step + 1) * dt;
   if (r->width)
     memcpy(r->values + r->rows * r->width, values + r->first,
@@ -293,6 +309,11 @@ const double *ap_rec_values(const ap_recorder *r) { return r->values; }
 void ap_rec_set_span(ap_recorder *r, double t_start_ms, double t_end_ms) {
   r->t_start = t_start_ms;
   r->t_end = t_end_ms;
+}
+
+void ap_rec_span(const ap_recorder *r, double *t_start_ms, double *t_end_ms) {
+  *t_start_ms = r->t_start;
+  *t_end_ms = r->t_end;
 }
 
 double ap_rec_rate(const ap_recorder *r) {
@@ -436,6 +457,12 @@ static char *sidecar(const ap_recorder *r, const ap_provenance *p) {
   sb_json_str(&b, p ? p->script_sha256 : NULL);
   sb_add(&b, ",\n  \"contents\": ");
   sb_json_str(&b, p ? p->what : NULL);
+  sb_add(&b, ",\n  \"unit\": ");
+  sb_json_str(&b, r->unit);
+  sb_add(&b, ",\n  \"t_start_ms\": ");
+  sb_json_num(&b, r->t_start);
+  sb_add(&b, ",\n  \"t_end_ms\": ");
+  sb_json_num(&b, r->t_end);
   sb_add(&b, ",\n  \"columns\": [\"time_ms\"");
   if (r->kind == AP_REC_SPIKES) {
     sb_add(&b, ", \"sender\"");
@@ -608,6 +635,8 @@ int ap_table_save(const char *path, const char *const *cols, size_t n_cols_,
   sb_json_str(&b, prov ? prov->script_sha256 : NULL);
   sb_add(&b, ",\n  \"contents\": ");
   sb_json_str(&b, prov ? prov->what : NULL);
+  sb_add(&b, ",\n  \"unit\": ");
+  sb_json_str(&b, prov ? prov->unit : NULL);
   sb_add(&b, ",\n  \"columns\": [");
   for (size_t j = 0; j < n_cols_; j++) {
     if (j) sb_raw(&b, ", ", 2);

@@ -14,7 +14,9 @@
  * neuron within the recorded slice (V_m_1 is population index `first`).
  * Times print with %.10g (so 0.1 ms steps read 12.3, not
  * 12.300000000000001), values with %.17g (exact).  .npy files hold the
- * exact doubles.  The sidecar's "columns" lists the same names.
+ * exact doubles.  The sidecar's "columns" lists the same names; its
+ * "unit" is the unit of the values (null for spikes) and "t_start_ms",
+ * "t_end_ms" the span recorded (ap_rec_span), which rates need.
  *
  * A streamed recorder also keeps everything in memory (so counts, times
  * and values stay available and ap_rec_save still works); streaming only
@@ -39,6 +41,8 @@ typedef struct ap_provenance {
   const char *script;   /* path, may be NULL */
   const char *script_sha256; /* hex, may be NULL */
   const char *what;     /* e.g. "spikes of population 1 (lif_cond_exp) 1..3200" */
+  const char *unit;     /* of a table's weights (ap_table_save), may be NULL;
+                           a recorder's file takes ap_rec_unit instead */
 } ap_provenance;
 
 /* first/count: the recorded neurons of the population (0-based first).
@@ -56,6 +60,14 @@ size_t ap_rec_first(const ap_recorder *r);
 size_t ap_rec_width(const ap_recorder *r);  /* recorded neurons */
 const char *ap_rec_var(const ap_recorder *r);
 int64_t ap_rec_interval(const ap_recorder *r);
+/* The unit of a state recorder's values ("mV", "Hz", "nS"), copied; NULL
+ * (the default) for none.  It goes into the sidecar, so that a plot of
+ * the file can label its axis.  Returns 0, or -1 when out of memory. */
+int ap_rec_set_unit(ap_recorder *r, const char *unit);
+const char *ap_rec_unit(const ap_recorder *r);
+/* The time step of the recorded times (the dt last passed to
+ * ap_rec_spikes or ap_rec_sample), 0 before the first call. */
+double ap_rec_dt(const ap_recorder *r);
 
 /* Spikes of the whole population at a step: `idx` are population indices
  * (ascending); those inside the slice are kept with time (step+1)*dt.
@@ -81,6 +93,7 @@ const double *ap_rec_values(const ap_recorder *r);
 /* The time span recorded so far, for rates: from the recorder's creation
  * time to the current time (set by ap_rec_set_span). */
 void ap_rec_set_span(ap_recorder *r, double t_start_ms, double t_end_ms);
+void ap_rec_span(const ap_recorder *r, double *t_start_ms, double *t_end_ms);
 /* Spikes per recorded neuron per second of recorded time. */
 double ap_rec_rate(const ap_recorder *r);
 

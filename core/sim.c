@@ -1062,6 +1062,7 @@ static void prov_fill(const ap_sim *sim, const char *what,
   pv->script = sim->script;
   pv->script_sha256 = sim->script_sha[0] ? sim->script_sha : NULL;
   pv->what = what;
+  pv->unit = NULL;
 }
 
 int ap_sim_record(ap_sim *sim, ap_ref r, const char *what, double interval_ms,
@@ -1097,6 +1098,11 @@ int ap_sim_record(ap_sim *sim, ap_ref r, const char *what, double interval_ms,
                                r.count, var < 0 ? NULL : what, interval, file,
                                sim->err, sizeof sim->err);
   if (!ar) return AP_EIO;
+  if (var >= 0 && ap_rec_set_unit(ar, p->d->vars[var].unit) != 0) {
+    ap_rec_abort(ar);
+    ap_rec_free(ar);
+    return fail(sim, AP_ENOMEM, "out of memory");
+  }
   rec *x = &sim->recs[sim->n_recs];
   x->r = ar;
   x->ref = r;
@@ -1123,6 +1129,16 @@ static int64_t rec_steps(ap_sim *sim, double ms, const char *what) {
     return 0;
   }
   return k;
+}
+
+/* The unit of a projection's weights: that of its target port. */
+static const char *port_unit(const ap_sim *sim, const proj *pr) {
+  switch (sim->pops[pr->post.pop].d->ports[pr->port].type) {
+  case AP_PORT_CURRENT: return "pA";
+  case AP_PORT_CONDUCTANCE: return "nS";
+  case AP_PORT_VOLTAGE: return "mV";
+  default: return NULL;
+  }
 }
 
 static rec *new_rec(ap_sim *sim) {
@@ -1159,6 +1175,13 @@ int ap_sim_record_weights(ap_sim *sim, size_t p, const size_t *syn, size_t n,
   ap_recorder *ar = x ? ap_rec_new(AP_REC_STATE, 0, n, "weight", iv, file,
                                    sim->err, sizeof sim->err)
                       : NULL;
+  if (ar && ap_rec_set_unit(ar, port_unit(sim, pr)) != 0) {
+    ap_rec_abort(ar);
+    ap_rec_free(ar);
+    free(copy);
+    free(buf);
+    return fail(sim, AP_ENOMEM, "out of memory");
+  }
   if (!ar) {
     free(copy);
     free(buf);
@@ -1189,6 +1212,11 @@ int ap_sim_record_rate(ap_sim *sim, ap_ref r, double bin_ms, const char *file,
   ap_recorder *ar = ap_rec_new(AP_REC_STATE, 0, 1, "rate", iv, file, sim->err,
                                sizeof sim->err);
   if (!ar) return AP_EIO;
+  if (ap_rec_set_unit(ar, "Hz") != 0) {
+    ap_rec_abort(ar);
+    ap_rec_free(ar);
+    return fail(sim, AP_ENOMEM, "out of memory");
+  }
   x->r = ar;
   x->ref = r;
   x->kind = REC_RATE;
@@ -1225,6 +1253,7 @@ int ap_proj_save(ap_sim *sim, size_t p, const char *path) {
            p + 1, pr->rule ? pr->rule->plugin->name : "static", now_ms(sim));
     ap_provenance pv;
     prov_fill(sim, what, &pv);
+    pv.unit = port_unit(sim, pr);
     if (ap_table_save(path, cols, 4, v, n, &pv, sim->err, sizeof sim->err))
       rc = AP_EIO;
   }

@@ -9,8 +9,13 @@ dist_doc_DATA = \
 	docs/config.md \
 	docs/experiments.md \
 	docs/performance.md \
-	docs/neuromorphic.md
+	docs/neuromorphic.md \
+	docs/tutorial.md
 
 # Runs every complete Lua example (and compiles every plugin listing) of
 # the documents: docs/run-examples.sh, with APICAL naming the program.
 EXTRA_DIST += docs/run-examples.sh
+
+# The manual page; its sections are the topics of `apical help`
+# (tests/e2e/help.sh keeps the two in step).
+dist_man1_MANS = docs/apical.1

@@ -11,6 +11,16 @@
 # a temporary plugin folder that goes first on $APICAL_PLUGIN_PATH, so
 # that the scripts may use the plugins the documents write.
 #
+# A walk-through (docs/tutorial.md) marks its steps with HTML comments,
+# invisible when the document is read: `<!-- file: NAME -->` before a
+# complete ```lua block also saves it as NAME in the document's own
+# folder, and `<!-- run -->` before a ```sh block runs it there with
+# `sh -e`, in document order, so that each step builds on the last.  The
+# commands `apical` and `apical-new-plugin` are the program under test
+# and scripts/new-plugin, and pkg-config finds the build tree's
+# apical-uninstalled.pc, so that plugins build as they would against an
+# installed apical.
+#
 # Environment:
 #   APICAL              the program (default: build/core/apical, then
 #                       build/dev/core/apical, under the source tree)
@@ -50,23 +60,34 @@ for doc in "$@"; do
   base=$(basename "$doc" .md)
   label=${doc#"$top"/}
   awk -v dir="$work/blocks" -v base="$base" -v doc="$label" '
-    BEGIN { state = 0; n = 0 }  # state: 0 text, 1 lua/c block, 2 other block
+    BEGIN { state = 0; n = 0; mark = "" }  # state: 0 text, 1 lua/c block, 2 other block
     state == 1 && /^```[ \t]*$/ { close(out); state = 0; next }
     state == 1 { print > out; next }
     state == 2 && /^```[ \t]*$/ { state = 0; next }
     state == 2 { next }
-    /^```(lua|c)[ \t]*$/ {
+    /^<!-- (run|file: [A-Za-z0-9_.-]+) -->[ \t]*$/ {
+      mark = $0; sub(/^<!-- /, "", mark); sub(/ -->.*$/, "", mark); next
+    }
+    /^```(lua|c|sh)[ \t]*$/ {
       lang = $0; sub(/^```/, "", lang); sub(/[ \t]*$/, "", lang)
       n++
+      if (lang == "sh" && mark != "run") { mark = ""; state = 2; next }
       out = sprintf("%s/%s-%03d.%s", dir, base, n, lang)
       where = sprintf("%s/%s-%03d.where", dir, base, n)
       printf("%s block %d (line %d)\n", doc, n, NR) > where
       close(where)
+      if (mark ~ /^file: /) {
+        f = mark; sub(/^file: /, "", f)
+        printf("%s\n", f) > sprintf("%s/%s-%03d.file", dir, base, n)
+        close(sprintf("%s/%s-%03d.file", dir, base, n))
+      }
+      mark = ""
       printf("") > out
       state = 1
       next
     }
-    /^```/ { n++; state = 2; next }
+    /^```/ { n++; mark = ""; state = 2; next }
+    /[^ \t]/ { mark = "" }
     END {
       if (state) { printf("%s: unterminated code block\n", doc) > "/dev/stderr"; exit 1 }
     }
@@ -128,5 +149,31 @@ for script in "$work"/blocks/*.lua; do
   fi
 done
 
-echo "run-examples: $compiled plugin(s) compiled, $ran script(s) ran, $failed failure(s)"
+# The walk-throughs: per document, in order, saved files and run steps.
+builddir=$(dirname "$(dirname "$APICAL")")
+mkdir -p "$work/bin"
+ln -sf "$APICAL" "$work/bin/apical"
+ln -sf "$top/scripts/new-plugin" "$work/bin/apical-new-plugin"
+steps=0
+for doc in "$@"; do
+  base=$(basename "$doc" .md)
+  shared="$work/doc-$base"
+  mkdir -p "$shared"
+  for b in "$work"/blocks/"$base"-[0-9][0-9][0-9].*; do
+    case $b in
+      *.file) cp "${b%.file}.lua" "$shared/$(cat "$b")" ;;
+      *.sh)
+        if (cd "$shared" &&
+            PATH="$work/bin:$PATH" PKG_CONFIG_PATH="$builddir" \
+            APICAL="$APICAL" run_with_timeout sh -e "$b") \
+            > "$work/step.out" 2>&1; then
+          steps=$((steps + 1))
+        else
+          fail "${b%.sh}.where" "$work/step.out"
+        fi ;;
+    esac
+  done
+done
+
+echo "run-examples: $compiled plugin(s) compiled, $ran script(s) ran, $steps step(s) ran, $failed failure(s)"
 [ "$failed" -eq 0 ]

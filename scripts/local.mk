@@ -13,3 +13,24 @@ EXTRA_DIST += scripts/benchmarks/coba.lua scripts/benchmarks/cuba.lua \
 	scripts/benchmarks/peers/brian2_common.py \
 	scripts/benchmarks/peers/brian2_coba.py \
 	scripts/benchmarks/peers/brian2_cuba.py
+
+# The plugin SDK's generator: scripts/new-plugin, installed as
+# apical-new-plugin, with its templates in $(pkgdatadir)/plugin-template
+# (apical.pc's templatedir).
+templatedir = $(pkgdatadir)/plugin-template
+dist_template_DATA = scripts/plugin-template/neuron.c \
+	scripts/plugin-template/rule.c scripts/plugin-template/Makefile.tpl \
+	scripts/plugin-template/neuron_example.lua \
+	scripts/plugin-template/neuron_test.lua \
+	scripts/plugin-template/rule_example.lua \
+	scripts/plugin-template/rule_test.lua
+EXTRA_DIST += scripts/new-plugin
+install-exec-local: install-new-plugin
+install-new-plugin:
+	$(MKDIR_P) "$(DESTDIR)$(bindir)"
+	$(INSTALL_SCRIPT) $(srcdir)/scripts/new-plugin \
+	  "$(DESTDIR)$(bindir)/apical-new-plugin"
+uninstall-local: uninstall-new-plugin
+uninstall-new-plugin:
+	rm -f "$(DESTDIR)$(bindir)/apical-new-plugin"
+.PHONY: install-new-plugin uninstall-new-plugin

@@ -74,7 +74,7 @@ static int count_entries(const char *dir) {
 static const ap_provenance prov = {
     "0.1.0", 4242, 0.1, "cpu", 2, "net.lua",
     "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
-    "spikes of population 1 (lif) 1..5"};
+    "spikes of population 1 (lif) 1..5", NULL};
 
 /* Spikes of a 20-neuron population, slice 10..14, over a few steps. */
 static ap_recorder *spike_fixture(const char *stream) {
@@ -362,6 +362,9 @@ START_TEST(test_sidecar) {
       "\"script\": \"net.lua\"",
       "\"script_sha256\": null",
       "\"contents\": \"spikes of \\\"exc\\\"\\n\\\\ 1..5\"",
+      "\"unit\": null,",
+      "\"t_start_ms\": 0,",
+      "\"t_end_ms\": 0,",
       "\"columns\": [\"time_ms\", \"sender\"]",
       "\"rows\": 5,",
       "\"created\": \"20",
@@ -373,11 +376,18 @@ START_TEST(test_sidecar) {
   free(json);
   ap_rec_free(r);
 
-  /* State columns; no provenance gives nulls. */
+  /* State columns, unit and span; no provenance gives nulls. */
   r = state_fixture(NULL);
+  ck_assert_int_eq(ap_rec_set_unit(r, "mV"), 0);
+  ck_assert_str_eq(ap_rec_unit(r), "mV");
+  ck_assert_double_eq(ap_rec_dt(r), 0.1);
+  ap_rec_set_span(r, 0.5, 12.25);
   ck_assert_int_eq(ap_rec_save(r, tpath(p, "v.csv"), NULL, err, sizeof err),
                    0);
   json = slurp(tpath(j, "v.csv.json"), NULL);
+  ck_assert_ptr_nonnull(strstr(json, "\"unit\": \"mV\",\n"));
+  ck_assert_ptr_nonnull(strstr(json, "\"t_start_ms\": 0.5,\n"));
+  ck_assert_ptr_nonnull(strstr(json, "\"t_end_ms\": 12.25,\n"));
   ck_assert_ptr_nonnull(
       strstr(json, "\"columns\": [\"time_ms\", \"V_m_1\", \"V_m_2\"]"));
   ck_assert_ptr_nonnull(strstr(json, "\"seed\": null"));

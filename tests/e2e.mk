@@ -35,3 +35,17 @@ EXTRA_DIST += tests/e2e/urbanczik_rule.lua
 E2E_TESTS += tests/e2e/neuromorphic.sh
 EXTRA_DIST += tests/e2e/neuromorphic_single.lua \
 	tests/e2e/neuromorphic_energy.lua tests/e2e/neuromorphic_plastic.lua
+
+# The plugin SDK: staged install, apical-new-plugin, out-of-tree builds
+# with pkg-config.
+E2E_TESTS += tests/e2e/sdk.sh
+
+# `apical help TOPIC` and the manual page.
+E2E_TESTS += tests/e2e/help.sh
+
+# Plots: ap.plot from Lua and `apical plot` on saved .csv and .npy files.
+E2E_TESTS += tests/e2e/plot.sh
+EXTRA_DIST += tests/e2e/plot.lua
+
+# `apical check-plugin` over every built plugin and the broken fixtures.
+E2E_TESTS += tests/e2e/check_plugin.sh

@@ -18,6 +18,7 @@ EXTRA_DIST += tests/check_main.h tests/tmpdir.h
 
 include tests/core.mk
 include tests/loader.mk
+include tests/conform.mk
 include tests/record.mk
 include tests/neurons.mk
 include tests/rules.mk

@@ -19,6 +19,7 @@
 #include "connect.h"
 #include "dataset.h"
 #include "loader.h"
+#include "lplot.h"
 #include "record.h"
 #include "sim.h"
 #include "strutil.h"
@@ -1797,6 +1798,7 @@ static int state_gc(lua_State *L) {
 
 static int luaopen_apical(lua_State *L) {
   luaL_newlib(L, ap_funcs);
+  ap_lua_plot_open(L, get_state(L)->sim, rec_of); /* ap.plot */
   lua_pushstring(L, ap_version());
   lua_setfield(L, -2, "version");
   lua_getfield(L, LUA_REGISTRYINDEX, "apical.args");

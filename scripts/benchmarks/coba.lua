@@ -1,8 +1,10 @@
 -- Benchmark 1 of Brette et al. (2007): the conductance-based (COBA)
 -- network of Vogels & Abbott (2005), with the parameters of Brian's COBA
 -- example so that peers simulate the same model.
---   apical run coba.lua [n=4000] [T=10000] [--threads N]
+--   apical run coba.lua [n=4000] [T=10000] [plot=coba.png] [--threads N]
 -- n scales the network at a fixed in-degree (p = 80 / n); T is in ms.
+-- After the closing line, the excitatory spikes are drawn to `plot` (a
+-- raster over the population rate; plot=0: none, as for timed runs).
 local ap = require "apical"
 local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 package.path = here .. "?.lua;" .. package.path
@@ -27,3 +29,8 @@ local spikes = ap.record(exc, "spikes")
 ap.run(T)
 print(string.format("exc rate %.2f Hz", spikes:rate()))
 report.line()
+local png = ap.args.plot or "coba.png"
+if png ~= "0" then
+  assert(ap.plot.raster(spikes, png, { title = string.format(
+    "COBA, %d neurons: the excitatory ones over %g ms", n, T) }))
+end

@@ -4,6 +4,10 @@
 --
 --   apical run energy.lua [T=1000] [n=4000] [T_stdp=5000]
 --                         [chips=loihi,truenorth,spinnaker] [out=energy.csv]
+--                         [plot=1]
+--
+-- The table goes to `out` (CSV), a bar chart of each run's energy beside
+-- it (`out` with .png; plot=0: none).
 --
 -- Networks:
 --   cuba  the current-based network of Vogels & Abbott (2005) as in
@@ -178,3 +182,19 @@ end
 f:close()
 assert(os.rename(out .. ".tmp", out))
 print("# table written to " .. out)
+
+if A.plot ~= "0" then
+  local png = out:gsub("%.[Cc][Ss][Vv]$", "") .. ".png"
+  -- the chips' runs (cpu keeps no energy count); a refusal reads n/a
+  local labels, joules = {}, {}
+  for _, r in ipairs(rows) do
+    if r.backend ~= "cpu" then
+      labels[#labels + 1] = r.net .. " " .. r.backend
+      joules[#labels] = type(r.energy_j) == "number" and r.energy_j or nil
+    end
+  end
+  assert(ap.plot.bars(labels, joules, png, { label = "energy", unit = "J",
+    title = string.format("Energy per run (cuba: %d neurons, %g ms; stdp: %g ms)",
+                          n, T, T_stdp) }))
+  print("# plot written to " .. png)
+end

@@ -19,7 +19,7 @@
 --       [rule=guerguiev|backprop|feedback_alignment]
 --       [feedback=random|sparse|symmetric|learned] [epochs=10]
 --       [train=60000] [test=10000] [eta=0.21] [b_eta=0.01] [seed=1]
---       [test0=0] [out=guerguiev2017.csv]
+--       [test0=0] [out=guerguiev2017.csv] [plot=1]
 --
 -- layers: hidden layer sizes separated by commas ("500", "500,100"), or
 -- 0 for none (784-10).  feedback: Y uniform at random (random), with 80 %
@@ -33,7 +33,8 @@
 -- authors count it; test0=1 first prints epoch=0 test_error=<percent>,
 -- the untrained network's), then a line with the mean angle between the hidden
 -- layer's update and the one backprop would make (guerguiev only) and the
--- wall time, and rewrites the learning curves to `out` (CSV).
+-- wall time, and rewrites the learning curves to `out` (CSV) and their
+-- plot beside it (`out` with .png; plot=0: none).
 local ap = require "apical"
 local A = ap.args
 local data = A.data or "fashion"
@@ -46,6 +47,7 @@ local eta = tonumber(A.eta or "0.21")
 local b_eta = tonumber(A.b_eta or "0.01")
 local seed = tonumber(A.seed or "1")
 local out_csv = A.out or "guerguiev2017.csv"
+local out_png = A.plot ~= "0" and out_csv:gsub("%.[Cc][Ss][Vv]$", "") .. ".png"
 local test_ms = tonumber(A.test_phase or "250")
 
 local function usage(msg) error("guerguiev2017.lua: " .. msg, 0) end
@@ -270,6 +272,15 @@ local function save_curves(rows)
   end
   f:close()
   assert(os.rename(tmp, out_csv))
+  if not out_png then return end
+  local epoch, train, test = {}, {}, {}
+  for i, r in ipairs(rows) do
+    epoch[i], train[i], test[i] = r[1], r[2] or 0 / 0, r[3]
+  end
+  assert(ap.plot.trace({ x = epoch, { name = "training", values = train },
+                         { name = "test", values = test } }, out_png,
+    { xlabel = "epoch", label = "error", unit = "%",
+      title = string.format("%s, %s rule, %s feedback", data, rule, feedback) }))
 end
 
 print(string.format("# %s: %d-%s10, rule=%s feedback=%s eta=%g train=%d test=%d seed=%d",

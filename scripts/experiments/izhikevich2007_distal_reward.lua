@@ -35,13 +35,15 @@
 --
 -- Arguments: T=<s> (simulated seconds, default 3600), report=<s> (print
 -- interval, default 60), out=<file.csv> (history, default
--- izhikevich2007_history.csv); --seed N (default 1).
+-- izhikevich2007_history.csv; its plot goes beside it as <file>.png, not
+-- with plot=0); --seed N (default 1).
 -- Last line: rewarded_weight=<mV> others_mean=<mV> wmax=<mV>
 local ap = require "apical"
 
 local T = tonumber(ap.args.T or "3600")           -- s
 local report = tonumber(ap.args.report or "60")   -- s
 local out = ap.args.out or "izhikevich2007_history.csv"
+local png = ap.args.plot ~= "0" and out:gsub("%.[Cc][Ss][Vv]$", "") .. ".png"
 -- seed 1 unless --seed says otherwise (as the benchmark scripts)
 ap.setup{ dt = 1.0, seed = 1 }
 local seed = ap.settings().seed
@@ -114,6 +116,9 @@ local function state()
   for q = 1, #ws do sum = sum + ws[q] end
   return ws[k], (sum - ws[k]) / (#ws - 1)
 end
+-- the history again for the plot, from the start (ms)
+local t_ms, w_rew, w_oth = { 0 }, {}, {}
+w_rew[1], w_oth[1] = state()
 for minute = 1, math.ceil(T / report) do
   ap.run(math.min(report, T - (minute - 1) * report) * 1000)
   local wr, wo = state()
@@ -121,8 +126,15 @@ for minute = 1, math.ceil(T / report) do
   print(string.format("t=%6.0f s  rewarded=%.3f mV  others_mean=%.4f mV  rewards=%d", t, wr, wo, rewards))
   hist:write(string.format("%g,%.6f,%.6f,%d\n", t, wr, wo, rewards))
   hist:flush()
+  t_ms[#t_ms + 1], w_rew[#w_rew + 1], w_oth[#w_oth + 1] = ap.now(), wr, wo
 end
 hist:close()
 assert(os.rename(out .. ".part", out))
+if png then
+  assert(ap.plot.trace({ x = t_ms, { name = "rewarded synapse", values = w_rew },
+                         { name = "mean of the others", values = w_oth } }, png,
+    { label = "weight", unit = "mV",
+      title = "Distal reward: the rewarded synapse against the others" }))
+end
 local wr, wo = state()
 print(string.format("rewarded_weight=%.4f others_mean=%.4f wmax=%.1f", wr, wo, wmax))

@@ -13,12 +13,13 @@
 --   apical run robustness.lua [sigma=100] [p_release=0.5] [stage=1000]
 --                             [out=robustness.csv]
 -- sigma in pA, stage in ms.  Prints one line per stage and saves them as a
--- CSV table.
+-- CSV table, and their plot beside it (out with .png; plot=0: none).
 local ap = require "apical"
 local sigma = tonumber(ap.args.sigma or "100")
 local p_rel = tonumber(ap.args.p_release or "0.5")
 local stage = tonumber(ap.args.stage or "1000")
 local out = ap.args.out or "robustness.csv"
+local png = ap.args.plot ~= "0" and out:gsub("%.[Cc][Ss][Vv]$", "") .. ".png"
 ap.setup{ dt = 0.1 }
 
 local NE, NI = 800, 200
@@ -45,6 +46,7 @@ ap.every(100, function()
 end)
 
 local rows = { "lesion_fraction,silenced,rate_on_hz,rate_off_hz,signal_hz" }
+local fractions, on_hz, off_hz, signal_hz = {}, {}, {}, {}
 local silenced = 0
 for _, fraction in ipairs{ 0, 0.1, 0.2, 0.3, 0.4, 0.5 } do
   -- silence neurons until `fraction` of the population is silent
@@ -70,8 +72,17 @@ for _, fraction in ipairs{ 0, 0.1, 0.2, 0.3, 0.4, 0.5 } do
   print(string.format("lesion=%.2f silenced=%d rate_on=%.2f Hz rate_off=%.2f Hz signal=%.2f Hz",
                       fraction, silenced, ron, roff, ron - roff))
   rows[#rows + 1] = string.format("%.2f,%d,%.4f,%.4f,%.4f", fraction, silenced, ron, roff, ron - roff)
+  local k = #fractions + 1
+  fractions[k], on_hz[k], off_hz[k], signal_hz[k] = fraction, ron, roff, ron - roff
 end
 local f = assert(io.open(out .. ".part", "w"))
 f:write(table.concat(rows, "\n"), "\n")
 f:close()
 assert(os.rename(out .. ".part", out))
+if png then
+  assert(ap.plot.trace({ x = fractions, { name = "stimulus on", values = on_hz },
+                         { name = "stimulus off", values = off_hz },
+                         { name = "signal (on - off)", values = signal_hz } }, png,
+    { xlabel = "fraction of excitatory neurons silenced", label = "rate of the survivors",
+      unit = "Hz", title = string.format("Lesions: sigma %g pA, p_release %g", sigma, p_rel) }))
+end

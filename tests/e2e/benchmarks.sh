@@ -12,6 +12,15 @@ for b in coba cuba; do
     ok || fail "$b.lua closing line: $(tail -n 1 $b.txt)"
   grep -q "^exc rate [0-9.]* Hz$" $b.txt && ok || fail "$b.lua prints no rate"
 done
+# the raster of each beside the run (plot=0, as compare passes, makes none)
+for f in coba.png cuba.png; do
+  [ "$(od -An -tx1 -N8 "$f" 2>/dev/null | tr -d ' \n')" = 89504e470d0a1a0a ] &&
+    ok || fail "benchmarks: no PNG $f"
+done
+mkdir quiet
+(cd quiet && "$APICAL" run "$AP_TOP_SRCDIR/scripts/benchmarks/cuba.lua" n=400 T=10 plot=0 \
+  -q > ../quiet.txt 2>&1) && [ -z "$(ls quiet)" ] && ok ||
+  fail "cuba.lua plot=0: $(ls quiet) $(cat quiet.txt)"
 # The epoch benchmark of the segregated-dendrite network, on 20 images.
 if "$APICAL" run "$AP_TOP_SRCDIR/scripts/benchmarks/guerguiev_epoch.lua" \
     train=20 -q > ge.txt 2>&1 &&

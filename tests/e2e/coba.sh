@@ -25,6 +25,10 @@ lines=$(wc -l < coba_exc_spikes.csv)
 awk -F, 'NR > 1 && ($2 < 1 || $2 > 3200 || $1 <= 0 || $1 > 1000) { bad = 1 } END { exit bad }' \
   coba_exc_spikes.csv && ok || fail "sender or time out of range in CSV"
 head -c 6 coba_vm.npy | od -c | head -n 1 | grep -q "N   U   M   P   Y" && ok || fail "npy magic"
+for f in coba_exc_spikes.png coba_vm.png; do
+  [ "$(od -An -tx1 -N8 "$f" 2>/dev/null | tr -d ' \n')" = 89504e470d0a1a0a ] &&
+    ok || fail "coba.lua: no PNG $f"
+done
 for f in coba_exc_spikes.csv.json coba_vm.npy.json; do
   [ -f "$f" ] && grep -q '"seed": *1' "$f" && grep -q '"apical_version"' "$f" &&
     grep -q '"script_sha256": *"[0-9a-f]\{64\}"' "$f" && ok || fail "sidecar $f"

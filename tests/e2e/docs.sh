@@ -7,5 +7,5 @@ if "$AP_TOP_SRCDIR/docs/run-examples.sh" "$AP_TOP_SRCDIR"/docs/*.md \
 else
   fail "documentation examples:"; cat out.txt
 fi
-grep -q "[1-9][0-9]* script(s) ran, 0 failure(s)" out.txt && ok || fail "no example ran: $(tail -n 1 out.txt)"
+grep -q "[1-9][0-9]* script(s) ran, [1-9][0-9]* step(s) ran, 0 failure(s)" out.txt && ok || fail "no example ran: $(tail -n 1 out.txt)"
 finish

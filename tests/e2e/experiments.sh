@@ -19,6 +19,11 @@ if "$APICAL" run "$S/experiments/robustness.lua" stage=200 out=rob.csv -q > rob.
 # silencing half the excitatory neurons removes their spikes: the rate of
 # the survivors stays finite and the last stage reports 400 silenced
 grep -q '^lesion=0.50 silenced=400 ' rob.txt && ok || fail "robustness: no 50 % stage"
+# each saves a plot of its result beside its table
+for f in hist.png rob.png; do
+  [ "$(od -An -tx1 -N8 "$f" 2>/dev/null | tr -d ' \n')" = 89504e470d0a1a0a ] &&
+    ok || fail "experiments: no PNG $f"
+done
 
 for v in 1 0; do
   if "$APICAL" run "$S/benchmarks/brunel_stdp.lua" scale=0.02 T=20 stdp=$v -q > b$v.txt 2>&1; then

@@ -28,6 +28,8 @@ if "$APICAL" run "$script" -q train=1500 test=300 epochs=1 test0=1 \
     fail "curve.csv is not the learning curve:"
     sed 's/^/    /' curve.csv
   fi
+  [ "$(od -An -tx1 -N8 curve.png 2>/dev/null | tr -d ' \n')" = 89504e470d0a1a0a ] &&
+    ok || fail "no learning-curve plot curve.png beside curve.csv"
 else
   fail "guerguiev2017.lua train=1500 failed:"
   sed 's/^/    /' out.txt

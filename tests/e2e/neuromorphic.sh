@@ -250,6 +250,8 @@ for want in "^cuba  *cpu  *[0-9.]* *1.000" "^cuba  *loihi  *[0-9.]" \
   fi
 done
 if [ "$(wc -l < energy.csv)" -eq 9 ]; then ok; else fail "energy.csv: $(cat energy.csv)"; fi
+[ "$(od -An -tx1 -N8 energy.png 2>/dev/null | tr -d ' \n')" = 89504e470d0a1a0a ] &&
+  ok || fail "energy.lua: no plot energy.png beside energy.csv"
 
 # -- the backend and chip from a config file (a group named after the
 #    backend), as a user swaps them without touching the script
