@@ -134,22 +134,6 @@ static void buf_xml(buf *b, const char *s) {
 
 /* ---- text --------------------------------------------------------------- */
 
-/* Length of a valid UTF-8 sequence at p, or 0. */
-static size_t utf8_len(const unsigned char *p) {
-  if (p[0] < 0x80) return 1;
-  size_t n;
-  unsigned c, min;
-  if ((p[0] & 0xe0) == 0xc0) n = 2, min = 0x80, c = p[0] & 0x1f;
-  else if ((p[0] & 0xf0) == 0xe0) n = 3, min = 0x800, c = p[0] & 0x0f;
-  else if ((p[0] & 0xf8) == 0xf0) n = 4, min = 0x10000, c = p[0] & 0x07;
-  else return 0;
-  for (size_t i = 1; i < n; i++) {
-    if ((p[i] & 0xc0) != 0x80) return 0;
-    c = c << 6 | (p[i] & 0x3f);
-  }
-  if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) return 0;
-  return n;
-}
 
 /* Copy s into out[n] as valid UTF-8 without control characters: cairo
  * refuses invalid UTF-8 (and then draws nothing more), and titles and
@@ -158,7 +142,7 @@ static void clean_text(const char *s, char *out, size_t n) {
   size_t o = 0;
   const unsigned char *p = (const unsigned char *)(s ? s : "");
   while (*p && o + 1 < n) {
-    size_t k = utf8_len(p);
+    size_t k = ap_utf8_len(p);
     if (k == 0 || (k == 1 && *p < 0x20)) {
       out[o++] = k ? ' ' : '?';
       p++;

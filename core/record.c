@@ -363,22 +363,6 @@ static void sb_add(sbuf *b, const char *fmt, ...) {
   sb_raw(b, tmp, (size_t)len);
 }
 
-/* Length of a valid UTF-8 sequence at p, or 0. */
-static size_t utf8_len(const unsigned char *p) {
-  if (p[0] < 0x80) return 1;
-  size_t n;
-  uint32_t min, c;
-  if ((p[0] & 0xe0) == 0xc0) n = 2, min = 0x80, c = p[0] & 0x1f;
-  else if ((p[0] & 0xf0) == 0xe0) n = 3, min = 0x800, c = p[0] & 0x0f;
-  else if ((p[0] & 0xf8) == 0xf0) n = 4, min = 0x10000, c = p[0] & 0x07;
-  else return 0;
-  for (size_t i = 1; i < n; i++) {
-    if ((p[i] & 0xc0) != 0x80) return 0;
-    c = c << 6 | (p[i] & 0x3f);
-  }
-  if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) return 0;
-  return n;
-}
 
 /* A JSON string, or null for NULL.  Bytes that are not UTF-8 (paths may
  * hold any) become U+FFFD, so the sidecar stays valid JSON. */
@@ -405,7 +389,7 @@ static void sb_json_str(sbuf *b, const char *s) {
       }
       p++;
     } else {
-      size_t n = utf8_len(p);
+      size_t n = ap_utf8_len(p);
       if (n) {
         sb_raw(b, (const char *)p, n);
         p += n;

@@ -2,6 +2,7 @@
 #include "strutil.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,4 +98,20 @@ int ap_write_atomic(const char *path, const void *data, size_t n) {
   }
   free(tmp);
   return 0;
+}
+
+size_t ap_utf8_len(const unsigned char *p) {
+  if (p[0] < 0x80) return 1;
+  size_t n;
+  uint32_t min, c;
+  if ((p[0] & 0xe0) == 0xc0) n = 2, min = 0x80, c = p[0] & 0x1f;
+  else if ((p[0] & 0xf0) == 0xe0) n = 3, min = 0x800, c = p[0] & 0x0f;
+  else if ((p[0] & 0xf8) == 0xf0) n = 4, min = 0x10000, c = p[0] & 0x07;
+  else return 0;
+  for (size_t i = 1; i < n; i++) {
+    if ((p[i] & 0xc0) != 0x80) return 0;
+    c = c << 6 | (p[i] & 0x3f);
+  }
+  if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) return 0;
+  return n;
 }

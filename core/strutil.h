@@ -16,6 +16,10 @@ size_t ap_edit_distance(const char *a, const char *b);
 /* Of `n` candidates, the closest to `name` if it is close enough to be a
  * plausible typo (distance <= max(1, len/3)), else NULL. */
 const char *ap_closest(const char *name, const char *const *cand, size_t n);
+
+/* Length of the valid UTF-8 sequence (shortest form, no surrogates) that
+ * starts at p, or 0 when there is none. */
+size_t ap_utf8_len(const unsigned char *p);
 /* malloc'd copy, NULL on allocation failure. */
 char *ap_strdup(const char *s);
 /* Write `data` to `path` via a temporary file and rename, so that a
