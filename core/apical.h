@@ -136,6 +136,10 @@ AP_API const char *ap_pop_model(const ap_sim *sim, size_t pop);
 /* Set a parameter or a state variable of the neurons of `r`. */
 AP_API int ap_pop_set(ap_sim *sim, ap_ref r, const char *name,
                       const ap_value *v);
+/* Put every state variable of the neurons of `r` back to its initial
+ * value (its default, or the parameter it starts at), as before the first
+ * run; parameters and spikes already sent are left alone. */
+AP_API int ap_pop_reset(ap_sim *sim, ap_ref r);
 /* Set a list parameter: neuron first+i gets values[off[i]..off[i+1]). */
 AP_API int ap_pop_set_list(ap_sim *sim, ap_ref r, const char *name,
                            const double *values, const size_t *off);
@@ -231,6 +235,10 @@ AP_API int ap_proj_rule_var(ap_sim *sim, size_t proj, const char *name,
  * the backend; later calls continue in time. */
 AP_API int ap_sim_run_steps(ap_sim *sim, int64_t steps);
 AP_API int64_t ap_sim_step(const ap_sim *sim);
+/* Start the clock at `step` instead of 0, before the first run: a run
+ * resumed from saved weights continues the random draws (keyed by step)
+ * where the interrupted one stopped. */
+AP_API int ap_sim_start_at(ap_sim *sim, int64_t step);
 AP_API double ap_sim_dt(const ap_sim *sim);
 /* Close streamed recorders (renaming their files into place). */
 AP_API int ap_sim_finish(ap_sim *sim);

@@ -25,7 +25,7 @@
 #include <math.h>
 
 #define AP_ABI_MAJOR 1
-#define AP_ABI_MINOR 3
+#define AP_ABI_MINOR 4
 
 #if defined(__GNUC__)
 #define AP_PLUGIN_EXPORT __attribute__((visibility("default")))
@@ -231,6 +231,10 @@ typedef struct ap_neuron_shape {
   const ap_port_desc *ports;
   unsigned n_ports;
   void *owner;                  /* the plugin's, for release_shape() */
+  /* ABI 1.4, an input: the host sets it before it calls shape() */
+  double dt;                    /* the run's step (ms), fixed once the
+                                   population exists; 0 from an older
+                                   host */
 } ap_neuron_shape;
 
 /* ABI 1.3: lowering.  How a neuron model runs on a neuromorphic chip: the

@@ -69,6 +69,8 @@ static int open_shape(cf_pop *p, const ap_neuron_desc *d, char *err,
   }
   for (unsigned k = 0; k < d->n_params; k++) st[k] = d->params[k].def;
   char msg[512] = "";
+  memset(&p->shape, 0, sizeof p->shape);
+  p->shape.dt = p->dt;
   int rc = d->shape(&p->shape, st, msg, sizeof msg);
   free(st);
   if (rc) {

@@ -291,6 +291,15 @@ const ap_plugin *ap_sim_pop_plugin(const ap_sim *sim, size_t p) {
   return sim->pops[p].plugin;
 }
 int64_t ap_sim_step(const ap_sim *sim) { return sim->step; }
+
+int ap_sim_start_at(ap_sim *sim, int64_t step) {
+  if (sim->binst || sim->step != 0 || sim->phase.kind)
+    return fail(sim, AP_EINVAL, "the clock can be set only before the first "
+                "run (it is at t = %g ms)", (double)sim->step * sim->dt);
+  if (step < 0) return fail(sim, AP_EINVAL, "the clock cannot start below 0");
+  sim->step = step;
+  return AP_OK;
+}
 double ap_sim_dt(const ap_sim *sim) {
   return sim->locked ? sim->dt : sim->set->dt;
 }
@@ -414,6 +423,7 @@ static int shape_pop(ap_sim *sim, const ap_plugin *pl, const char *const *keys,
   }
   char msg[512] = "";
   memset(sh, 0, sizeof *sh);
+  sh->dt = sim->dt; /* fixed once populations exist (ap.setup refuses) */
   if (d->shape(sh, st, msg, sizeof msg)) {
     free(st);
     return fail(sim, AP_EINVAL, "%s: %s", pl->name,
@@ -630,6 +640,24 @@ int ap_pop_set(ap_sim *sim, ap_ref r, const char *name, const ap_value *v) {
     p->state_set[s] = 1;
   }
   free(tmp);
+  sim->dirty = 1;
+  return AP_OK;
+}
+
+int ap_pop_reset(ap_sim *sim, ap_ref r) {
+  int rc = check_ref(sim, r);
+  if (rc) return rc;
+  pop *p = &sim->pops[r.pop];
+  const ap_neuron_desc *d = p->d;
+  backend_sync(sim);
+  for (unsigned v = 0; v < d->n_vars; v++) {
+    int from = d->vars[v].def_from
+                   ? ap_param_index(d->params, d->n_params, d->vars[v].def_from)
+                   : -1;
+    for (size_t i = r.first; i < r.first + r.count; i++)
+      p->state[v][i] = from >= 0 && p->param[from] ? p->param[from][i]
+                                                    : d->vars[v].def;
+  }
   sim->dirty = 1;
   return AP_OK;
 }

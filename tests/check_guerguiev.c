@@ -57,16 +57,24 @@ typedef struct t_spike {
   uint32_t mult;
 } t_spike;
 
+/* The post neurons' spike memory (ms; 0: the whole kernel), as the
+ * views below give it; tests of the whole kernel set it to 0. */
+static double t_psp_memory = 10.0;
+
 /* Window average of pre neuron j's PSP: a spike sent in step s0 reaches
- * the neurons one step later and adds kappa((s - s0 - 1) dt) in step s
- * (kappa(0) = 0), summed over the window's steps [w0, w0 + wn). */
+ * the neurons one step later, in step s0 + 1, and counts from that step's
+ * start: it adds kappa((s - s0) dt) in step s > s0, for as long as the
+ * memory lasts (s - s0 <= psp_memory / dt), summed over the window's steps
+ * [w0, w0 + wn). */
 static double psp_avg(const t_spike *sp, size_t n, uint32_t j, int64_t w0,
                       int64_t wn) {
+  const double M = t_psp_memory / DT;
   double acc = 0.0;
   for (int64_t s = w0; s < w0 + wn; s++)
     for (size_t k = 0; k < n; k++)
-      if (sp[k].pre == j && sp[k].step < s)
-        acc += (double)sp[k].mult * t_kappa((double)(s - sp[k].step - 1) * DT);
+      if (sp[k].pre == j && sp[k].step < s &&
+          (M == 0.0 || (double)(s - sp[k].step) <= M))
+        acc += (double)sp[k].mult * t_kappa((double)(s - sp[k].step) * DT);
   return acc / (double)wn;
 }
 
@@ -84,7 +92,7 @@ static int close_rel(double got, double want, double rel, double abs_tol) {
 /* --------------------------------------------------- population views */
 
 enum { POP_INPUT, POP_HIDDEN, POP_OUTPUT, POP_BARE, POP_ONLY_SUM_A };
-#define T_MAXV 8
+#define T_MAXV 10
 
 typedef struct t_pop {
   ap_pop_view v;
@@ -108,19 +116,21 @@ static void pop_init(t_pop *p, int kind, size_t n) {
   /* not segregated_dendrite: sums of another model */
   static const char *const bare[] = {"V", "U", "sum_U", "n_int"};
   static const char *const only_a[] = {"B", "A", "C", "sum_A", "n_int"};
-  static const char *const pnames[] = {"tau_L", "tau_s", "g_L", "g_B",
-                                       "g_A",   "g_D",   "b",   "lambda_max"};
-  static const double pdefs[] = {TAU_L, TAU_S, G_L, G_B,
-                                 G_A,   G_D,   0.0, LAMBDA_MAX};
+  static const char *const pnames[] = {"tau_L", "tau_s",      "g_L",
+                                       "g_B",   "g_A",        "g_D",
+                                       "b",     "lambda_max", "c",
+                                       "psp_memory"};
+  const double pdefs[] = {TAU_L, TAU_S, G_L,        G_B, G_A,
+                          G_D,   0.0,   LAMBDA_MAX, 0.0, t_psp_memory};
   const char *const *vn = NULL;
   unsigned nv = 0, np = 0;
   const char *model = "spike_source";
   switch (kind) {
   case POP_INPUT: break;
-  case POP_HIDDEN: vn = hidden, nv = 6, np = 8; break;
-  case POP_OUTPUT: vn = output, nv = 5, np = 8; break;
-  case POP_BARE: vn = bare, nv = 4, np = 8; break;
-  case POP_ONLY_SUM_A: vn = only_a, nv = 5, np = 8; break;
+  case POP_HIDDEN: vn = hidden, nv = 6, np = 10; break;
+  case POP_OUTPUT: vn = output, nv = 5, np = 10; break;
+  case POP_BARE: vn = bare, nv = 4, np = 10; break;
+  case POP_ONLY_SUM_A: vn = only_a, nv = 5, np = 10; break;
   default: ck_abort_msg("bad population kind %d", kind);
   }
   if (kind != POP_INPUT)
@@ -398,12 +408,76 @@ static ap_weight *copy_w(const fx *f) {
   return w;
 }
 
+/* --------------------------------------- 0. the finite spike memory */
+
+/* The rule's PSP averages against the hand sums of psp_avg() with the
+ * authors' memory of 10 steps and with the whole kernel: spikes at ages
+ * inside and beyond the memory at the window, spikes sent in the phase
+ * before (the window opens 3 steps into its phase, within the memory of
+ * the previous phase's last spikes), and a spike sent in the window's
+ * last step (it arrives after the window and counts for nothing). */
+START_TEST(test_psp_memory) {
+  const double mems[2] = {10.0, 0.0};
+  for (int q = 0; q < 2; q++) {
+    t_psp_memory = mems[q];
+    fx *f = fx_open("guerguiev", POP_INPUT, 4, POP_OUTPUT, 1);
+    fx_prepare(f);
+    /* phase 1 (a test phase: no learning) at steps 0..19, then the
+     * forward phase at steps 20..39 with its window at 23..37 */
+    const t_spike sp[] = {{2, 0, 1},  {15, 1, 1}, {18, 2, 3}, {19, 0, 1},
+                          {25, 3, 1}, {30, 1, 2}, {37, 2, 1}};
+    const size_t nsp = sizeof sp / sizeof sp[0];
+    fx_phase(f, "test", 20, 0, 0, sp, nsp);
+    fx_end(f);
+    fx_phase(f, "forward", 20, 3, 15, sp, nsp);
+    const double Uf = -0.4;
+    set_output(f, 0, Uf, 0.3, 15);
+    fx_end(f);
+    fx_phase(f, "target", 20, 3, 15, NULL, 0);
+    set_output(f, 0, 1.0, 0.9, 15);
+    fx_end(f);
+    const double kD = G_D / (G_L + G_D);
+    const double E = kD * (PHI_MAX * 0.9 - PHI_MAX * t_sig(Uf)) * PHI_MAX *
+                     t_dsig(Uf);
+    const double P = 20.0 / (PHI_MAX * PHI_MAX), eta = 0.21;
+    double x[4];
+    for (uint32_t j = 0; j < 4; j++) {
+      x[j] = psp_avg(sp, nsp, j, 23, 15);
+      check_weight(f, j, 0.0, eta * P * E * x[j], "memory");
+    }
+    /* the memory matters here: pre 0's spike of step 2 is 21 and more
+     * steps old in the window, forgotten with 10 steps of memory, so only
+     * its spike of step 19 counts (steps 23..29, ages 4..10); the whole
+     * kernel keeps both */
+    double only19 = 0.0, both = 0.0;
+    for (int s = 23; s <= 37; s++) {
+      if (s <= 29) only19 += t_kappa(s - 19.0);
+      both += t_kappa(s - 19.0) + t_kappa(s - 2.0);
+    }
+    CHECK_REL(x[0], (mems[q] > 0.0 ? only19 : both) / 15.0, 1e-12,
+              "pre 0 by hand, memory %g: %.15g", mems[q], x[0]);
+    /* the hand sum by spike, for pre 2 with 10 steps of memory: the 3
+     * spikes of step 18 count at ages 5..10 (steps 23..28), the one of
+     * step 37 arrives after the window */
+    if (mems[q] > 0.0) {
+      double want = 0.0;
+      for (int s = 23; s <= 28; s++) want += 3.0 * t_kappa(s - 18.0);
+      CHECK_REL(x[2], want / 15.0, 1e-12, "pre 2 by hand: %.15g, %.15g",
+                x[2], want / 15.0);
+    }
+    fx_close(f);
+  }
+  t_psp_memory = 10.0;
+}
+END_TEST
+
 /* ------------------------------------------- 1. PSP averaging (output) */
 
 /* A spike of pre 0 in step 0 (of pre 1 with multiplicity 2), the forward
- * window opening in step 2 for 3 steps: the rule's forward PSP average,
- * seen through dW = eta P E PSP_f, is (kappa(1) + kappa(2) + kappa(3))/3
- * (twice that for pre 1, 0 for the silent pre 2). */
+ * window opening in step 2 for 3 steps: the spike arrives in step 1 at
+ * age dt, so the rule's forward PSP average, seen through dW = eta P E
+ * PSP_f, is (kappa(2) + kappa(3) + kappa(4))/3 (twice that for pre 1, 0
+ * for the silent pre 2). */
 START_TEST(test_psp_average) {
   fx *f = fx_open("guerguiev", POP_INPUT, 3, POP_OUTPUT, 1);
   fx_prepare(f);
@@ -417,7 +491,7 @@ START_TEST(test_psp_average) {
   fx_end(f);
 
   const double psp =
-      (t_kappa(1.0) + t_kappa(2.0) + t_kappa(3.0)) / 3.0;
+      (t_kappa(2.0) + t_kappa(3.0) + t_kappa(4.0)) / 3.0;
   /* the same from the generic helper, so the other tests' PSPs agree */
   CHECK_REL(psp_avg(sp, 2, 0, 2, 3), psp, 1e-12, "psp_avg helper");
   const double kD = G_D / (G_L + G_D);
@@ -429,7 +503,7 @@ START_TEST(test_psp_average) {
   ck_assert_msg(f->w[2] == 0.0f, "silent pre 2 moved to %g", (double)f->w[2]);
   /* the PSP itself, recovered from the weight */
   CHECK_REL((double)f->w[0] / (eta * P * E), psp, REL_W,
-            "forward PSP average %.9g, want (k1+k2+k3)/3 = %.9g",
+            "forward PSP average %.9g, want (k2+k3+k4)/3 = %.9g",
             (double)f->w[0] / (eta * P * E), psp);
   fx_close(f);
 }
@@ -588,21 +662,22 @@ START_TEST(test_output) {
   for (int r = 0; r < 2; r++) {
     ap_weight w0[6];
     double E[2];
-    /* a hidden pre layer takes credit sum_k W_kj E_k, W before the update */
+    /* a hidden pre layer takes credit sum_k W_kj E_k with W after the
+     * update, as the authors' code computes backprop's error */
     fx *f = run_output(rules[r], POP_HIDDEN, w0, E);
     for (size_t j = 0; j < 3; j++) {
-      double want = out_cr0[j], after = out_cr0[j];
+      double before = out_cr0[j], want = out_cr0[j];
       for (size_t i = 0; i < 2; i++) {
-        want += (double)w0[syn_of(f, j, i)] * E[i];
-        after += (double)f->w[syn_of(f, j, i)] * E[i];
+        before += (double)w0[syn_of(f, j, i)] * E[i];
+        want += (double)f->w[syn_of(f, j, i)] * E[i];
       }
       /* the test tells the weights before from those after */
-      ck_assert_msg(!close_rel(after, want, REL_D, 1e-15),
+      ck_assert_msg(!close_rel(before, want, REL_D, 1e-15),
                     "weights hardly moved: the credit test is blind");
       CHECK_REL(f->pre_credit[j], want, REL_D,
-                "%s, pre %zu: credit %.15g, want %.15g (with the updated "
-                "weights %.15g)",
-                rules[r], j, f->pre_credit[j], want, after);
+                "%s, pre %zu: credit %.15g, want %.15g (with the weights "
+                "before the update %.15g)",
+                rules[r], j, f->pre_credit[j], want, before);
     }
     fx_close(f);
     /* a plain input layer takes none */
@@ -760,38 +835,57 @@ END_TEST
  * Y_ik += eta (phi(C_f,i) - alpha_f,i) phi'(A_f,i) PSP_f,k (no P) at the
  * end of the target phase, and leaves b alone. */
 START_TEST(test_feedback_y) {
-  fx *f = fx_open("guerguiev", POP_OUTPUT, 2, POP_HIDDEN, 3);
-  for (size_t s = 0; s < f->n_syn; s++) f->w[s] = 0.2f - 0.07f * (float)s;
-  f->param[PAR_P] = 7.0; /* the doc: no P in this update */
-  for (size_t i = 0; i < 3; i++) pop_par(&f->post, "b")[i] = hid_b0[i];
-  fx_prepare(f);
-  fx_phase(f, "forward", 6, 2, 4, hid_sp, HID_NSP);
-  for (size_t i = 0; i < 3; i++) set_hidden(f, i, hid_Cf[i], hid_Af[i], 4);
-  fx_end(f);
-  fx_phase(f, "target", 6, 2, 4, hid_sp, HID_NSP);
-  for (size_t i = 0; i < 3; i++) set_hidden(f, i, -3.0, hid_At[i], 4);
-  ap_weight *w0 = copy_w(f);
-  fx_end(f);
-  const double eta = 0.21;
-  for (size_t i = 0; i < 3; i++) {
-    const double e = (PHI_MAX * t_sig(hid_Cf[i]) - t_sig(hid_Af[i])) *
-                     PHI_MAX * t_dsig(hid_Af[i]);
-    for (size_t k = 0; k < 2; k++) {
-      const double x = psp_avg(hid_sp, HID_NSP, (uint32_t)k, 2, 4);
-      check_weight(f, syn_of(f, k, i), (double)w0[syn_of(f, k, i)],
-                   eta * e * x, "feedback Y");
+  /* the authors' update_Y, computed here by hand:
+   *   E_i = (phi_max sigma(C_f,i) - sigma(A_f,i)) sigma'(A_f,i)
+   *   Y_ik += eta E_i PSP_f,k,  c_i += eta E_i  (learn_bias = 1)
+   * with no P and no further phi_max (a phi_max too many would make the
+   * steps 5 times too small) */
+  for (int learn_c = 1; learn_c >= 0; learn_c--) {
+    fx *f = fx_open("guerguiev", POP_OUTPUT, 2, POP_HIDDEN, 3);
+    for (size_t s = 0; s < f->n_syn; s++) f->w[s] = 0.2f - 0.07f * (float)s;
+    f->param[PAR_P] = 7.0; /* the doc: no P in this update */
+    f->param[PAR_LEARN_BIAS] = learn_c;
+    const double c0[3] = {0.3, -0.1, 0.0};
+    for (size_t i = 0; i < 3; i++) {
+      pop_par(&f->post, "b")[i] = hid_b0[i];
+      pop_par(&f->post, "c")[i] = c0[i];
     }
-    ck_assert_msg(pop_par(&f->post, "b")[i] == hid_b0[i],
-                  "a feedback projection moved b[%zu] to %g", i,
-                  pop_par(&f->post, "b")[i]);
+    fx_prepare(f);
+    fx_phase(f, "forward", 6, 2, 4, hid_sp, HID_NSP);
+    for (size_t i = 0; i < 3; i++) set_hidden(f, i, hid_Cf[i], hid_Af[i], 4);
+    fx_end(f);
+    fx_phase(f, "target", 6, 2, 4, hid_sp, HID_NSP);
+    for (size_t i = 0; i < 3; i++) set_hidden(f, i, -3.0, hid_At[i], 4);
+    ap_weight *w0 = copy_w(f);
+    fx_end(f);
+    const double eta = 0.21;
+    for (size_t i = 0; i < 3; i++) {
+      const double e = (PHI_MAX * t_sig(hid_Cf[i]) - t_sig(hid_Af[i])) *
+                       t_dsig(hid_Af[i]);
+      for (size_t k = 0; k < 2; k++) {
+        const double x = psp_avg(hid_sp, HID_NSP, (uint32_t)k, 2, 4);
+        ck_assert_msg(x > 0.0, "output %zu has no forward PSP", k);
+        check_weight(f, syn_of(f, k, i), (double)w0[syn_of(f, k, i)],
+                     eta * e * x, "feedback Y");
+      }
+      ck_assert_msg(pop_par(&f->post, "b")[i] == hid_b0[i],
+                    "a feedback projection moved b[%zu] to %g", i,
+                    pop_par(&f->post, "b")[i]);
+      const double want_c = c0[i] + (learn_c ? eta * e : 0.0);
+      CHECK_REL(pop_par(&f->post, "c")[i], want_c, REL_D,
+                "learn_bias %d, c[%zu] %.15g, want %.15g", learn_c, i,
+                pop_par(&f->post, "c")[i], want_c);
+      if (learn_c)
+        ck_assert_msg(fabs(eta * e) > 1e-6, "c hardly moved: blind test");
+    }
+    free(w0);
+    fx_close(f);
   }
-  free(w0);
-  fx_close(f);
 
   /* backprop and feedback_alignment refuse it */
   const char *const rules[2] = {"backprop", "feedback_alignment"};
   for (int r = 0; r < 2; r++) {
-    f = fx_open(rules[r], POP_OUTPUT, 2, POP_HIDDEN, 3);
+    fx *f = fx_open(rules[r], POP_OUTPUT, 2, POP_HIDDEN, 3);
     ck_assert_int_ne(fx_try_prepare(f), AP_OK);
     ck_assert_msg(strstr(f->err, "forward projections only") != NULL,
                   "%s: message '%s'", rules[r], f->err);
@@ -985,6 +1079,7 @@ static Suite *make_guerguiev_suite(void) {
   Suite *s = suite_create("guerguiev");
   TCase *tc = tcase_create("core");
   tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, test_psp_memory);
   tcase_add_test(tc, test_psp_average);
   tcase_add_test(tc, test_guerguiev_hidden);
   tcase_add_test(tc, test_output);

@@ -95,7 +95,7 @@ typedef struct reject_case {
 static const reject_case rejects[] = {
     {"bad_abi", "built for plugin ABI 99.x, this apical supports 1.x"},
     {"bad_magic", "bad magic (not an apical plugin table)"},
-    {"bad_minor", "plugin ABI 1.5 is newer than this apical's 1.3"},
+    {"bad_minor", "plugin ABI 1.5 is newer than this apical's 1.4"},
     {"bad_range",
      "descriptor 'fixture_bad_range': parameter 'tau_m': default 0 ms "
      "outside its range (0, inf)"},
@@ -745,7 +745,7 @@ MUT(m_bparam, m->bp[0].def = -1)
 static const bad_case bad[] = {
     {m_magic, "bad magic (not an apical plugin table)", 0},
     {m_major, "built for plugin ABI 2.x, this apical supports 1.x", 0},
-    {m_minor, "plugin ABI 1.5 is newer than this apical's 1.3", 0},
+    {m_minor, "plugin ABI 1.5 is newer than this apical's 1.4", 0},
     {m_real, "built with sizeof(ap_real)=4, this apical uses 8", 0},
     {m_weight, "built with sizeof(ap_weight)=8, this apical uses 4", 0},
     {m_tsize, "plugin table size 8 is smaller than the ABI 1.0 size %zu",

@@ -105,6 +105,38 @@ START_TEST(test_blocks_identical) {
 }
 END_TEST
 
+/* Silent neurons (rate 0) draw nothing, and the others draw as they
+ * would in a population where every neuron is live: the trains of the
+ * live neurons equal those of a population whose silent neurons get a
+ * rate too small to fire, under any block layout. */
+START_TEST(test_silent_skipped) {
+  enum { N = 41 };
+  const long steps = 400;
+  nh *a = nh_open("poisson", N, 0.1), *b = nh_open("poisson", N, 0.1);
+  for (size_t i = 0; i < N; i++) {
+    const int silent = i % 3 == 1 || i == 0 || i == N - 1;
+    nh_par(a, "rate")[i] = silent ? 0.0 : 50.0 + 100.0 * (double)i;
+    nh_par(b, "rate")[i] = silent ? 1e-30 : 50.0 + 100.0 * (double)i;
+  }
+  a->keep_log = b->keep_log = 1;
+  ck_assert_int_eq(nh_prepare(a), AP_OK);
+  ck_assert_int_eq(nh_prepare(b), AP_OK);
+  const size_t sizes[] = {2, 9, 0, 17, 13};
+  for (long s = 0; s < steps; s++) {
+    NH_CHECK(nh_step_blocks(a, sizes, 5) == AP_OK, "update failed");
+    nh_step(b);
+  }
+  ck_assert_uint_gt(a->n_log, 500);
+  ck_assert_msg(same_log(a, b), "the live neurons' trains depend on the "
+                "silent ones");
+  for (size_t k = 0; k < a->n_log; k++)
+    ck_assert_msg(nh_par(a, "rate")[a->log[k].idx] > 0.0,
+                  "silent neuron %u spiked", a->log[k].idx);
+  nh_close(a);
+  nh_close(b);
+}
+END_TEST
+
 /* Different neurons, seeds and streams give different trains. */
 START_TEST(test_trains_differ) {
   enum { N = 20, STEPS = 1000 };
@@ -223,6 +255,12 @@ START_TEST(test_inline_philox_is_the_hosts) {
         host->rng_init(&r, seeds[a], 0x10000003u, ids[b], subs[c]);
         ck_assert_uint_eq(philox_first(seeds[a], 0x10000003u, ids[b], subs[c]),
                           host->rng_u32(&r));
+        /* the whole block: the host's first four words */
+        uint32_t blk[4];
+        philox_block(seeds[a], 0x10000003u, ids[b], subs[c], blk);
+        ap_rng r4;
+        host->rng_init(&r4, seeds[a], 0x10000003u, ids[b], subs[c]);
+        for (int k = 0; k < 4; k++) ck_assert_uint_eq(blk[k], host->rng_u32(&r4));
       }
 }
 END_TEST
@@ -233,6 +271,7 @@ static Suite *make_poisson_suite(void) {
   tcase_set_timeout(tc, 30);
   tcase_add_test(tc, test_mean_and_fano);
   tcase_add_test(tc, test_zero_rate);
+  tcase_add_test(tc, test_silent_skipped);
   tcase_add_test(tc, test_blocks_identical);
   tcase_add_test(tc, test_trains_differ);
   tcase_add_test(tc, test_multiplicity);

@@ -1,7 +1,10 @@
 /* check_segregated_dendrite.c -- the segregated-dendrite neurons against
  * closed forms derived here: steady states of the somata, the PSP kernel
- * on the grid, the soma's exact response to one PSP, the Poisson spike
- * count, the integration window's sums, and the refusals. */
+ * on the grid (whole and with the authors' 10 ms of spike memory), the
+ * soma's exact and forward-Euler responses to one PSP, the Poisson spike
+ * count and its random words, the integration window's sums, and the
+ * refusals.  Tests of the exact integration shape their populations with
+ * psp_memory = 0 and set soma_euler = 0. */
 #include "../plugins/neurons/segregated_dendrite/segregated_dendrite.c"
 
 #include <math.h>
@@ -9,14 +12,28 @@
 #include "loader.h"
 #include "neuron_harness.h"
 
-/* A population of n neurons of the given layer at step dt. */
-static nh *open_layer(int layer, size_t n, double dt) {
-  const char *key = "layer";
-  const double v = layer;
+/* A population of n neurons of the given layer at step dt, with
+ * psp_memory ms of spike memory. */
+static nh *open_mem(int layer, double mem, size_t n, double dt) {
+  const char *keys[2] = {"layer", "psp_memory"};
+  const double v[2] = {layer, mem};
   char err[256] = "";
-  nh *h = nh_open_shaped("segregated_dendrite", n, dt, &key, &v, 1, err,
+  nh *h = nh_open_shaped("segregated_dendrite", n, dt, keys, v, 2, err,
                          sizeof err);
-  ck_assert_msg(h != NULL, "shape(layer %d) refused: %s", layer, err);
+  ck_assert_msg(h != NULL, "shape(layer %d, psp_memory %g) refused: %s",
+                layer, mem, err);
+  return h;
+}
+
+/* ... with the defaults (10 ms of memory, forward Euler). */
+static nh *open_layer(int layer, size_t n, double dt) {
+  return open_mem(layer, 10.0, n, dt);
+}
+
+/* ... integrated exactly with the whole kernel. */
+static nh *open_exact(int layer, size_t n, double dt) {
+  nh *h = open_mem(layer, 0.0, n, dt);
+  nh_set(h, "soma_euler", 0.0);
   return h;
 }
 
@@ -54,9 +71,13 @@ START_TEST(test_descriptor_and_shape) {
       ck_assert_uint_eq(sh.n_ports, 2);
       ck_assert_str_eq(sh.ports[1].name, "apical");
       ck_assert_uint_eq(sh.ports[1].compartment, 1);
-      /* the descriptor's own tables are the hidden layout */
-      ck_assert_ptr_eq(sh.vars, neuron.vars);
+      /* the descriptor's own tables are the hidden layout at the
+       * defaults with dt = 1 ms (10 ring entries per port) */
       ck_assert_uint_eq(sh.n_vars, neuron.n_vars);
+      for (unsigned v = 0; v < sh.n_vars; v++)
+        ck_assert_str_eq(sh.vars[v].name, neuron.vars[v].name);
+      ck_assert_str_eq(sh.vars[HV_N + 9].name, "ring_basal_9");
+      ck_assert_str_eq(sh.vars[HV_N + 10].name, "ring_apical_0");
       ck_assert_ptr_eq(sh.ports, neuron.ports);
     } else {
       ck_assert_uint_eq(sh.n_compartments, 2);
@@ -64,8 +85,35 @@ START_TEST(test_descriptor_and_shape) {
       ck_assert_uint_eq(sh.n_ports, 1);
       ck_assert_str_eq(sh.vars[OV_U].name, "U");
       ck_assert_str_eq(sh.vars[OV_SUM_SIGMA_U].name, "sum_sigma_U");
+      ck_assert_uint_eq(sh.n_vars, OV_N + 10);
     }
     release_shape(&sh);
+  }
+  /* the ring holds psp_memory / dt entries per port: 40 at dt = 0.25 ms,
+   * none for the whole kernel; a memory of no whole number of steps is
+   * refused with the step */
+  st[PAR_LAYER] = 0;
+  const double dts[3] = {0.25, 1.0, 0.3};
+  const double mems[3] = {10.0, 0.0, 10.0};
+  const unsigned want[2] = {HV_N + 80, HV_N};
+  for (int j = 0; j < 3; j++) {
+    ap_neuron_shape sh;
+    memset(&sh, 0, sizeof sh);
+    sh.dt = dts[j];
+    st[PAR_PSP_MEMORY] = mems[j];
+    err[0] = '\0';
+    const int rc = shape(&sh, st, err, sizeof err);
+    if (j < 2) {
+      ck_assert_int_eq(rc, AP_OK);
+      ck_assert_uint_eq(sh.n_vars, want[j]);
+      NH_CHECK(ap_check_neuron_shape("segregated_dendrite", &neuron, &sh, err,
+                                     sizeof err) == AP_OK, "%s", err);
+      release_shape(&sh);
+    } else {
+      ck_assert_int_eq(rc, AP_EINVAL);
+      NH_CHECK(strstr(err, "psp_memory must be a whole number of steps of "
+                           "dt = 0.3 ms") != NULL, "%s", err);
+    }
   }
   /* layers other than 0 and 1: the host's range check and shape() */
   const double bad[] = {2.0, -1.0, 0.5, NAN};
@@ -95,7 +143,7 @@ START_TEST(test_hidden_steady_state) {
   const double dts[] = {0.1, 1.0};
   for (int d = 0; d < 2; d++)
     for (int j = 0; j < 3; j++) {
-      nh *h = open_layer(0, 3, dts[d]);
+      nh *h = d ? open_layer(0, 3, dts[d]) : open_exact(0, 3, dts[d]);
       nh_set(h, "g_A", gA[j]);
       nh_set(h, "b", 1.7);
       nh_set(h, "c", -2.3);
@@ -120,7 +168,7 @@ START_TEST(test_hidden_steady_state) {
   /* and under a steady train on both ports: every step the same weights,
    * so B and A are periodic on the grid, constant; C then settles at
    * C* of those values, since the traces are at their fixed points */
-  nh *h = open_layer(0, 1, 0.5);
+  nh *h = open_exact(0, 1, 0.5);
   nh_set(h, "g_A", 0.05);
   nh_set(h, "lambda_max", 0.0);
   ck_assert_int_eq(nh_prepare(h), AP_OK);
@@ -129,17 +177,22 @@ START_TEST(test_hidden_steady_state) {
     nh_in(h, "apical")[0] = 0.9;
     nh_step(h);
   }
-  /* steady traces: w / (1 - e^{-h/tau}); B = (sL - ss)/(tau_L - tau_s);
-   * within the step B(t) is not constant, so C's value at the grid points
-   * follows the exact solution of the periodic drive: compare with the
-   * step map's fixed point computed here from the closed-form integrals */
+  /* steady traces at a step's start (this step's weight in): z = w / (1 -
+   * e^{-h/tau}); at its end z e^{-h/tau}, so B = (zL e^{-h/tau_L} - zs
+   * e^{-h/tau_s})/(tau_L - tau_s); within the step B(t) is not constant,
+   * so C's value at the grid points follows the exact solution of the
+   * periodic drive: compare with the step map's fixed point computed here
+   * from the closed-form integrals (sLB etc. below are the z) */
   const double hh = 0.5, tl = 10.0, ts = 3.0, G = 0.1 + 0.6 + 0.05;
   const double sLB = 0.4 / (1.0 - exp(-hh / tl)),
                ssB = 0.4 / (1.0 - exp(-hh / ts));
   const double sLA = 0.9 / (1.0 - exp(-hh / tl)),
                ssA = 0.9 / (1.0 - exp(-hh / ts));
-  ck_assert_double_eq_tol(nh_var(h, "B")[0], (sLB - ssB) / (tl - ts), 1e-12);
-  ck_assert_double_eq_tol(nh_var(h, "A")[0], (sLA - ssA) / (tl - ts), 1e-12);
+  const double eL = exp(-hh / tl), es = exp(-hh / ts);
+  ck_assert_double_eq_tol(nh_var(h, "B")[0], (sLB * eL - ssB * es) / (tl - ts),
+                          1e-12);
+  ck_assert_double_eq_tol(nh_var(h, "A")[0], (sLA * eL - ssA * es) / (tl - ts),
+                          1e-12);
   /* integral over [0, h] of e^{-G(h-s)} e^{-s/tau} ds */
   const double IL = (exp(-hh / tl) - exp(-G * hh)) / (G - 1.0 / tl);
   const double Is = (exp(-hh / ts) - exp(-G * hh)) / (G - 1.0 / ts);
@@ -155,23 +208,21 @@ END_TEST
 
 /* ----------------------------------------------------- (2) the PSP kernel */
 
-/* One spike of weight w on basal (and one on apical) arriving in step 0:
- * B = w kappa(k dt) after k further steps, to 1e-12 relative; and C
+/* One spike of weight w on basal (and one on apical) arriving in step 0,
+ * whole kernel, exact soma: the input counts from the step's start, so
+ * after k further steps B = w kappa((k+1) dt), to 1e-12 relative; and C
  * follows the exact solution of dC/dt = -G C + g_B w kappa(t). */
 START_TEST(test_psp_kernel) {
   const double dt = 0.1, tl = 10.0, ts = 3.0, w = 0.37, y = -1.3;
-  nh *h = open_layer(0, 1, dt);
+  nh *h = open_exact(0, 1, dt);
   nh_set(h, "lambda_max", 0.0);
   ck_assert_int_eq(nh_prepare(h), AP_OK);
   nh_in(h, "basal")[0] = w;
   nh_in(h, "apical")[0] = y;
-  nh_step(h);
-  ck_assert_double_eq_tol(nh_var(h, "B")[0], 0.0, 1e-15); /* kappa(0) */
-  ck_assert_double_eq(nh_var(h, "C")[0], 0.0); /* input acts from now */
   const double G = 0.1 + 0.6, gB = 0.6;
-  for (int k = 1; k <= 1000; k++) {
+  for (int k = 0; k <= 1000; k++) {
     nh_step(h);
-    const double t = k * dt;
+    const double t = (k + 1) * dt;
     const double want = w * kappa_ref(t, tl, ts);
     NH_CHECK(fabs(nh_var(h, "B")[0] - want) <= 1e-12 * fabs(want),
              "step %d: B %.17g, w kappa %.17g", k, nh_var(h, "B")[0], want);
@@ -186,6 +237,56 @@ START_TEST(test_psp_kernel) {
              "step %d: C %.17g, exact %.17g", k, nh_var(h, "C")[0], Cw);
   }
   nh_close(h);
+}
+END_TEST
+
+/* The authors' finite spike memory (deep_learning.py: mem = 10 steps of
+ * 1 ms, PSP = history . kappa(1..10)): one spike of weight w in step 0
+ * gives B = b + w kappa(k+1) in steps k = 0..9 and b from step 10 on, so
+ * its PSP sums to w (kappa(1) + ... + kappa(10)) = w x 0.510; the whole
+ * kernel (psp_memory = 0) sums to w x 0.997.  Both within 1e-6 of the
+ * sums computed here and of the authors' three decimals; and the same at
+ * dt = 0.5 ms (20 steps of memory).  The soma follows forward Euler with
+ * the step's B, C_k = C_{k-1} + dt (-g_L C + g_B (B_k - C)), to 1e-12. */
+START_TEST(test_psp_memory) {
+  const double w = 0.8, bias = 0.25;
+  const double mems[2] = {10.0, 0.0};
+  const double authors[2] = {0.510, 0.997};
+  for (int q = 0; q < 2; q++) {
+    for (int d = 0; d < 2; d++) {
+      const double dt = d ? 0.5 : 1.0;
+      nh *h = open_mem(0, mems[q], 1, dt);
+      nh_set(h, "lambda_max", 0.0);
+      nh_set(h, "b", bias);
+      ck_assert_int_eq(nh_prepare(h), AP_OK);
+      nh_in(h, "basal")[0] = w;
+      double sum = 0.0, want_sum = 0.0, C = 0.0;
+      const long M = lround(mems[q] / dt);
+      for (long k = 0; k < 4000; k++) {
+        nh_step(h);
+        const double B = nh_var(h, "B")[0];
+        const double kb = (M == 0 || k < M) ? kappa_ref((k + 1) * dt, 10, 3)
+                                            : 0.0;
+        NH_CHECK(fabs(B - (bias + w * kb)) <= 1e-12,
+                 "psp_memory %g, dt %g, step %ld: B %.17g, want %.17g",
+                 mems[q], dt, k, B, bias + w * kb);
+        C += dt * (-0.1 * C + 0.6 * (B - C));
+        NH_CHECK(fabs(nh_var(h, "C")[0] - C) <= 1e-12,
+                 "Euler soma, step %ld: C %.17g, want %.17g", k,
+                 nh_var(h, "C")[0], C);
+        sum += (B - bias) * dt;
+        want_sum += w * kb * dt;
+      }
+      NH_CHECK(fabs(sum - want_sum) <= 1e-6 * w,
+               "psp_memory %g, dt %g: PSP sum %.9g, want %.9g", mems[q], dt,
+               sum / w, want_sum / w);
+      if (d == 0)
+        NH_CHECK(fabs(sum / w - authors[q]) <= 5e-4,
+                 "psp_memory %g: PSP sum %.6f, the authors' %.3f", mems[q],
+                 sum / w, authors[q]);
+      nh_close(h);
+    }
+  }
 }
 END_TEST
 
@@ -278,7 +379,7 @@ START_TEST(test_output_teaching) {
   const double gI[] = {0.0, 0.0, 0.7, 1.0};
   const double V = 1.25;
   for (int j = 0; j < 4; j++) {
-    nh *h = open_layer(1, 2, 0.1);
+    nh *h = open_exact(1, 2, 0.1);
     nh_set(h, "b", V);
     nh_set(h, "g_E", gE[j]);
     nh_set(h, "g_I", gI[j]);
@@ -298,14 +399,13 @@ START_TEST(test_output_teaching) {
     nh_close(h);
   }
   /* the dendrite sees its input through the kernel, as the hidden basal */
-  nh *h = open_layer(1, 1, 0.25);
+  nh *h = open_exact(1, 1, 0.25);
   nh_set(h, "lambda_max", 0.0);
   ck_assert_int_eq(nh_prepare(h), AP_OK);
   nh_in(h, "basal")[0] = 2.0;
-  nh_step(h);
-  for (int k = 1; k <= 200; k++) {
+  for (int k = 0; k <= 200; k++) {
     nh_step(h);
-    const double want = 2.0 * kappa_ref(k * 0.25, 10.0, 3.0);
+    const double want = 2.0 * kappa_ref((k + 1) * 0.25, 10.0, 3.0);
     NH_CHECK(fabs(nh_var(h, "V")[0] - want) <= 1e-12 * want,
              "step %d: V %.17g, w kappa %.17g", k, nh_var(h, "V")[0], want);
   }
@@ -444,7 +544,14 @@ START_TEST(test_refusals) {
   expect_refusal(h, "b", INFINITY, "neuron 2: b must be finite, got inf");
   expect_refusal(h, "integrate", 0.5,
                  "neuron 2: integrate must be 0 or 1, got 0.5");
-  expect_refusal(h, "layer", 1.0, "neuron 2: layer 1 differs");
+  expect_refusal(h, "layer", 1.0, "neuron 2: layer 1 and psp_memory 10 ms "
+                 "differ from the population's shape");
+  expect_refusal(h, "psp_memory", 5.0, "neuron 2: layer 0 and psp_memory 5 "
+                 "ms differ");
+  expect_refusal(h, "soma_euler", 0.5,
+                 "neuron 2: soma_euler must be 0 or 1, got 0.5");
+  expect_refusal(h, "soma_euler", 0.0,
+                 "neuron 2: soma_euler must be the same for every neuron");
   /* an output neuron checks its own conductances, not g_A */
   nh_close(h);
   h = open_layer(1, 2, 0.1);
@@ -472,6 +579,7 @@ static Suite *make_segregated_dendrite_suite(void) {
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, test_hidden_steady_state);
   tcase_add_test(tc, test_psp_kernel);
+  tcase_add_test(tc, test_psp_memory);
   tcase_add_test(tc, test_spike_statistics);
   tcase_add_test(tc, test_output_teaching);
   tcase_add_test(tc, test_integration_sums);

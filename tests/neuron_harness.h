@@ -182,6 +182,7 @@ static inline nh *nh_open_shaped(const char *name, size_t n, double dt,
   }
   ap_neuron_shape sh;
   memset(&sh, 0, sizeof sh);
+  sh.dt = dt;
   char msg[256] = "";
   if (base->shape(&sh, st, msg, sizeof msg) != AP_OK) {
     ck_assert_msg(msg[0] != '\0', "shape() failed without a reason");

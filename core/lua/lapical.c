@@ -523,6 +523,14 @@ static int pop_set(lua_State *L) {
   return 0;
 }
 
+/* pop:reset(): every state variable back to its initial value. */
+static int pop_reset(lua_State *L) {
+  lpop *p = check_pop(L, 1);
+  lstate *s = get_state(L);
+  if (ap_pop_reset(s->sim, p->ref)) return sim_error(L, s->sim);
+  return 0;
+}
+
 static int pop_get(lua_State *L) {
   lpop *p = check_pop(L, 1);
   const char *name = luaL_checkstring(L, 2);
@@ -1436,6 +1444,19 @@ static int l_now(lua_State *L) {
   return 1;
 }
 
+/* ap.start_at(ms): the clock starts at ms (a multiple of dt), before the
+ * first run. */
+static int l_start_at(lua_State *L) {
+  lstate *s = get_state(L);
+  const double ms = luaL_checknumber(L, 1), dt = ap_sim_dt(s->sim);
+  const double q = ms / dt, r = floor(q + 0.5);
+  if (!(ms >= 0.0) || fabs(q - r) > 1e-9 * (q > 1.0 ? q : 1.0))
+    return lerror(L, "ap.start_at: %g ms is not a non-negative multiple of "
+                  "dt = %g ms", ms, dt);
+  if (ap_sim_start_at(s->sim, (int64_t)r)) return sim_error(L, s->sim);
+  return 0;
+}
+
 static int l_dt(lua_State *L) {
   lua_pushnumber(L, ap_sim_dt(get_state(L)->sim));
   return 1;
@@ -1727,6 +1748,7 @@ static const luaL_Reg ap_funcs[] = {
     {"run", l_run},           {"now", l_now},
     {"phase", l_phase},       {"phase_name", l_phase_name},
     {"dt", l_dt},             {"every", l_every},
+    {"start_at", l_start_at},
     {"at", l_at},             {"uniform", l_uniform},
     {"normal", l_normal},     {"lognormal", l_lognormal},
     {"clip", l_clip},         {"modulator", l_modulator},
@@ -1735,6 +1757,7 @@ static const luaL_Reg ap_funcs[] = {
 
 static const luaL_Reg pop_methods[] = {
     {"set", pop_set},         {"get", pop_get},
+    {"reset", pop_reset},
     {"slice", pop_slice},     {"model", pop_model},
     {"lesion", pop_lesion},   {"modulate", pop_modulate},
     {NULL, NULL}};

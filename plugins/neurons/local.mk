@@ -27,7 +27,8 @@ plugins_neurons_lif_cond_exp_lif_cond_exp_la_LIBADD = -lm
 
 pkglib_LTLIBRARIES += plugins/neurons/poisson/poisson.la
 plugins_neurons_poisson_poisson_la_SOURCES = \
-	plugins/neurons/poisson/poisson.c plugins/neurons/lower.h
+	plugins/neurons/poisson/poisson.c plugins/neurons/lower.h \
+	plugins/neurons/philox_first.h
 plugins_neurons_poisson_poisson_la_CFLAGS = $(NEURON_CFLAGS)
 plugins_neurons_poisson_poisson_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 
@@ -69,7 +70,7 @@ pkglib_LTLIBRARIES += plugins/neurons/segregated_dendrite/segregated_dendrite.la
 plugins_neurons_segregated_dendrite_segregated_dendrite_la_SOURCES = \
 	plugins/neurons/segregated_dendrite/segregated_dendrite.c \
 	plugins/neurons/segregated_dendrite/segregated_dendrite.h \
-	plugins/plugin_err.h
+	plugins/neurons/philox_first.h plugins/plugin_err.h
 plugins_neurons_segregated_dendrite_segregated_dendrite_la_CFLAGS = $(NEURON_CFLAGS)
 plugins_neurons_segregated_dendrite_segregated_dendrite_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_neurons_segregated_dendrite_segregated_dendrite_la_LIBADD = -lm

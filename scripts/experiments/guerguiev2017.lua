@@ -1,54 +1,90 @@
 -- Deep learning with segregated dendrites (Guerguiev, Lillicrap & Richards
 -- 2017, eLife 6:e22901): a network of segregated_dendrite neurons learns
--- to classify Fashion-MNIST (or MNIST) images with local rules and no
--- back-propagation.
+-- to classify MNIST (or Fashion-MNIST) images with local rules and no
+-- back-propagation.  By default the model is the authors' spiking one
+-- (deep_learning.py at commit 5aab52d of jordan-g/Segregated-Dendrite-
+-- Deep-Learning, nonspiking_mode = False); docs/experiments.md lists
+-- every difference that remains, with its measured effect.
 --
--- Each image drives 784 Poisson neurons (200 Hz at full intensity).  One
--- or more hidden layers of segregated_dendrite neurons (layer 0) receive
--- it on their basal dendrites; 10 output neurons (layer 1) receive the
--- last hidden layer; the output spikes feed back to every hidden layer's
--- apical dendrites through fixed weights Y.  Each training example runs
--- two phases of the core's scheduler: "forward" (input only) and "target"
+-- Each image drives 784 Poisson neurons (lambda_max = 200 Hz at full
+-- intensity: pixel/255 x 0.2 spikes per 1 ms step).  One or more hidden
+-- layers of segregated_dendrite neurons (layer 0) receive it on their
+-- basal dendrites; 10 output neurons (layer 1) receive the last hidden
+-- layer; the output spikes feed back to every hidden layer's apical
+-- dendrites through fixed weights Y.  Each training example runs two
+-- phases of the core's scheduler: "forward" (input only) and "target"
 -- (the output neuron of the label gets g_E = 1, the others g_I = 1), each
--- 50 ms plus a Wald(2, 1)-distributed extra, with an integration window
--- after the first 30 ms.  The learning rule updates the weights at the end
--- of the target phase.  Tests run one 250 ms phase per image; the answer
--- is the output neuron with the highest mean somatic potential.
+-- 50 ms plus floor(Wald(2, 1)) ms, averaged over their last 20 ms.  The
+-- learning rule updates the weights at the end of the target phase.  A
+-- test shows each image for 250 ms from a cleared state and answers with
+-- the output neuron of the highest mean somatic potential from 30 ms on.
 --
---   apical run guerguiev2017.lua [data=fashion|mnist] [layers=500]
+--   apical run guerguiev2017.lua [data=mnist|fashion] [layers=500]
 --       [rule=guerguiev|backprop|feedback_alignment]
 --       [feedback=random|sparse|symmetric|learned] [epochs=10]
---       [train=60000] [test=10000] [eta=0.21] [b_eta=0.01] [seed=1]
---       [test0=0] [out=guerguiev2017.csv] [plot=1]
+--       [train=60000] [test=10000] [eta=0.21[,0.21...]] [b_eta=0.01]
+--       [seed=1] [test0=0] [out=guerguiev2017.csv] [plot=1]
+--       [save=FILE] [resume=FILE] [final_tests=0] [angle_out=FILE]
+--       [angle_epochs=10]
+--     model options (defaults: the authors'):
+--       [psp_memory=10] [soma=euler|exact] [window=last20|from30]
+--       [test_reset=1] [feedback_bias=0]
 --
 -- layers: hidden layer sizes separated by commas ("500", "500,100"), or
--- 0 for none (784-10).  feedback: Y uniform at random (random), with 80 %
--- of it zeroed and the rest times 5 (sparse), the transposed output
--- weights kept so (symmetric, one hidden layer), or random and learned
--- by the guerguiev rule with rate b_eta (learned).  train and test take the first images of a fresh
--- shuffle (train) or of the test set (test), for quick runs.  After each
--- epoch it prints
+-- 0 for none (784-10).  eta: the learning rate of every layer, or one per
+-- layer from the lowest to the output (the authors' f_etas).  feedback: Y
+-- uniform at random (random), with 80 % of it zeroed and the rest times 5
+-- (sparse), the transposed output weights kept so (symmetric, one hidden
+-- layer), or random and learned by the guerguiev rule with rate b_eta
+-- (learned).  train and test take the first images of a fresh shuffle
+-- (train) or of the test set (test), for quick runs.
+--
+-- psp_memory (ms): the neurons' and the rule's spike memory (0: the whole
+-- kernel); soma: the somata stepped by forward Euler or integrated
+-- exactly; window: averages over the last 20 ms of each training phase
+-- (the authors' 20-slot rings) or from 30 ms to its end; test_reset: the
+-- neurons' state cleared before each test image (the authors' test);
+-- feedback_bias: an apical bias c = Y r as in the authors' code (the paper
+-- has none), learned with Y when feedback=learned.
+--
+-- After each epoch it prints
 --   epoch=<n> train_error=<percent> test_error=<percent>
 -- (train_error: the forward-phase answers during the epoch, as the
 -- authors count it; test0=1 first prints epoch=0 test_error=<percent>,
--- the untrained network's), then a line with the mean angle between the hidden
--- layer's update and the one backprop would make (guerguiev only) and the
--- wall time, and rewrites the learning curves to `out` (CSV) and their
--- plot beside it (`out` with .png; plot=0: none).
+-- the untrained network's), then a line with the mean angle between the
+-- hidden layer's update and the one backprop would make (guerguiev only)
+-- and the wall time, and rewrites the learning curves to `out` (CSV) and
+-- their plot beside it (`out` with .png; plot=0: none).
+--
+-- save=FILE writes a checkpoint after every epoch (weights, biases,
+-- feedback weights, the epoch, the clock, the curves so far); resume=FILE
+-- continues from one, with the same numbers as a run never interrupted
+-- (each epoch's random state is a function of the seed and the epoch, and
+-- the network ends every epoch quiet and cleared).  final_tests=N tests
+-- the final weights N more times and prints
+--   final_tests=N mean=<percent> min=<percent> max=<percent>
+-- angle_out=FILE writes the angle averaged over a sliding window of the
+-- last 100 examples, every 100 examples of the first angle_epochs epochs.
 local ap = require "apical"
 local A = ap.args
-local data = A.data or "fashion"
+local data = A.data or "mnist"
 local rule = A.rule or "guerguiev"
 local feedback = A.feedback or "random"
 local epochs = tonumber(A.epochs or "10")
 local n_train = tonumber(A.train or "60000")
 local n_test = tonumber(A.test or "10000")
-local eta = tonumber(A.eta or "0.21")
 local b_eta = tonumber(A.b_eta or "0.01")
 local seed = tonumber(A.seed or "1")
 local out_csv = A.out or "guerguiev2017.csv"
 local out_png = A.plot ~= "0" and out_csv:gsub("%.[Cc][Ss][Vv]$", "") .. ".png"
 local test_ms = tonumber(A.test_phase or "250")
+local psp_memory = tonumber(A.psp_memory or "10")
+local soma = A.soma or "euler"
+local window = A.window or "last20"
+local test_reset = (A.test_reset or "1") ~= "0"
+local feedback_bias = (A.feedback_bias or "0") ~= "0"
+local final_tests = tonumber(A.final_tests or "0")
+local angle_epochs = tonumber(A.angle_epochs or "10")
 
 local function usage(msg) error("guerguiev2017.lua: " .. msg, 0) end
 if data ~= "fashion" and data ~= "mnist" then
@@ -64,6 +100,12 @@ end
 if feedback == "learned" and rule ~= "guerguiev" then
   usage("feedback=learned goes with rule=guerguiev")
 end
+if soma ~= "euler" and soma ~= "exact" then
+  usage("soma must be euler or exact, got " .. soma)
+end
+if window ~= "last20" and window ~= "from30" then
+  usage("window must be last20 or from30, got " .. window)
+end
 local hidden_sizes = {}
 for w in (A.layers or "500"):gmatch("[^,]+") do
   local n = tonumber(w)
@@ -75,6 +117,24 @@ if feedback == "symmetric" and #hidden_sizes ~= 1 then
 end
 if not (epochs and epochs >= 1 and n_train and n_train >= 1 and n_test and n_test >= 1) then
   usage("epochs, train and test must be positive numbers")
+end
+if not (psp_memory and psp_memory >= 0) then
+  usage("psp_memory must be a number of ms >= 0")
+end
+if not (final_tests and final_tests >= 0 and final_tests % 1 == 0) then
+  usage("final_tests must be a whole number >= 0")
+end
+local n_layers = #hidden_sizes + 1
+local etas = {}
+for w in (A.eta or "0.21"):gmatch("[^,]+") do
+  local e = tonumber(w)
+  if not e or e < 0 then usage("eta: bad learning rate '" .. w .. "'") end
+  etas[#etas + 1] = e
+end
+if #etas == 1 then for m = 2, n_layers do etas[m] = etas[1] end end
+if #etas ~= n_layers then
+  usage(string.format("eta: give one rate or %d (one per layer), got %d",
+                      n_layers, #etas))
 end
 
 ap.setup{ dt = 1.0, seed = seed }
@@ -106,13 +166,16 @@ local function bias() return ap.uniform(0.8 - half * 0.001, 0.8 + half * 0.001) 
 local input = ap.population("poisson", n_in, { rate = 0 })
 local hidden, sizes = {}, {}
 for m, n in ipairs(hidden_sizes) do
-  hidden[m] = ap.population("segregated_dendrite", n, { layer = 0, b = bias() })
+  hidden[m] = ap.population("segregated_dendrite", n,
+    { layer = 0, psp_memory = psp_memory, b = bias() })
   sizes[m] = n
 end
-local output = ap.population("segregated_dendrite", 10, { layer = 1, b = bias() })
+local output = ap.population("segregated_dendrite", 10,
+  { layer = 1, psp_memory = psp_memory, b = bias() })
 local layers = {}
 for m = 1, #hidden do layers[m] = hidden[m] end
 layers[#layers + 1] = output
+for _, l in ipairs(layers) do l:set{ soma_euler = soma == "euler" and 1 or 0 } end
 
 -- Forward projections, in forward order (the rules' phase ends then run
 -- from the output down, and credit flows the same way).
@@ -121,7 +184,7 @@ local below, N = input, n_in
 for m, post in ipairs(layers) do
   local avg, sd = init_stats(N)
   W_sd[m] = sd
-  local learn = { rule, eta = eta }
+  local learn = { rule, eta = etas[m] }
   if rule == "feedback_alignment" then
     learn.B_sd = sd
     if feedback == "sparse" then learn.B_sparse = 0.8 end
@@ -134,7 +197,8 @@ end
 
 -- Feedback to every hidden layer from the output (the authors'
 -- "broadcast"): Y^(M-1) = I, Y^(m-1) = R^m Y^m with R^m uniform of the
--- spread of W^m; the apical bias c = Y r with r of the same spread.
+-- spread of W^m; with feedback_bias, the apical bias c = Y r with r of
+-- the same spread (the authors' code; the paper uses no feedback bias).
 local function uniform_matrix(rows, cols, sd)
   local M = {}
   for i = 1, rows do
@@ -189,10 +253,11 @@ for m = 1, #hidden do
   -- postsynaptic (hidden) neuron
   local w = {}
   for k = 1, 10 do for i = 1, sizes[m] do w[#w + 1] = Ym[i][k] end end
-  hidden[m]:set{ c = c[m] }
+  if feedback_bias then hidden[m]:set{ c = c[m] } end
   feedback_proj[m] = ap.connect(output, hidden[m], "all_to_all",
     { weight = w, port = "apical", delay = 1.0,
-      learning = feedback == "learned" and { "guerguiev", eta = b_eta } or nil })
+      learning = feedback == "learned" and
+        { "guerguiev", eta = b_eta, learn_bias = feedback_bias and 1 or 0 } or nil })
 end
 if feedback == "symmetric" then feedback_proj[1]:mirror(forward[#forward]) end
 
@@ -211,6 +276,8 @@ local function wald(mu, lam)
   return mu * mu / x
 end
 local function phase_ms() return 50 + math.floor(wald(2, 1)) end
+-- The window of a training phase: its last 20 ms, or from 30 ms on.
+local function window_of(len) return window == "last20" and len - 20 or 30 end
 
 local function answer()
   local s = output:get("sum_U")
@@ -222,7 +289,8 @@ end
 local g_E, g_I = {}, {}
 local function train_example(ds, i)
   input:set{ rate = ds:image(i, lambda_max) }
-  ap.phase("forward", phase_ms(), { window = 30 })
+  local lf = phase_ms()
+  ap.phase("forward", lf, { window = window_of(lf) })
   local label = ds:label(i)
   local correct = answer() == label
   for k = 1, 10 do
@@ -230,7 +298,8 @@ local function train_example(ds, i)
     g_I[k] = 1 - g_E[k]
   end
   output:set{ g_E = g_E, g_I = g_I }
-  ap.phase("target", phase_ms(), { window = 30 })
+  local lt = phase_ms()
+  ap.phase("target", lt, { window = window_of(lt) })
   output:set{ g_E = 0, g_I = 0 }
   return correct
 end
@@ -251,9 +320,15 @@ local function angle()
   return math.deg(math.acos(math.max(-1, math.min(1, d / math.sqrt(a * b)))))
 end
 
+local function reset_all()
+  input:reset()
+  for _, l in ipairs(layers) do l:reset() end
+end
+
 local function test_error()
   local wrong = 0
   for i = 1, n_test do
+    if test_reset then reset_all() end
     input:set{ rate = test_set:image(i, lambda_max) }
     ap.phase("test", test_ms, { window = 30 })
     if answer() ~= test_set:label(i) then wrong = wrong + 1 end
@@ -261,21 +336,39 @@ local function test_error()
   return 100 * wrong / n_test
 end
 
+-- End an epoch quiet and cleared, as the authors' test leaves the
+-- network: one step in which no neuron fires takes the spikes still on
+-- their way, then every state variable is reset.  The next epoch then
+-- starts from the weights alone, as a resumed run does.
+local function quiesce()
+  input:set{ rate = 0 }
+  for _, l in ipairs(layers) do l:set{ lambda_max = 0 } end
+  ap.run(ap.dt())
+  for _, l in ipairs(layers) do l:set{ lambda_max = lambda_max } end
+  reset_all()
+end
+
+local function write_atomic(path, text)
+  local tmp = path .. ".tmp"
+  local f = assert(io.open(tmp, "wb"))
+  assert(f:write(text))
+  assert(f:close())
+  assert(os.rename(tmp, path))
+end
+
 local function save_curves(rows)
-  local tmp = out_csv .. ".tmp"
-  local f = assert(io.open(tmp, "w"))
-  f:write("epoch,train_error,test_error,angle_deg,wall_s\n")
+  local t = { "epoch,train_error,test_error,angle_deg,wall_s\n" }
   for _, r in ipairs(rows) do
-    f:write(string.format("%d,%s,%.4f,%s,%.0f\n", r[1],
-                          r[2] and string.format("%.4f", r[2]) or "", r[3],
-                          r[4] and string.format("%.3f", r[4]) or "", r[5]))
+    t[#t + 1] = string.format("%d,%s,%.4f,%s,%.0f\n", r.epoch,
+                              r.train and string.format("%.4f", r.train) or "",
+                              r.test, r.angle and string.format("%.3f", r.angle)
+                              or "", r.wall)
   end
-  f:close()
-  assert(os.rename(tmp, out_csv))
+  write_atomic(out_csv, table.concat(t))
   if not out_png then return end
   local epoch, train, test = {}, {}, {}
   for i, r in ipairs(rows) do
-    epoch[i], train[i], test[i] = r[1], r[2] or 0 / 0, r[3]
+    epoch[i], train[i], test[i] = r.epoch, r.train or 0 / 0, r.test
   end
   assert(ap.plot.trace({ x = epoch, { name = "training", values = train },
                          { name = "test", values = test } }, out_png,
@@ -283,38 +376,186 @@ local function save_curves(rows)
       title = string.format("%s, %s rule, %s feedback", data, rule, feedback) }))
 end
 
-print(string.format("# %s: %d-%s10, rule=%s feedback=%s eta=%g train=%d test=%d seed=%d",
+local function save_angles(angles)
+  if not A.angle_out then return end
+  local t = { "example,angle_deg_mean100\n" }
+  for _, r in ipairs(angles) do t[#t + 1] = string.format("%d,%.4f\n", r[1], r[2]) end
+  write_atomic(A.angle_out, table.concat(t))
+end
+
+-- Checkpoints: a header, the run's description and progress as Lua text,
+-- then every learned array as little-endian doubles.
+local config = string.format(
+  "data=%s layers=%s rule=%s feedback=%s eta=%s b_eta=%g train=%d seed=%d " ..
+  "psp_memory=%g soma=%s window=%s test_reset=%s feedback_bias=%s",
+  data, table.concat(sizes, ","), rule, feedback, table.concat(etas, ","),
+  b_eta, n_train, seed, psp_memory, soma, window, tostring(test_reset),
+  tostring(feedback_bias))
+local MAGIC = "apical-guerguiev2017-checkpoint-1\n"
+
+local function learned_arrays()
+  local arr = {}
+  for m, p in ipairs(forward) do arr[#arr + 1] = { "W" .. m, p:weights() } end
+  for m, l in ipairs(layers) do arr[#arr + 1] = { "b" .. m, l:get("b") } end
+  for m, p in ipairs(feedback_proj) do
+    arr[#arr + 1] = { "Y" .. m, p:weights() }
+    arr[#arr + 1] = { "c" .. m, hidden[m]:get("c") }
+  end
+  return arr
+end
+
+local function serialize(v)
+  if type(v) == "table" then
+    local t = {}
+    for i = 1, #v do t[i] = serialize(v[i]) end
+    local keys = {}
+    for k in pairs(v) do if type(k) == "string" then keys[#keys + 1] = k end end
+    table.sort(keys)
+    for _, k in ipairs(keys) do t[#t + 1] = k .. "=" .. serialize(v[k]) end
+    return "{" .. table.concat(t, ",") .. "}"
+  elseif type(v) == "number" then
+    return v ~= v and "0/0" or string.format("%.17g", v)
+  elseif type(v) == "string" then
+    return string.format("%q", v)
+  elseif type(v) == "boolean" then
+    return tostring(v)
+  end
+  return "nil"
+end
+
+local function save_checkpoint(path, meta)
+  local parts = { MAGIC, string.pack("<s4", serialize(meta)) }
+  local arr = learned_arrays()
+  parts[#parts + 1] = string.pack("<I4", #arr)
+  for _, a in ipairs(arr) do
+    local v = a[2]
+    parts[#parts + 1] = string.pack("<s4I8", a[1], #v)
+    for i = 1, #v, 512 do
+      local hi = math.min(i + 511, #v)
+      parts[#parts + 1] = string.pack("<" .. string.rep("d", hi - i + 1),
+                                      table.unpack(v, i, hi))
+    end
+  end
+  write_atomic(path, table.concat(parts))
+end
+
+local function load_checkpoint(path)
+  local f, err = io.open(path, "rb")
+  if not f then usage("resume: cannot open " .. tostring(err)) end
+  local s = f:read("a")
+  f:close()
+  local function bad(why) usage("resume: " .. path .. ": " .. why) end
+  if s:sub(1, #MAGIC) ~= MAGIC then bad("not a guerguiev2017.lua checkpoint") end
+  local ok, text, pos = pcall(string.unpack, "<s4", s, #MAGIC + 1)
+  if not ok then bad("truncated header") end
+  local chunk = load("return " .. text, "=" .. path, "t", {})
+  local meta = chunk and chunk()
+  if type(meta) ~= "table" or type(meta.epoch) ~= "number" then
+    bad("unreadable description")
+  end
+  if meta.config ~= config then
+    bad("it was made by another configuration:\n  " .. tostring(meta.config) ..
+        "\nthis run is:\n  " .. config)
+  end
+  local n
+  ok, n, pos = pcall(string.unpack, "<I4", s, pos)
+  if not ok then bad("truncated") end
+  local arrays = {}
+  for _ = 1, n do
+    local name, len
+    ok, name, len, pos = pcall(string.unpack, "<s4I8", s, pos)
+    if not ok or pos + 8 * len - 1 > #s then bad("truncated array") end
+    local v = {}
+    for i = 1, len, 512 do
+      local hi = math.min(i + 511, len)
+      local vals = { string.unpack("<" .. string.rep("d", hi - i + 1), s, pos) }
+      pos = vals[#vals]
+      for k = 1, hi - i + 1 do v[i + k - 1] = vals[k] end
+    end
+    arrays[name] = v
+  end
+  if pos ~= #s + 1 then bad("trailing bytes") end
+  for m, p in ipairs(forward) do p:set_weights(arrays["W" .. m]) end
+  for m, l in ipairs(layers) do l:set{ b = arrays["b" .. m] } end
+  for m, p in ipairs(feedback_proj) do
+    if feedback ~= "symmetric" then p:set_weights(arrays["Y" .. m]) end
+    hidden[m]:set{ c = arrays["c" .. m] }
+  end
+  return meta
+end
+
+print(string.format("# %s: %d-%s10, rule=%s feedback=%s eta=%s train=%d test=%d seed=%d",
   data, n_in, (#hidden > 0) and (table.concat(sizes, "-") .. "-") or "", rule,
-  feedback, eta, n_train, n_test, seed))
-local rows, t0 = {}, os.time()
-local function wall() return os.difftime(os.time(), t0) end
-local order = {}
-for i = 1, #train_set do order[i] = i end
-if A.test0 == "1" then
+  feedback, table.concat(etas, ","), n_train, n_test, seed))
+print(string.format("# psp_memory=%g soma=%s window=%s test_reset=%d feedback_bias=%d",
+  psp_memory, soma, window, test_reset and 1 or 0, feedback_bias and 1 or 0))
+local rows, angles, first_epoch, wall0 = {}, {}, 1, 0
+if A.resume then
+  local meta = load_checkpoint(A.resume)
+  rows, angles, first_epoch, wall0 = meta.rows, meta.angles, meta.epoch + 1, meta.wall
+  ap.start_at(meta.now)
+  print(string.format("# resumed from %s after epoch %d", A.resume, meta.epoch))
+end
+local t0 = os.time()
+local function wall() return wall0 + os.difftime(os.time(), t0) end
+if A.test0 == "1" and first_epoch == 1 then
   local e0 = test_error()
-  rows[1] = { 0, nil, e0, nil, wall() }
+  rows[1] = { epoch = 0, test = e0, wall = wall() }
   print(string.format("epoch=0 test_error=%.2f", e0))
+  quiesce()
   save_curves(rows)
 end
-for epoch = 1, epochs do
+for epoch = first_epoch, epochs do
+  -- each epoch's draws depend on (seed, epoch) only: a resumed run makes
+  -- the same shuffle and phase lengths
+  math.randomseed(seed, epoch)
+  local order = {}
+  for i = 1, #train_set do order[i] = i end
   for a = #order, 2, -1 do
     local b = math.random(a)
     order[a], order[b] = order[b], order[a]
   end
   local right, ang_sum, ang_n = 0, 0, 0
+  local ring, ring_sum = {}, 0
   for e = 1, n_train do
     if train_example(train_set, order[e]) then right = right + 1 end
     local g = angle()
-    if g then ang_sum, ang_n = ang_sum + g, ang_n + 1 end
+    if g then
+      ang_sum, ang_n = ang_sum + g, ang_n + 1
+      if epoch <= angle_epochs then
+        local slot = (e - 1) % 100 + 1
+        ring_sum = ring_sum - (ring[slot] or 0) + g
+        ring[slot] = g
+        if e % 100 == 0 then
+          angles[#angles + 1] = { (epoch - 1) * n_train + e, ring_sum / 100 }
+        end
+      end
+    end
   end
   local train_err = 100 * (1 - right / n_train)
   local test_err = test_error()
+  quiesce()
   local ang = ang_n > 0 and ang_sum / ang_n or nil
-  rows[#rows + 1] = { epoch, train_err, test_err, ang, wall() }
+  rows[#rows + 1] = { epoch = epoch, train = train_err, test = test_err,
+                      angle = ang, wall = wall() }
   print(string.format("epoch=%d train_error=%.2f test_error=%.2f", epoch,
                       train_err, test_err))
   print(string.format("# angle_to_backprop=%s wall_s=%.0f",
                       ang and string.format("%.1f", ang) or "n/a", wall()))
   io.stdout:flush()
   save_curves(rows)
+  save_angles(angles)
+  if A.save then
+    save_checkpoint(A.save, { config = config, epoch = epoch, now = ap.now(),
+                              rows = rows, angles = angles, wall = wall() })
+  end
+end
+if final_tests > 0 then
+  local sum, lo, hi = 0, math.huge, -math.huge
+  for _ = 1, final_tests do
+    local e = test_error()
+    sum, lo, hi = sum + e, math.min(lo, e), math.max(hi, e)
+  end
+  print(string.format("final_tests=%d mean=%.2f min=%.2f max=%.2f",
+                      final_tests, sum / final_tests, lo, hi))
 end

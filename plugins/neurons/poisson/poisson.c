@@ -11,6 +11,7 @@
 
 #include "apical_plugin.h"
 #include "../lower.h"
+#include "../philox_first.h"
 
 enum { PAR_RATE, N_PARAMS };
 
@@ -19,8 +20,6 @@ static const ap_param_desc params[N_PARAMS] = {
                   AP_PT_REAL, 0.0, 0.0, INFINITY, AP_RANGE_MAX_OPEN, NULL},
 };
 
-/* Nothing to derive beyond rate * dt, which is cheaper to form in the loop
- * than to load from an instance array. */
 /* Derived per neuron: the expected count per step and, for the counts
  * drawn by inversion (mean below INVERSION_MAX), exp(-mean). */
 #define INVERSION_MAX 10.0
@@ -33,46 +32,22 @@ static const ap_param_desc params[N_PARAMS] = {
 typedef struct poisson_inst {
   double *mean;
   double *emean;
-  uint32_t *draw;     /* per neuron, scratch of update() */
+  uint32_t *draw;     /* per live neuron, scratch of update() */
+  uint32_t *live;     /* population indices of the neurons of rate > 0,
+                         ascending: only they draw (an image as input
+                         leaves most pixels, and so most neurons, silent) */
+  size_t n_live;
   int uniform;        /* one rate for all, below INVERSION_MAX */
   double cdf[CDF_LEN];
   double pdf[CDF_LEN];
 } poisson_inst;
-
-/* The first 32-bit word of the host's stream (seed, stream, id, sub),
- * that is host->rng_init() then host->rng_u32(): Philox-4x32-10 (Salmon
- * et al. 2011) on the same key and counter, written out so that the loop
- * over neurons vectorises.  tests/check_poisson.c compares it with the
- * host's generator. */
-static inline uint32_t philox_first(uint64_t seed, uint32_t stream,
-                                    uint64_t id, uint64_t sub) {
-  uint32_t k0 = (uint32_t)seed;
-  uint32_t k1 = stream ^ ((uint32_t)(seed >> 32) * 0x9E3779B9u);
-  uint32_t c0 = 0, c1 = (uint32_t)id, c2 = (uint32_t)sub;
-  uint32_t c3 = (uint32_t)(((id >> 32) & 0xffffu) << 16) |
-                (uint32_t)((sub >> 32) & 0xffffu);
-  for (int r = 0; r < 10; r++) {
-    if (r) {
-      k0 += 0x9E3779B9u;
-      k1 += 0xBB67AE85u;
-    }
-    uint64_t p0 = (uint64_t)0xD2511F53u * c0, p1 = (uint64_t)0xCD9E8D57u * c2;
-    uint32_t n0 = (uint32_t)(p1 >> 32) ^ c1 ^ k0;
-    uint32_t n2 = (uint32_t)(p0 >> 32) ^ c3 ^ k1;
-    c1 = (uint32_t)p1;
-    c3 = (uint32_t)p0;
-    c0 = n0;
-    c2 = n2;
-  }
-  return c0;
-}
 
 static void release(void *p) { free(p); }
 
 static int prepare(void **out, const ap_neuron_pop *pop) {
   size_t n = pop->n, m = n ? n : 1;
   poisson_inst *in =
-      malloc(sizeof *in + 2 * m * sizeof(double) + m * sizeof(uint32_t));
+      malloc(sizeof *in + 2 * m * sizeof(double) + 2 * m * sizeof(uint32_t));
   if (!in) {
     if (pop->err && pop->err_size)
       snprintf(pop->err, pop->err_size, "out of memory for %zu neurons", n);
@@ -81,11 +56,14 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
   in->mean = (double *)(in + 1);
   in->emean = in->mean + m;
   in->draw = (uint32_t *)(in->emean + m);
+  in->live = in->draw + m;
+  in->n_live = 0;
   in->uniform = n > 0;
   for (size_t i = 0; i < n; i++) {
     double mu = pop->param[PAR_RATE][i] * pop->dt * 1e-3; /* Hz * ms */
     in->mean[i] = mu;
     in->emean[i] = exp(-mu);
+    if (mu > 0.0) in->live[in->n_live++] = (uint32_t)i;
     if (pop->param[PAR_RATE][i] != pop->param[PAR_RATE][0]) in->uniform = 0;
   }
   if (in->uniform && in->mean[0] > 0.0 && in->mean[0] < INVERSION_MAX) {
@@ -105,29 +83,54 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
   return AP_OK;
 }
 
+/* The first index k of live[0..n) with live[k] >= v. */
+static size_t live_from(const uint32_t *live, size_t n, size_t v) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (live[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/* Report k spikes of block neuron i (the k > 1 case needs mult). */
+static int emit(ap_neuron_block *b, size_t *ns, int *multi, uint32_t i,
+                uint64_t k) {
+  if (k > 1) {
+    /* The ABI gives room for n multiplicities; without it a count above
+     * one cannot be reported faithfully. */
+    if (!b->mult) return AP_EINVAL;
+    *multi = 1;
+  }
+  if (b->mult) b->mult[*ns] = k > UINT32_MAX ? UINT32_MAX : (uint32_t)k;
+  b->spiked[(*ns)++] = i;
+  return AP_OK;
+}
+
 AP_VECTOR_CLONES
 static int update(ap_neuron_block *b) {
   const ap_host *host = b->host;
   const poisson_inst *in = b->inst;
   const double *restrict mean = in->mean + b->first;
   const double *restrict emean = in->emean + b->first;
-  uint32_t *restrict draw = in->draw + b->first;
   const uint64_t gid0 = b->gid0, step = (uint64_t)b->step, seed = b->seed;
   const uint32_t stream = b->stream;
-  /* First the one draw most neurons need, for all of them at once. */
-#pragma GCC ivdep
-  for (size_t i = 0; i < b->n; i++)
-    draw[i] = philox_first(seed, stream, gid0 + i, step);
   size_t ns = 0;
   int multi = 0;
   if (in->uniform) {
+    uint32_t *restrict draw = in->draw + b->first;
+    /* First the one draw most neurons need, for all of them at once. */
+#pragma GCC ivdep
+    for (size_t i = 0; i < b->n; i++)
+      draw[i] = philox_first(seed, stream, gid0 + i, step);
     /* One rate: the count is the number of table entries below the
      * uniform, without branches (counts of 8 and more, rare below
      * INVERSION_MAX, go on by the recurrence). */
     const double *cdf = in->cdf;
 #pragma GCC ivdep
     for (size_t i = 0; i < b->n; i++) {
-      const double u = ((double)draw[i] + 0.5) * (1.0 / 4294967296.0);
+      const double u = philox_open01(draw[i]);
       uint32_t k = 0;
       for (int j = 0; j < 8; j++) k += u > cdf[j];
       draw[i] = k;
@@ -137,8 +140,7 @@ static int update(ap_neuron_block *b) {
       if (k == 0) continue;
       if (k == 8) {
         /* redraw the uniform: this neuron's first word again */
-        uint32_t w = philox_first(seed, stream, gid0 + i, step);
-        double u = ((double)w + 0.5) * (1.0 / 4294967296.0);
+        double u = philox_open01(philox_first(seed, stream, gid0 + i, step));
         k = 7;
         while (k + 1 < CDF_LEN && u > in->cdf[k]) k++;
         double p = in->pdf[k], s = in->cdf[k];
@@ -148,24 +150,30 @@ static int update(ap_neuron_block *b) {
           s += p;
         }
       }
-      if (k > 1) {
-        if (!b->mult) return AP_EINVAL;
-        multi = 1;
-      }
-      if (b->mult) b->mult[ns] = k > UINT32_MAX ? UINT32_MAX : (uint32_t)k;
-      b->spiked[ns++] = (uint32_t)i;
+      if (emit(b, &ns, &multi, (uint32_t)i, k)) return AP_EINVAL;
     }
     b->n_spiked = ns;
     if (multi) b->has_mult = 1;
     return AP_OK;
   }
-  for (size_t i = 0; i < b->n; i++) {
+  /* Rates differ: only the neurons of rate > 0 draw, each its own first
+   * word (the same word as in a population where all of them are live). */
+  const size_t lo = live_from(in->live, in->n_live, b->first);
+  const size_t hi = live_from(in->live, in->n_live, b->first + b->n);
+  const uint32_t *restrict live = in->live + lo;
+  uint32_t *restrict draw = in->draw + lo;
+  const size_t nl = hi - lo;
+  const uint64_t base = gid0 - b->first; /* gid of population index 0 */
+#pragma GCC ivdep
+  for (size_t k = 0; k < nl; k++)
+    draw[k] = philox_first(seed, stream, base + live[k], step);
+  for (size_t j = 0; j < nl; j++) {
+    const size_t i = live[j] - b->first;
     const double mu = mean[i];
-    if (!(mu > 0.0)) continue;
     uint64_t k;
     if (mu < INVERSION_MAX) {
       /* Inversion from one 32-bit uniform in (0, 1). */
-      double u = ((double)draw[i] + 0.5) * (1.0 / 4294967296.0);
+      double u = philox_open01(draw[j]);
       double p = emean[i], s = p;
       k = 0;
       while (u > s && k < 1000) {
@@ -178,15 +186,7 @@ static int update(ap_neuron_block *b) {
       host->rng_init(&r, seed, stream, gid0 + i, step);
       k = host->rng_poisson(&r, mu);
     }
-    if (k == 0) continue;
-    if (k > 1) {
-      /* The ABI gives room for n multiplicities; without it a count
-       * above one cannot be reported faithfully. */
-      if (!b->mult) return AP_EINVAL;
-      multi = 1;
-    }
-    if (b->mult) b->mult[ns] = k > UINT32_MAX ? UINT32_MAX : (uint32_t)k;
-    b->spiked[ns++] = (uint32_t)i;
+    if (k && emit(b, &ns, &multi, (uint32_t)i, k)) return AP_EINVAL;
   }
   b->n_spiked = ns;
   if (multi) b->has_mult = 1;

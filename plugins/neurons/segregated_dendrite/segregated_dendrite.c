@@ -5,14 +5,20 @@
  * One plugin, two kinds of neuron chosen by the structure parameter
  * `layer`: a hidden neuron (basal, apical and somatic compartments) and an
  * output neuron (dendritic and somatic compartments, with teaching
- * conductances).  shape() gives each population its layer's compartments,
- * state variables and ports.  Both kinds are linear between input spikes:
- * the dendritic potentials are the spike trains filtered by the
- * difference-of-exponentials PSP kernel, kept as two exponential traces
- * per input port, and the soma is driven by them through conductances.
- * prepare() derives the exact one-step propagators of (soma, traces) per
- * neuron; update() is a handful of multiply-adds, then a Poisson draw from
- * the host's identity-keyed generator.
+ * conductances).  Dendritic potentials are the input spike trains filtered
+ * by the difference-of-exponentials PSP kernel.  By default the kernel
+ * sees only the last psp_memory = 10 ms of input and the soma is stepped
+ * by forward Euler, as the authors' code does (deep_learning.py at commit
+ * 5aab52d of jordan-g/Segregated-Dendrite-Deep-Learning: `mem`, update_C);
+ * psp_memory = 0 keeps the whole kernel and soma_euler = 0 integrates the
+ * soma exactly.
+ *
+ * The kernel is kept as two exponential traces per input port.  A finite
+ * memory of M steps subtracts each input again, decayed, M steps after it
+ * arrived; the inputs of the last M steps wait for that in a ring of M
+ * state variables per port (ring_<port>_K), sized by shape() from
+ * psp_memory and dt.  update() is a handful of multiply-adds per neuron,
+ * then one Poisson draw keyed by identity, in loops that vectorise.
  *
  * Units are the paper's normalised ones: voltages and conductances are
  * dimensionless ("1", with the conductances read as rates per ms, as the
@@ -22,15 +28,19 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "apical_plugin.h"
 #include "../../plugin_err.h"
+#include "../philox_first.h"
 #include "segregated_dendrite.h"
 
 enum { LAYER_HIDDEN = 0, LAYER_OUTPUT = 1 };
 
 enum {
   PAR_LAYER,
+  PAR_PSP_MEMORY,
+  PAR_SOMA_EULER,
   PAR_TAU_L,
   PAR_TAU_S,
   PAR_G_L,
@@ -48,15 +58,25 @@ enum {
   N_PARAMS
 };
 
-/* Defaults: those of the authors' code (deep_learning.py): tau_s 3 ms,
- * tau_L 10 ms, g_L = 1/tau_L, g_B = g_D = 0.6, g_A 0 (0.05 with the
- * apical conductance switched on), E_E = -E_I = 8, phi_max = 0.2 spikes
- * per 1 ms step = 200 Hz. */
+/* Defaults: those of the authors' code (deep_learning.py): 10 ms of spike
+ * memory, forward Euler, tau_s 3 ms, tau_L 10 ms, g_L = 1/tau_L,
+ * g_B = g_D = 0.6, g_A 0 (0.05 with the apical conductance switched on),
+ * E_E = -E_I = 8, phi_max = 0.2 spikes per 1 ms step = 200 Hz. */
 static const ap_param_desc params[N_PARAMS] = {
     [PAR_LAYER] = {"layer", "1",
                    "0: hidden neuron (basal, apical, soma), 1: output neuron "
                    "(dendrite, soma); fixed when the population is created",
                    AP_PT_INT, 0.0, 0.0, 1.0, AP_PARAM_STRUCTURE, NULL},
+    [PAR_PSP_MEMORY] = {"psp_memory", "ms",
+                        "spike memory of the PSP kernel: input older than "
+                        "this is forgotten (0: the whole kernel); fixed when "
+                        "the population is created",
+                        AP_PT_REAL, 10.0, 0.0, 1000.0, AP_PARAM_STRUCTURE,
+                        NULL},
+    [PAR_SOMA_EULER] = {"soma_euler", "1",
+                        "1: soma stepped by forward Euler as the authors' "
+                        "code, 0: integrated exactly",
+                        AP_PT_INT, 1.0, 0.0, 1.0, 0, NULL},
     [PAR_TAU_L] = {"tau_L", "ms", "slow (leak) time constant of the PSP kernel",
                    AP_PT_REAL, 10.0, 0.0, INFINITY, AP_RANGE_MIN_OPEN, NULL},
     [PAR_TAU_S] = {"tau_s", "ms",
@@ -100,7 +120,8 @@ static const ap_param_desc params[N_PARAMS] = {
 
 /* ---------------------------------------------------------------- layouts */
 
-/* Hidden neuron: compartments basal (0), apical (1), soma (2). */
+/* Hidden neuron: compartments basal (0), apical (1), soma (2); then the
+ * rings: ring_basal_0..M-1 at HV_N, ring_apical_0..M-1 at HV_N + M. */
 enum {
   HV_B,
   HV_A,
@@ -116,16 +137,29 @@ enum {
 };
 enum { HP_BASAL, HP_APICAL, HP_N };
 
-/* Output neuron: compartments dendrite (0), soma (1). */
+/* Output neuron: compartments dendrite (0), soma (1); then
+ * ring_basal_0..M-1 at OV_N. */
 enum { OV_V, OV_U, OV_SB_L, OV_SB_S, OV_SUM_U, OV_SUM_SIGMA_U, OV_N_INT, OV_N };
 enum { OP_BASAL, OP_N };
+
+/* The descriptor's own tables are the hidden layout at the defaults with
+ * dt = 1 ms: M = 10 ring entries per port. */
+#define DEF_M 10
+#define MAX_M 100000
 
 #define DOC_TRACE_L "trace of the input weights decaying with tau_L"
 #define DOC_TRACE_S "trace of the input weights decaying with tau_s"
 #define DOC_N_INT "steps accumulated in the sums while integrate = 1"
+#define DOC_RING "input that arrived on port %s in the last step t with " \
+                 "t mod M = %u (psp_memory = M dt)"
 
 static const char *const hidden_compartments[3] = {"basal", "apical", "soma"};
-static const ap_var_desc hidden_vars[HV_N] = {
+/* The descriptor's own variables: the hidden layout with M = DEF_M. */
+#define RING_VAR(PORT, K, COMP)                                           \
+  {"ring_" PORT "_" #K, "1",                                              \
+   "input that arrived on port " PORT " in the last step t with t mod M " \
+   "= " #K " (psp_memory = M dt)", 0.0, NULL, COMP, AP_VAR_INTERNAL}
+static const ap_var_desc hidden_vars_default[HV_N + 2 * DEF_M] = {
     [HV_B] = {"B", "1", "basal potential: b + sum of w kappa * input", 0.0,
               NULL, 0, 0},
     [HV_A] = {"A", "1", "apical potential: c + sum of y kappa * feedback",
@@ -144,7 +178,28 @@ static const ap_var_desc hidden_vars[HV_N] = {
     [HV_SUM_A] = {"sum_A", "1", "sum of A over the integration window", 0.0,
                   NULL, 1, 0},
     [HV_N_INT] = {"n_int", "1", DOC_N_INT, 0.0, NULL, 2, 0},
+    RING_VAR("basal", 0, 0),
+    RING_VAR("basal", 1, 0),
+    RING_VAR("basal", 2, 0),
+    RING_VAR("basal", 3, 0),
+    RING_VAR("basal", 4, 0),
+    RING_VAR("basal", 5, 0),
+    RING_VAR("basal", 6, 0),
+    RING_VAR("basal", 7, 0),
+    RING_VAR("basal", 8, 0),
+    RING_VAR("basal", 9, 0),
+    RING_VAR("apical", 0, 1),
+    RING_VAR("apical", 1, 1),
+    RING_VAR("apical", 2, 1),
+    RING_VAR("apical", 3, 1),
+    RING_VAR("apical", 4, 1),
+    RING_VAR("apical", 5, 1),
+    RING_VAR("apical", 6, 1),
+    RING_VAR("apical", 7, 1),
+    RING_VAR("apical", 8, 1),
+    RING_VAR("apical", 9, 1),
 };
+
 /* Feedforward weights have both signs in the model; the basal port is the
  * default for non-negative ones only because the ABI's sign rule has no
  * "either" (a projection of negative weights names its port). */
@@ -184,7 +239,6 @@ static const ap_port_desc output_ports[OP_N] = {
 
 /* ------------------------------------------------------------------ shape */
 
-
 /* The layer as LAYER_*, or -1 when not 0 or 1. */
 static int layer_of(double v) {
   if (v == 0.0) return LAYER_HIDDEN;
@@ -192,8 +246,55 @@ static int layer_of(double v) {
   return -1;
 }
 
-/* The layouts are fixed tables, so shape() allocates nothing: owner stays
- * NULL and release_shape() has nothing to free. */
+/* One layout: the layer's fixed variables, then the rings, with their
+ * names and docs beside them in the same allocation. */
+#define RING_NAME_LEN 24
+#define RING_DOC_LEN 96
+typedef struct shape_mem {
+  ap_var_desc *vars;
+  char (*name)[RING_NAME_LEN];
+  char (*doc)[RING_DOC_LEN];
+} shape_mem;
+
+/* The layout of a layer with M ring entries per port (M = 0: none). */
+static int make_layout(ap_neuron_shape *out, int layer, unsigned M,
+                       char *err, size_t err_size) {
+  /* the hidden layer's fixed variables head the descriptor's table */
+  const ap_var_desc *fixed =
+      layer == LAYER_HIDDEN ? hidden_vars_default : output_vars;
+  const unsigned nf = layer == LAYER_HIDDEN ? HV_N : OV_N;
+  const unsigned np = layer == LAYER_HIDDEN ? HP_N : OP_N;
+  const ap_port_desc *ports = layer == LAYER_HIDDEN ? hidden_ports : output_ports;
+  const size_t nr = (size_t)np * M, nv = nf + nr;
+  shape_mem *s = calloc(1, sizeof *s + nv * sizeof *s->vars +
+                               nr * (RING_NAME_LEN + RING_DOC_LEN));
+  if (!s) {
+    set_err(err, err_size, "out of memory for a layout of %zu variables", nv);
+    return AP_ENOMEM;
+  }
+  s->vars = (ap_var_desc *)(s + 1);
+  s->name = (char (*)[RING_NAME_LEN])(s->vars + nv);
+  s->doc = (char (*)[RING_DOC_LEN])(s->name + nr);
+  memcpy(s->vars, fixed, nf * sizeof *fixed);
+  for (unsigned p = 0; p < np; p++)
+    for (unsigned k = 0; k < M; k++) {
+      const size_t r = (size_t)p * M + k;
+      snprintf(s->name[r], RING_NAME_LEN, "ring_%s_%u", ports[p].name, k);
+      snprintf(s->doc[r], RING_DOC_LEN, DOC_RING, ports[p].name, k);
+      s->vars[nf + r] = (ap_var_desc){s->name[r], "1", s->doc[r], 0.0, NULL,
+                                      ports[p].compartment, AP_VAR_INTERNAL};
+    }
+  out->compartments =
+      layer == LAYER_HIDDEN ? hidden_compartments : output_compartments;
+  out->n_compartments = layer == LAYER_HIDDEN ? 3 : 2;
+  out->vars = s->vars;
+  out->n_vars = (unsigned)nv;
+  out->ports = ports;
+  out->n_ports = np;
+  out->owner = s;
+  return AP_OK;
+}
+
 static int shape(ap_neuron_shape *out, const ap_real *structure, char *err,
                  size_t err_size) {
   const int layer = layer_of(structure[PAR_LAYER]);
@@ -203,27 +304,24 @@ static int shape(ap_neuron_shape *out, const ap_real *structure, char *err,
             structure[PAR_LAYER]);
     return AP_EINVAL;
   }
-  if (layer == LAYER_HIDDEN) {
-    out->compartments = hidden_compartments;
-    out->n_compartments = 3;
-    out->vars = hidden_vars;
-    out->n_vars = HV_N;
-    out->ports = hidden_ports;
-    out->n_ports = HP_N;
-  } else {
-    out->compartments = output_compartments;
-    out->n_compartments = 2;
-    out->vars = output_vars;
-    out->n_vars = OV_N;
-    out->ports = output_ports;
-    out->n_ports = OP_N;
+  /* ABI 1.4 gives the run's step; an older host, none: dt = 1 ms, the
+   * step the model is made for */
+  const double dt = out->dt > 0.0 ? out->dt : 1.0;
+  const long M = sd_memory_steps(structure[PAR_PSP_MEMORY], dt);
+  if (M < 0 || M > MAX_M) {
+    set_err(err, err_size,
+            "psp_memory must be a whole number of steps of dt = %g ms "
+            "(0 to %d steps), got %g ms", dt, MAX_M,
+            structure[PAR_PSP_MEMORY]);
+    return AP_EINVAL;
   }
-  out->owner = NULL;
-  return AP_OK;
+  return make_layout(out, layer, (unsigned)M, err, err_size);
 }
 
 static void release_shape(ap_neuron_shape *s) {
-  if (s) s->owner = NULL;
+  if (!s) return;
+  free(s->owner);
+  s->owner = NULL;
 }
 
 /* ------------------------------------------------------------- prepare */
@@ -240,26 +338,37 @@ static double response(double g, double r, double h) {
   return h * exp(-lo * h) * phi1(fabs(g - r) * h);
 }
 
-/* What update() needs of one neuron, from its parameters and dt. */
-typedef struct sd_kern {
-  double P;      /* exp(-G h): decay of the soma over the step */
-  double K0;     /* response to a constant drive */
-  double KL, Ks; /* responses to drives decaying with tau_L, tau_s, divided
-                    by (tau_L - tau_s) (the kernel's normalisation) */
-  double dL, ds; /* decay of the traces over the step */
-  double inv;    /* 1 / (tau_L - tau_s) */
-  double mu;     /* lambda_max dt: expected spikes per step at sigma = 1 */
-} sd_kern;
-
+/* What update() needs, per neuron (population index), one array each so
+ * that the loops stream them. */
 typedef struct sd_inst {
+  size_t n;       /* neurons in the population */
   int layer;
-  sd_kern *k; /* per neuron (population index) */
+  int euler;      /* every neuron has soma_euler = 1 */
+  int uniform;    /* the neurons share kernel, conductances and rate: the
+                     arrays' element 0 serves all */
+  int no_integrate; /* integrate = 0 for every neuron */
+  unsigned M;     /* ring entries per port: psp_memory / dt */
+  double *P;      /* exp(-G h): decay of the soma over the step (exact) */
+  double *K0;     /* response to a constant drive (exact) */
+  double *KL, *Ks;/* responses to drives decaying with tau_L, tau_s,
+                     divided by (tau_L - tau_s) (exact) */
+  double *dL, *ds;/* decay of the traces over the step */
+  double *cL, *cs;/* dL^M, ds^M: an input's trace M steps on (0 if M = 0) */
+  double *inv;    /* 1 / (tau_L - tau_s) */
+  double *mu;     /* lambda_max dt: expected spikes per step at sigma = 1 */
+  double *m;      /* scratch of update(): expected spikes this step */
+  double *spare;  /* M = 0: two arrays that stand in for the rings (their
+                     entries are read times cL = cs = 0) */
+  uint32_t *draw; /* scratch of update(): each neuron's uniform word */
 } sd_inst;
+
+enum { N_ARRAYS = 13 };
 
 static void release(void *p) {
   sd_inst *in = p;
   if (!in) return;
-  free(in->k);
+  free(in->P);
+  free(in->draw);
   free(in);
 }
 
@@ -317,39 +426,63 @@ static int check_params(const ap_neuron_pop *pop, size_t i, int layer) {
               i + 1, params[v[j]].name, q[v[j]][i]);
       return -1;
     }
-  const double it = q[PAR_INTEGRATE][i];
-  if (it != 0.0 && it != 1.0) {
-    set_err(pop->err, pop->err_size,
-            "neuron %zu: integrate must be 0 or 1, got %g", i + 1, it);
-    return -1;
+  static const int flags[] = {PAR_INTEGRATE, PAR_SOMA_EULER};
+  for (int j = 0; j < 2; j++) {
+    const double f = q[flags[j]][i];
+    if (f != 0.0 && f != 1.0) {
+      set_err(pop->err, pop->err_size, "neuron %zu: %s must be 0 or 1, got %g",
+              i + 1, params[flags[j]].name, f);
+      return -1;
+    }
   }
   return 0;
 }
 
 static int prepare(void **out, const ap_neuron_pop *pop) {
-  const size_t n = pop->n;
+  const size_t n = pop->n, m = n ? n : 1;
   *out = NULL;
-  /* The layer sized the state arrays when the population was shaped, so a
-   * neuron of another layer here is a host error, not a user one. */
+  /* The layer and the spike memory sized the state arrays when the
+   * population was shaped, so a neuron that disagrees is a host error. */
   const int layer = n ? layer_of(pop->param[PAR_LAYER][0]) : LAYER_HIDDEN;
+  const double mem = n ? pop->param[PAR_PSP_MEMORY][0] : 0.0;
   for (size_t i = 0; i < n; i++)
-    if (layer < 0 || layer_of(pop->param[PAR_LAYER][i]) != layer) {
+    if (layer < 0 || layer_of(pop->param[PAR_LAYER][i]) != layer ||
+        pop->param[PAR_PSP_MEMORY][i] != mem) {
       set_err(pop->err, pop->err_size,
-              "neuron %zu: layer %g differs from the population's shape "
-              "(layer must be 0 or 1, the same for all)",
-              i + 1, pop->param[PAR_LAYER][i]);
+              "neuron %zu: layer %g and psp_memory %g ms differ from the "
+              "population's shape (layer 0 or 1 and one psp_memory for all)",
+              i + 1, pop->param[PAR_LAYER][i],
+              pop->param[PAR_PSP_MEMORY][i]);
       return AP_EINVAL;
     }
+  const long M = sd_memory_steps(mem, pop->dt);
+  if (M < 0 || M > MAX_M) {
+    set_err(pop->err, pop->err_size,
+            "psp_memory %g ms is not a whole number of steps of dt = %g ms",
+            mem, pop->dt);
+    return AP_EINVAL;
+  }
   for (size_t i = 0; i < n; i++)
     if (check_params(pop, i, layer)) return AP_EINVAL;
   sd_inst *in = calloc(1, sizeof *in);
-  if (in) in->k = malloc((n ? n : 1) * sizeof *in->k);
-  if (!in || !in->k) {
+  if (in) {
+    in->P = malloc(N_ARRAYS * m * sizeof(double));
+    in->draw = malloc(m * sizeof *in->draw);
+  }
+  if (!in || !in->P || !in->draw) {
     set_err(pop->err, pop->err_size, "out of memory for %zu neurons", n);
     release(in);
     return AP_ENOMEM;
   }
+  double **arr[N_ARRAYS - 1] = {&in->P,  &in->K0, &in->KL, &in->Ks,
+                                &in->dL, &in->ds, &in->cL, &in->cs,
+                                &in->inv, &in->mu, &in->m, &in->spare};
+  for (int a = 1; a < N_ARRAYS - 1; a++) *arr[a] = in->P + (size_t)a * m;
+  memset(in->spare, 0, 2 * m * sizeof *in->spare);
+  in->n = n;
   in->layer = layer;
+  in->M = (unsigned)M;
+  in->euler = 1;
   const double h = pop->dt;
   for (size_t i = 0; i < n; i++) {
     const ap_real *const *q = pop->param;
@@ -358,150 +491,297 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
         layer == LAYER_HIDDEN
             ? q[PAR_G_L][i] + q[PAR_G_B][i] + q[PAR_G_A][i]
             : q[PAR_G_L][i] + q[PAR_G_D][i] + q[PAR_G_E][i] + q[PAR_G_I][i];
-    sd_kern *k = &in->k[i];
-    k->inv = 1.0 / (tl - ts);
-    k->P = exp(-G * h);
-    k->K0 = response(G, 0.0, h);
-    k->KL = response(G, 1.0 / tl, h) * k->inv;
-    k->Ks = response(G, 1.0 / ts, h) * k->inv;
-    k->dL = exp(-h / tl);
-    k->ds = exp(-h / ts);
-    k->mu = q[PAR_LAMBDA_MAX][i] * h * 1e-3; /* Hz * ms */
+    if (q[PAR_SOMA_EULER][i] == 0.0) in->euler = 0;
+    in->inv[i] = 1.0 / (tl - ts);
+    in->P[i] = exp(-G * h);
+    in->K0[i] = response(G, 0.0, h);
+    in->KL[i] = response(G, 1.0 / tl, h) * in->inv[i];
+    in->Ks[i] = response(G, 1.0 / ts, h) * in->inv[i];
+    in->dL[i] = exp(-h / tl);
+    in->ds[i] = exp(-h / ts);
+    in->cL[i] = M ? exp(-(double)M * h / tl) : 0.0;
+    in->cs[i] = M ? exp(-(double)M * h / ts) : 0.0;
+    in->mu[i] = q[PAR_LAMBDA_MAX][i] * h * 1e-3; /* Hz * ms */
   }
+  /* Shared constants: what hidden_body reads at index 0 when uniform. */
+  static const int shared[] = {PAR_TAU_L, PAR_TAU_S, PAR_G_L, PAR_G_B,
+                               PAR_G_A, PAR_LAMBDA_MAX};
+  in->uniform = 1;
+  in->no_integrate = 1;
+  for (size_t i = 0; i < n; i++) {
+    for (size_t j = 0; j < sizeof shared / sizeof shared[0]; j++)
+      if (pop->param[shared[j]][i] != pop->param[shared[j]][0]) in->uniform = 0;
+    if (pop->param[PAR_INTEGRATE][i] != 0.0) in->no_integrate = 0;
+  }
+  for (size_t i = 1; i < n; i++)
+    if (pop->param[PAR_SOMA_EULER][i] != pop->param[PAR_SOMA_EULER][0]) {
+      set_err(pop->err, pop->err_size,
+              "neuron %zu: soma_euler must be the same for every neuron of "
+              "a population (neuron 1 has %g, this one %g)", i + 1,
+              pop->param[PAR_SOMA_EULER][0], pop->param[PAR_SOMA_EULER][i]);
+      release(in);
+      return AP_EINVAL;
+    }
   *out = in;
   return AP_OK;
 }
 
 /* -------------------------------------------------------------- update */
 
-
-/* Below this mean the count is drawn by inversion from one uniform (as
- * the poisson plugin); above it by the host's Poisson sampler. */
+/* Below this mean the count is drawn by inversion from the neuron's one
+ * uniform word; above it by the host's Poisson sampler. */
 #define INVERSION_MAX 10.0
 
-/* Spikes of one neuron in one step: Poisson of mean m, drawn from the
- * stream (seed, stream, gid, step), so the draw does not depend on the
- * block layout or thread count. */
-static uint64_t draw_count(const ap_neuron_block *b, size_t i, double m) {
-  if (!(m > 0.0)) return 0;
-  ap_rng r;
-  b->host->rng_init(&r, b->seed, b->stream, b->gid0 + i, (uint64_t)b->step);
-  if (m >= INVERSION_MAX) return b->host->rng_poisson(&r, m);
-  const double u = b->host->rng_uniform(&r);
-  double p = exp(-m), s = p;
+/* Spikes of block neuron i in one step: Poisson of mean m, from the
+ * neuron's word w of the stream (seed, stream, gid, step), so the draw
+ * does not depend on the block layout or thread count. */
+static uint64_t count_of(const ap_neuron_block *b, size_t i, double m,
+                         uint32_t w) {
+  if (m >= INVERSION_MAX) {
+    ap_rng r;
+    b->host->rng_init(&r, b->seed, b->stream, b->gid0 + i, (uint64_t)b->step);
+    return b->host->rng_poisson(&r, m);
+  }
+  const double u = philox_open01(w);
+  double p = sd_exp(-m), s = p;
   uint64_t k = 0;
   while (u > s && k < 1000) {
     k++;
-    p *= m / (double)k;
-    s += p;
+    p = p * (m / (double)k);
+    s = s + p;
   }
   return k;
 }
 
-/* Report k spikes of block neuron i; AP_EINVAL when k > 1 cannot be
- * reported (no multiplicity array). */
-static int emit(ap_neuron_block *b, size_t i, uint64_t k, size_t *ns) {
-  if (k == 0) return AP_OK;
-  if (k > 1) {
-    if (!b->mult) return AP_EINVAL;
-    b->has_mult = 1;
+/* Neurons whose words are drawn at a time (a stack buffer). */
+#define CHUNK 256
+
+/* The spikes of the step.  Neuron g's uniform word is word g mod 4 of the
+ * first Philox block of the stream (seed, population stream, g div 4,
+ * step): one block serves four neurons.  A vector loop draws the blocks,
+ * another runs the first two steps of the inversion (the count is 0, 1,
+ * or "2 or more" for nearly every neuron, whose mean is at most
+ * lambda_max dt); the rare rest go on in count_of(), by the same
+ * operations from the start, so the count is the one the plain inversion
+ * gives. */
+AP_VECTOR_CLONES
+static int spikes(ap_neuron_block *b, const sd_inst *in) {
+  const uint64_t seed = b->seed, step = (uint64_t)b->step;
+  const uint32_t stream = b->stream;
+  uint32_t *restrict w = in->draw + b->first;
+  uint32_t words[CHUNK + 8];
+  for (size_t c0 = 0; c0 < b->n; c0 += CHUNK) {
+    const size_t nc = b->n - c0 < CHUNK ? b->n - c0 : CHUNK;
+    const uint64_t g0 = b->gid0 + c0, q0 = g0 >> 2;
+    const size_t ng = (size_t)(((g0 + nc - 1) >> 2) - q0 + 1);
+    const double *restrict m = in->m + b->first + c0;
+#pragma GCC ivdep
+    for (size_t q = 0; q < ng; q++)
+      philox_block(seed, stream, q0 + q, step, words + 4 * q);
+    const uint32_t *restrict wd = words + (g0 & 3);
+#pragma GCC ivdep
+    for (size_t i = 0; i < nc; i++) {
+      const double u = philox_open01(wd[i]);
+      const double mi = m[i] < INVERSION_MAX ? m[i] : 0.0;
+      const double p0 = sd_exp(-mi), p1 = p0 * (mi / 1.0), s1 = p0 + p1;
+      const double s2 = s1 + p1 * (mi / 2.0);
+      const uint32_t big = m[i] >= INVERSION_MAX;
+      w[c0 + i] = big ? 3u : (uint32_t)(u > p0) + (uint32_t)(u > s1) +
+                                 (uint32_t)(u > s2);
+    }
   }
-  if (b->mult) b->mult[*ns] = k > UINT32_MAX ? UINT32_MAX : (uint32_t)k;
-  b->spiked[(*ns)++] = (uint32_t)i;
+  size_t ns = 0;
+  const double *m = in->m + b->first;
+  for (size_t i = 0; i < b->n; i++) {
+    if (!w[i]) continue;
+    uint64_t k = w[i];
+    if (k == 3) {
+      const uint64_t g = b->gid0 + i;
+      uint32_t blk[4];
+      philox_block(seed, stream, g >> 2, step, blk);
+      k = count_of(b, i, m[i], blk[g & 3]);
+    }
+    if (k > 1) {
+      if (!b->mult) return AP_EINVAL;
+      b->has_mult = 1;
+    }
+    if (b->mult) b->mult[ns] = k > UINT32_MAX ? UINT32_MAX : (uint32_t)k;
+    b->spiked[ns++] = (uint32_t)i;
+  }
+  b->n_spiked = ns;
   return AP_OK;
 }
 
-/* One step of a hidden neuron, in NEST's order: the soma over the step
- * with B and A as the kernel makes them (traces decaying from their values
- * at the start of the step), then decay the traces and add this step's
- * weights, then the dendritic potentials, the sums and the spike draw. */
-static int update_hidden(ap_neuron_block *b, const sd_inst *in) {
+/* The slot of the ring that holds the input of M steps ago, where this
+ * step's input goes. */
+static unsigned ring_slot(const ap_neuron_block *b, unsigned M) {
+  return M ? (unsigned)((uint64_t)b->step % M) : 0;
+}
+
+/* One step of a hidden neuron.  Input that arrives in a step counts from
+ * the step's start (it is at age dt at its end, as in the authors' code,
+ * where a spike adds kappa(dt) to the potential of the step it arrives
+ * in), and input M steps old leaves the traces:
+ *   z = s + in - dL^M in(t - M)            (the traces at the step's start)
+ *   exact:  C <- P C + K0 (g_B b + g_A c) + KL (g_B zBL + g_A zAL)
+ *                                         - Ks (g_B zBs + g_A zAs)
+ *   s = z e^{-h/tau};  B = b + (s_L - s_s)/(tau_L - tau_s), A likewise
+ *   euler:  C <- C + h (-g_L C + g_B (B - C) + g_A (A - C))
+ * then the window sums and the expected spike count mu sigma(C).
+ *
+ * One body for every case: `u` (0 when the neurons share their kernel,
+ * conductances and rate, so that element 0 serves all and stays in a
+ * register; 1 otherwise), `euler` and `sums` (the window sums are
+ * touched) are constants at each call site, folded by the compiler. */
+static inline __attribute__((always_inline)) void
+hidden_body(ap_neuron_block *b, const sd_inst *in, const size_t u,
+            const int euler, const int sums) {
   ap_real *const *st = b->state;
   const ap_real *const *q = b->param;
-  const ap_real *inB = b->input[HP_BASAL], *inA = b->input[HP_APICAL];
-  size_t ns = 0;
-  int rc = AP_OK;
-  for (size_t i = 0; i < b->n; i++) {
-    const sd_kern *k = &in->k[b->first + i];
-    const double gB = q[PAR_G_B][i], gA = q[PAR_G_A][i];
-    const double bias = q[PAR_B][i], cbias = q[PAR_C][i];
-    double sBL = st[HV_SB_L][i], sBs = st[HV_SB_S][i];
-    double sAL = st[HV_SA_L][i], sAs = st[HV_SA_S][i];
-    const double C = k->P * st[HV_C][i] + k->K0 * (gB * bias + gA * cbias) +
-                     k->KL * (gB * sBL + gA * sAL) -
-                     k->Ks * (gB * sBs + gA * sAs);
-    sBL = sBL * k->dL + inB[i];
-    sBs = sBs * k->ds + inB[i];
-    sAL = sAL * k->dL + inA[i];
-    sAs = sAs * k->ds + inA[i];
-    const double B = bias + k->inv * (sBL - sBs);
-    const double A = cbias + k->inv * (sAL - sAs);
-    st[HV_SB_L][i] = sBL;
-    st[HV_SB_S][i] = sBs;
-    st[HV_SA_L][i] = sAL;
-    st[HV_SA_S][i] = sAs;
-    st[HV_B][i] = B;
-    st[HV_A][i] = A;
-    st[HV_C][i] = C;
-    if (b->window_step == 0) { /* a phase's window opens: new sums */
-      st[HV_SUM_C][i] = 0.0;
-      st[HV_SUM_A][i] = 0.0;
-      st[HV_N_INT][i] = 0.0;
+  const size_t n = b->n, f = b->first;
+  const unsigned M = in->M, slot = ring_slot(b, M);
+  const double h = b->dt;
+  const ap_real *restrict inB = b->input[HP_BASAL];
+  const ap_real *restrict inA = b->input[HP_APICAL];
+  ap_real *restrict rB = M ? st[HV_N + slot] : in->spare + f;
+  ap_real *restrict rA = M ? st[HV_N + M + slot] : in->spare + in->n + f;
+  ap_real *restrict sBL = st[HV_SB_L], *restrict sBs = st[HV_SB_S];
+  ap_real *restrict sAL = st[HV_SA_L], *restrict sAs = st[HV_SA_S];
+  ap_real *restrict vB = st[HV_B], *restrict vA = st[HV_A];
+  ap_real *restrict vC = st[HV_C];
+  ap_real *restrict sumC = st[HV_SUM_C], *restrict sumA = st[HV_SUM_A];
+  ap_real *restrict nint = st[HV_N_INT];
+  const ap_real *restrict gL = q[PAR_G_L], *restrict gB = q[PAR_G_B];
+  const ap_real *restrict gA = q[PAR_G_A], *restrict bb = q[PAR_B];
+  const ap_real *restrict cc = q[PAR_C], *restrict integ = q[PAR_INTEGRATE];
+  const double *restrict P = in->P + f, *restrict K0 = in->K0 + f;
+  const double *restrict KL = in->KL + f, *restrict Ks = in->Ks + f;
+  const double *restrict dL = in->dL + f, *restrict ds = in->ds + f;
+  const double *restrict cL = in->cL + f, *restrict cs = in->cs + f;
+  const double *restrict inv = in->inv + f, *restrict mu = in->mu + f;
+  double *restrict m = in->m + f;
+  /* a window's first step restarts the sums (keep = 0) */
+  const double keep = b->window_step == 0 ? 0.0 : 1.0;
+  const double window = b->window_step >= 0 ? 1.0 : 0.0;
+#pragma GCC ivdep
+  for (size_t i = 0; i < n; i++) {
+    const size_t k = i * u; /* per-neuron constants: i, or 0 if shared */
+    const double xB = inB[i], xA = inA[i];
+    const double oB = rB[i], oA = rA[i];
+    rB[i] = xB;
+    rA[i] = xA;
+    const double zBL = sBL[i] + xB - cL[k] * oB, zBs = sBs[i] + xB - cs[k] * oB;
+    const double zAL = sAL[i] + xA - cL[k] * oA, zAs = sAs[i] + xA - cs[k] * oA;
+    const double C0 = vC[i];
+    const double sbl = zBL * dL[k], sbs = zBs * ds[k];
+    const double sal = zAL * dL[k], sas = zAs * ds[k];
+    sBL[i] = sbl;
+    sBs[i] = sbs;
+    sAL[i] = sal;
+    sAs[i] = sas;
+    const double B = bb[i] + inv[k] * (sbl - sbs);
+    const double A = cc[i] + inv[k] * (sal - sas);
+    vB[i] = B;
+    vA[i] = A;
+    double C;
+    if (euler)
+      C = C0 + h * (-gL[k] * C0 + gB[k] * (B - C0) + gA[k] * (A - C0));
+    else
+      C = P[k] * C0 + K0[k] * (gB[k] * bb[i] + gA[k] * cc[i]) +
+          KL[k] * (gB[k] * zBL + gA[k] * zAL) -
+          Ks[k] * (gB[k] * zBs + gA[k] * zAs);
+    vC[i] = C;
+    if (sums) {
+      const double add = window + (double)(integ[i] != 0.0) > 0.0 ? 1.0 : 0.0;
+      sumC[i] = keep * sumC[i] + add * C;
+      sumA[i] = keep * sumA[i] + add * A;
+      nint[i] = keep * nint[i] + add;
     }
-    if (b->window_step >= 0 || q[PAR_INTEGRATE][i] != 0.0) {
-      st[HV_SUM_C][i] += C;
-      st[HV_SUM_A][i] += A;
-      st[HV_N_INT][i] += 1.0;
-    }
-    if (emit(b, i, draw_count(b, i, k->mu * sd_sigma(C)), &ns)) rc = AP_EINVAL;
+    m[i] = C;
   }
-  b->n_spiked = ns;
-  return rc;
+  /* the rates in a loop of their own: it vectorises with the exp inline */
+#pragma GCC ivdep
+  for (size_t i = 0; i < n; i++) m[i] = mu[i * u] * sd_sigma(m[i]);
+}
+
+AP_VECTOR_CLONES
+static void step_hidden(ap_neuron_block *b, const sd_inst *in) {
+  const int sums = b->window_step >= 0 || !in->no_integrate;
+  const int e = in->euler;
+  if (in->uniform) {
+    if (e && sums) hidden_body(b, in, 0, 1, 1);
+    else if (e) hidden_body(b, in, 0, 1, 0);
+    else if (sums) hidden_body(b, in, 0, 0, 1);
+    else hidden_body(b, in, 0, 0, 0);
+  } else {
+    if (e && sums) hidden_body(b, in, 1, 1, 1);
+    else if (e) hidden_body(b, in, 1, 1, 0);
+    else if (sums) hidden_body(b, in, 1, 0, 1);
+    else hidden_body(b, in, 1, 0, 0);
+  }
 }
 
 /* One step of an output neuron, in the same order; the teaching
- * conductances enter the soma's rate G and its constant drive. */
-static int update_output(ap_neuron_block *b, const sd_inst *in) {
+ * conductances enter the soma (a population of 10: one general loop):
+ *   euler:  U <- U + h (-g_L U + g_D (V - U) + g_E (E_E - U) + g_I (E_I - U))
+ *   exact:  G = g_L + g_D + g_E + g_I, drive g_D b + g_E E_E + g_I E_I. */
+AP_VECTOR_CLONES
+static void step_output(ap_neuron_block *b, const sd_inst *in) {
   ap_real *const *st = b->state;
   const ap_real *const *q = b->param;
-  const ap_real *inV = b->input[OP_BASAL];
-  size_t ns = 0;
-  int rc = AP_OK;
-  for (size_t i = 0; i < b->n; i++) {
-    const sd_kern *k = &in->k[b->first + i];
-    const double gD = q[PAR_G_D][i], bias = q[PAR_B][i];
-    const double drive =
-        gD * bias + q[PAR_G_E][i] * q[PAR_E_E][i] + q[PAR_G_I][i] * q[PAR_E_I][i];
-    double sL = st[OV_SB_L][i], ss = st[OV_SB_S][i];
-    const double U =
-        k->P * st[OV_U][i] + k->K0 * drive + gD * (k->KL * sL - k->Ks * ss);
-    sL = sL * k->dL + inV[i];
-    ss = ss * k->ds + inV[i];
-    st[OV_SB_L][i] = sL;
-    st[OV_SB_S][i] = ss;
-    st[OV_V][i] = bias + k->inv * (sL - ss);
-    st[OV_U][i] = U;
+  const size_t n = b->n, f = b->first;
+  const unsigned M = in->M, slot = ring_slot(b, M);
+  const int euler = in->euler;
+  const double h = b->dt;
+  const ap_real *restrict inV = b->input[OP_BASAL];
+  ap_real *restrict rV = M ? st[OV_N + slot] : in->spare + f;
+  ap_real *restrict sL = st[OV_SB_L], *restrict sS = st[OV_SB_S];
+  ap_real *restrict vV = st[OV_V], *restrict vU = st[OV_U];
+  ap_real *restrict sumU = st[OV_SUM_U], *restrict sumS = st[OV_SUM_SIGMA_U];
+  ap_real *restrict nint = st[OV_N_INT];
+  const ap_real *restrict gL = q[PAR_G_L], *restrict gD = q[PAR_G_D];
+  const ap_real *restrict gE = q[PAR_G_E], *restrict gI = q[PAR_G_I];
+  const ap_real *restrict EE = q[PAR_E_E], *restrict EI = q[PAR_E_I];
+  const ap_real *restrict bb = q[PAR_B], *restrict integ = q[PAR_INTEGRATE];
+  const double *restrict P = in->P + f, *restrict K0 = in->K0 + f;
+  const double *restrict KL = in->KL + f, *restrict Ks = in->Ks + f;
+  const double *restrict dL = in->dL + f, *restrict ds = in->ds + f;
+  const double *restrict cL = in->cL + f, *restrict cs = in->cs + f;
+  const double *restrict inv = in->inv + f, *restrict mu = in->mu + f;
+  double *restrict m = in->m + f;
+  const double keep = b->window_step == 0 ? 0.0 : 1.0;
+  const double window = b->window_step >= 0 ? 1.0 : 0.0;
+#pragma GCC ivdep
+  for (size_t i = 0; i < n; i++) {
+    const double x = inV[i], o = rV[i];
+    rV[i] = x;
+    const double zL = sL[i] + x - cL[i] * o, zs = sS[i] + x - cs[i] * o;
+    const double U0 = vU[i];
+    const double drive = gD[i] * bb[i] + gE[i] * EE[i] + gI[i] * EI[i];
+    const double Ux =
+        P[i] * U0 + K0[i] * drive + gD[i] * (KL[i] * zL - Ks[i] * zs);
+    sL[i] = zL * dL[i];
+    sS[i] = zs * ds[i];
+    const double V = bb[i] + inv[i] * (sL[i] - sS[i]);
+    vV[i] = V;
+    const double Ue = U0 + h * (-gL[i] * U0 + gD[i] * (V - U0) +
+                                gE[i] * (EE[i] - U0) + gI[i] * (EI[i] - U0));
+    const double U = euler ? Ue : Ux;
+    vU[i] = U;
     const double sg = sd_sigma(U);
-    if (b->window_step == 0) {
-      st[OV_SUM_U][i] = 0.0;
-      st[OV_SUM_SIGMA_U][i] = 0.0;
-      st[OV_N_INT][i] = 0.0;
-    }
-    if (b->window_step >= 0 || q[PAR_INTEGRATE][i] != 0.0) {
-      st[OV_SUM_U][i] += U;
-      st[OV_SUM_SIGMA_U][i] += sg;
-      st[OV_N_INT][i] += 1.0;
-    }
-    if (emit(b, i, draw_count(b, i, k->mu * sg), &ns)) rc = AP_EINVAL;
+    const double add = window + (double)(integ[i] != 0.0) > 0.0 ? 1.0 : 0.0;
+    sumU[i] = keep * sumU[i] + add * U;
+    sumS[i] = keep * sumS[i] + add * sg;
+    nint[i] = keep * nint[i] + add;
+    m[i] = mu[i] * sg;
   }
-  b->n_spiked = ns;
-  return rc;
 }
 
 static int update(ap_neuron_block *b) {
   const sd_inst *in = b->inst;
-  return in->layer == LAYER_HIDDEN ? update_hidden(b, in)
-                                   : update_output(b, in);
+  if (in->layer == LAYER_HIDDEN) step_hidden(b, in);
+  else step_output(b, in);
+  return spikes(b, in);
 }
 
 static const ap_neuron_desc neuron = {
@@ -510,8 +790,8 @@ static const ap_neuron_desc neuron = {
     .n_compartments = 3,
     .params = params,
     .n_params = N_PARAMS,
-    .vars = hidden_vars,
-    .n_vars = HV_N,
+    .vars = hidden_vars_default,
+    .n_vars = HV_N + 2 * DEF_M,
     .ports = hidden_ports,
     .n_ports = HP_N,
     .prepare = prepare,
@@ -539,7 +819,9 @@ static const char doc_long[] =
     "               hidden neuron's feedforward port, so one connect call\n"
     "               serves both layers); teaching conductances g_E, g_I.\n"
     "  Dendritic potentials are the input spike trains filtered by the PSP\n"
-    "  kernel kappa and weighted, plus a bias.  The soma integrates them\n"
+    "  kernel kappa and weighted, plus a bias; by default the kernel\n"
+    "  remembers only the last psp_memory = 10 ms of input, as the\n"
+    "  authors' code does.  The soma integrates them\n"
     "  through conductances and spikes as a Poisson process of rate\n"
     "  lambda_max sigma(soma).  All quantities are in the paper's normalised\n"
     "  units: voltages and conductances dimensionless (conductances are\n"
@@ -566,26 +848,46 @@ static const char doc_long[] =
     "  integral over t is w; kappa(0) = 0, and with the defaults it peaks\n"
     "  at about 0.060/ms, 5.2 ms after the arrival.\n"
     "\n"
+    "Spike memory (psp_memory) and time alignment\n"
+    "  Input that arrives in a step counts from the step's start: at the\n"
+    "  end of the step it is at age dt, so the k-th value of B after an\n"
+    "  arrival (k = 0 in the arrival step) is b + w kappa((k+1) dt), as the\n"
+    "  authors' code adds kappa(1) for the spikes of the current step.\n"
+    "  With psp_memory = M dt > 0 (a structure parameter, a whole number\n"
+    "  of steps) an input is forgotten after M steps:\n"
+    "    B(t) = b + sum_{k=0}^{M-1} kappa((k+1) dt) in(t - k)\n"
+    "  (the authors' `mem`, 10 steps of 1 ms: one spike's B sums to\n"
+    "  w x 0.510 over time, against w x 0.997 for the whole kernel,\n"
+    "  psp_memory = 0).  The traces keep the whole kernel and drop each\n"
+    "  input again M steps later, decayed by e^{-M dt/tau}; the inputs wait\n"
+    "  for that in a ring of M state variables per port, ring_<port>_K\n"
+    "  (K = 0..M-1; the tables of `apical describe` show M = 10, dt = 1\n"
+    "  ms).\n"
+    "\n"
     "Integration\n"
-    "  Exact on the grid, kernel included.  Each input port keeps two\n"
-    "  traces per neuron (s_<port>_L, s_<port>_s); the weights arriving on\n"
-    "  the port in a step jump both at the end of that step, and they decay\n"
-    "  with tau_L and tau_s, so B = b + (s_basal_L - s_basal_s)/(tau_L -\n"
-    "  tau_s) equals b + w kappa(t) on the grid, t counted from the end of\n"
-    "  the arrival step.  The soma is linear in the traces, so one step of\n"
-    "  length h = dt is\n"
+    "  Each input port keeps two traces per neuron (s_<port>_L,\n"
+    "  s_<port>_s).  In a step of length h = dt the traces at its start are\n"
+    "  z = s + in - e^{-M h/tau} in(t - M) (the last term only with a\n"
+    "  finite memory), then s = z e^{-h/tau} and\n"
+    "  B = b + (s_basal_L - s_basal_s)/(tau_L - tau_s).  The soma:\n"
+    "  soma_euler = 1 (default; the authors' update_C): one forward Euler\n"
+    "  step with this step's B and A,\n"
+    "    C <- C + h (-g_L C + g_B (B - C) + g_A (A - C))\n"
+    "    U <- U + h (-g_L U + g_D (V - U) + g_E (E_E - U) + g_I (E_I - U))\n"
+    "  soma_euler = 0: exact, the soma being linear in the traces:\n"
     "    C <- exp(-G h) C + K0 (g_B b + g_A c)\n"
-    "         + (K_L (g_B s_BL + g_A s_AL) - K_s (g_B s_Bs + g_A s_As))\n"
+    "         + (K_L (g_B z_BL + g_A z_AL) - K_s (g_B z_Bs + g_A z_As))\n"
     "           / (tau_L - tau_s)\n"
     "  with G = g_L + g_B + g_A and K_r the exact response of the soma to\n"
     "  a unit drive decaying at rate r over the step (K0: constant drive);\n"
-    "  likewise for U with G = g_L + g_D + g_E + g_I.  The authors' code\n"
-    "  steps C by forward Euler with dt = 1 ms and B held over the step:\n"
-    "  results agree with it as dt -> 0, not bit for bit.\n"
+    "  likewise for U with G = g_L + g_D + g_E + g_I.  The two agree as\n"
+    "  dt -> 0; at dt = 1 ms Euler's step e^{-G h} -> 1 - G h overshoots\n"
+    "  (1 - G h = -0.7 for the output soma in the target phase).\n"
     "\n"
-    "Order within a step (as NEST)\n"
-    "  1. propagate the soma over the step (traces from the step's start)\n"
-    "  2. decay the traces, add this step's weights; set B, A (or V)\n"
+    "Order within a step\n"
+    "  1. add this step's weights to the traces (and drop those of M\n"
+    "     steps ago); exact: propagate the soma over the step\n"
+    "  2. decay the traces; set B, A (or V); Euler: step the soma\n"
     "  3. in a window (or integrate = 1): add C and A (or U and sigma(U))\n"
     "     to the sums (a window restarts them at its first step),\n"
     "     n_int += 1\n"
@@ -596,9 +898,11 @@ static const char doc_long[] =
     "  spikes (one event of multiplicity k), as the authors' code draws\n"
     "  np.random.poisson per step: the neuron fires in a step with\n"
     "  probability 1 - exp(-lambda_max sigma(C) dt) and the mean count is\n"
-    "  exactly lambda_max sigma(C) dt.  The count comes from the host's\n"
-    "  counter-based generator keyed by (run seed, population stream,\n"
-    "  neuron id, step): it does not depend on threads or block layout.\n"
+    "  exactly lambda_max sigma(C) dt.  The count is drawn by inversion\n"
+    "  from the first 32-bit word of the host's counter-based generator\n"
+    "  keyed by (run seed, population stream, neuron id, step) (the host's\n"
+    "  Poisson sampler above a mean of 10): it does not depend on threads\n"
+    "  or block layout.\n"
     "\n"
     "Phases and the integration window\n"
     "  Phases are the script's, scheduled by the core: ap.phase(\"forward\",\n"
@@ -606,6 +910,9 @@ static const char doc_long[] =
     "  in.  The script sets the teaching conductances for the target phase\n"
     "  (pop:set{ g_E = ..., g_I = ... } on the output population; the\n"
     "  authors use g_E = target, g_I = 1 - target) and zeroes them after.\n"
+    "  (The authors' training phases average the last 20 steps of each\n"
+    "  phase, their tests the last 220 of 250: a script gets either by\n"
+    "  the window's opening.)\n"
     "  At the first step of a window the sums restart from 0; every step\n"
     "  of the window adds to them.  Outside phases, integrate = 1 adds to\n"
     "  the sums as well (a script then zeroes them itself with pop:set{\n"
@@ -624,6 +931,11 @@ static const char doc_long[] =
     "Parameters (unused ones are ignored by the other layer)\n"
     "  name        unit  default  meaning\n"
     "  layer       1     0        0 hidden, 1 output (structure)\n"
+    "  psp_memory  ms    10       spike memory of the kernel, a whole\n"
+    "                             number of steps (structure; 0: whole\n"
+    "                             kernel)\n"
+    "  soma_euler  1     1        1: forward Euler soma (authors' code),\n"
+    "                             0: exact\n"
     "  tau_L       ms    10       slow kernel time constant (> 0)\n"
     "  tau_s       ms    3        fast kernel time constant (> 0,\n"
     "                             != tau_L)\n"
@@ -652,6 +964,30 @@ static const char doc_long[] =
     "  sum_C       1  sum of C over the integration window\n"
     "  sum_A       1  sum of A over the integration window\n"
     "  n_int       1  steps accumulated\n"
+    "  ring_basal_K and ring_apical_K (internal, K = 0..M-1, M =\n"
+    "  psp_memory/dt): the input of the last step t with t mod M = K on\n"
+    "  each port; with the defaults at dt = 1 ms:\n"
+    "  ring_basal_0  1  input of the last step t with t mod M = 0\n"
+    "  ring_basal_1  1  input of the last step t with t mod M = 1\n"
+    "  ring_basal_2  1  input of the last step t with t mod M = 2\n"
+    "  ring_basal_3  1  input of the last step t with t mod M = 3\n"
+    "  ring_basal_4  1  input of the last step t with t mod M = 4\n"
+    "  ring_basal_5  1  input of the last step t with t mod M = 5\n"
+    "  ring_basal_6  1  input of the last step t with t mod M = 6\n"
+    "  ring_basal_7  1  input of the last step t with t mod M = 7\n"
+    "  ring_basal_8  1  input of the last step t with t mod M = 8\n"
+    "  ring_basal_9  1  input of the last step t with t mod M = 9\n"
+    "  ring_apical_0 1  input of the last step t with t mod M = 0\n"
+    "  ring_apical_1 1  input of the last step t with t mod M = 1\n"
+    "  ring_apical_2 1  input of the last step t with t mod M = 2\n"
+    "  ring_apical_3 1  input of the last step t with t mod M = 3\n"
+    "  ring_apical_4 1  input of the last step t with t mod M = 4\n"
+    "  ring_apical_5 1  input of the last step t with t mod M = 5\n"
+    "  ring_apical_6 1  input of the last step t with t mod M = 6\n"
+    "  ring_apical_7 1  input of the last step t with t mod M = 7\n"
+    "  ring_apical_8 1  input of the last step t with t mod M = 8\n"
+    "  ring_apical_9 1  input of the last step t with t mod M = 9\n"
+
     "State, output neuron (layer = 1)\n"
     "  V            1  dendritic potential (compartment dendrite)\n"
     "  U            1  somatic potential (compartment soma)\n"
@@ -660,7 +996,8 @@ static const char doc_long[] =
     "  sum_U        1  sum of U over the integration window\n"
     "  sum_sigma_U  1  sum of sigma(U) over the integration window\n"
     "  n_int        1  steps accumulated\n"
-    "  Everything starts at 0.\n"
+    "  ring_basal_K 1  input of the last step t with t mod M = K\n"
+    "  Everything starts at 0; pop:reset() puts it back there.\n"
     "\n"
     "Ports\n"
     "  basal   current (normalised units): hidden, feedforward into basal;\n"
@@ -673,7 +1010,9 @@ static const char doc_long[] =
     "References\n"
     "  Guerguiev J, Lillicrap TP, Richards BA (2017). Towards deep learning\n"
     "    with segregated dendrites. eLife 6:e22901.\n"
-    "    doi:10.7554/eLife.22901 (model, defaults from the authors' code)\n"
+    "    doi:10.7554/eLife.22901 (model; defaults, the 10 ms spike memory\n"
+    "    and the Euler soma from the authors' deep_learning.py, commit\n"
+    "    5aab52d of github.com/jordan-g/Segregated-Dendrite-Deep-Learning)\n"
     "  Urbanczik R, Senn W (2014). Learning by the dendritic prediction of\n"
     "    somatic spiking. Neuron 81:521-528. (dendritic prediction, the\n"
     "    conductance-based teaching of the output soma)\n"
@@ -685,7 +1024,7 @@ static const ap_plugin_desc plugins[] = {{
     .size = sizeof(ap_plugin_desc),
     .kind = AP_KIND_NEURON,
     .name = "segregated_dendrite",
-    .version = "1.0",
+    .version = "2.0",
     .doc = "hidden (basal/apical/soma) and output (dendrite/soma) neurons of "
            "Guerguiev et al. 2017, Poisson spiking",
     .doc_long = doc_long,

@@ -34,12 +34,12 @@
 
 enum { RULE_GUERGUIEV, RULE_BACKPROP, RULE_FA };
 
-enum { PAR_ETA, PAR_P, PAR_B_SD, PAR_B_SPARSE, N_PARAMS };
+enum { PAR_ETA, PAR_P, PAR_B_SD, PAR_B_SPARSE, PAR_LEARN_BIAS, N_PARAMS };
 
 static const ap_param_desc params[N_PARAMS] = {
     [PAR_ETA] = {"eta", "1",
-                 "learning rate of the forward weights and biases (the "
-                 "authors' f_eta)",
+                 "learning rate of the weights and biases (the authors' "
+                 "f_eta, or b_eta on a feedback projection)",
                  AP_PT_REAL, 0.21, 0.0, INFINITY, 0, NULL},
     [PAR_P] = {"P", "1",
                "error scale; 0: the authors' 20/phi_max (hidden layer) or "
@@ -53,6 +53,11 @@ static const ap_param_desc params[N_PARAMS] = {
                       "feedback_alignment: fraction of B set to 0, the rest "
                       "scaled by 1/(1 - B_sparse)",
                       AP_PT_REAL, 0.0, 0.0, 1.0, AP_RANGE_MAX_OPEN, NULL},
+    [PAR_LEARN_BIAS] = {"learn_bias", "1",
+                        "1: learn the bias of the compartment fed (b of a "
+                        "forward projection, c of a feedback one), 0: leave "
+                        "it",
+                        AP_PT_INT, 1.0, 0.0, 1.0, 0, NULL},
 };
 
 /* Per postsynaptic neuron, readable from Lua with proj:rule_var(name). */
@@ -83,23 +88,39 @@ static const ap_var_desc fa_syn_vars[1] = {
      0},
 };
 
-
 static inline double dsigma(double x) {
   const double s = sd_sigma(x);
   return s * (1.0 - s);
 }
 
+/* A presynaptic spike kept for the window's PSP averages: pre neuron j
+ * sent `mult` spikes in step `step` (they arrive one step later). */
+typedef struct gr_spike {
+  int64_t step;
+  uint32_t j, mult;
+} gr_spike;
+
 typedef struct gr_inst {
   int kind;       /* RULE_* */
   int hidden;     /* post layer: 1 hidden, 0 output */
   /* post population: state and parameter indices */
-  int v_sum_soma, v_sum_sigma, v_sum_apical, v_n_int, p_b;
+  int v_sum_soma, v_sum_sigma, v_sum_apical, v_n_int, p_b, p_c;
   double *k;      /* per post neuron: k_B (hidden) or k_D (output) */
   double *phimax; /* per post neuron: lambda_max dt, spikes per step */
-  /* presynaptic PSPs, per pre neuron */
-  double dL, ds, inv;
-  double *xL, *xs, *pend, *sum, *psp_f;
+  double *g;      /* per post neuron, scratch: eta P E */
+  /* presynaptic PSPs as the post neurons see them: the kernel at ages
+   * dt, 2 dt, ... (the post neurons' psp_memory; M = 0: the whole kernel,
+   * kept in traces) */
+  long M;
+  double *Kc;     /* M > 0: Kc[a] = kappa(dt) + ... + kappa(a dt), a <= M */
+  gr_spike *log;  /* M > 0: the spikes that may still reach a window */
+  size_t n_log, cap_log;
+  int lost;       /* a spike could not be kept (out of memory) */
+  double dL, ds, inv;           /* M = 0 */
+  double *xL, *xs, *pend[2];    /* M = 0: traces, spikes by step parity */
+  double *sum, *psp_f;
   int64_t cnt, cnt_f;
+  int dense;      /* every row reaches consecutive post neurons */
   /* pre population: does it take credit (a hidden layer)? */
   int pre_credit;
   /* a feedback projection (output -> hidden apical): learns Y */
@@ -123,9 +144,13 @@ static void release(void *p) {
   if (!in) return;
   free(in->k);
   free(in->phimax);
+  free(in->g);
+  free(in->Kc);
+  free(in->log);
   free(in->xL);
   free(in->xs);
-  free(in->pend);
+  free(in->pend[0]);
+  free(in->pend[1]);
   free(in->sum);
   free(in->psp_f);
   free(in->A_f);
@@ -146,13 +171,27 @@ static int uniform_param(const ap_pop_view *v, const char *name, double *out,
   for (size_t i = 1; i < v->n; i++)
     if (v->param[k][i] != v->param[k][0]) {
       set_err(err, err_size, "%s differs between the post neurons (%g and "
-              "%g): the rule keeps one PSP trace per input, so the kernel "
-              "must be the same for all", name, v->param[k][0],
-              v->param[k][i]);
+              "%g): the rule keeps one PSP per input, so the kernel must be "
+              "the same for all", name, v->param[k][0], v->param[k][i]);
       return -1;
     }
   *out = v->n ? v->param[k][0] : 0.0;
   return 0;
+}
+
+/* Whether every row of the projection reaches consecutive post neurons
+ * in order (all_to_all and the like): the update then runs as a vector
+ * loop over the row. */
+static int rows_dense(const ap_rule_ctx *c) {
+  for (size_t j = 0; j < c->n_pre; j++) {
+    const size_t a = c->row[j], b = c->row[j + 1];
+    if (a == b) continue;
+    const uint32_t t0 = c->target[a] & c->target_mask;
+    if (t0 + (b - a) > c->n_post) return 0;
+    for (size_t s = a + 1; s < b; s++)
+      if ((c->target[s] & c->target_mask) != t0 + (uint32_t)(s - a)) return 0;
+  }
+  return 1;
 }
 
 static int prepare_kind(void **out, const ap_rule_ctx *c, char *err,
@@ -171,6 +210,7 @@ static int prepare_kind(void **out, const ap_rule_ctx *c, char *err,
   int vU = var_index(post, "sum_U"), vS = var_index(post, "sum_sigma_U");
   in->v_n_int = var_index(post, "n_int");
   in->p_b = param_index(post, "b");
+  in->p_c = param_index(post, "c");
   if (vA >= 0 && vC >= 0) {
     in->hidden = 1;
     in->v_sum_soma = vC;
@@ -187,15 +227,24 @@ static int prepare_kind(void **out, const ap_rule_ctx *c, char *err,
     release(in);
     return AP_EINVAL;
   }
-  if (in->v_n_int < 0 || in->p_b < 0 || !post->param[in->p_b]) {
+  if (in->v_n_int < 0 || in->p_b < 0 || !post->param[in->p_b] ||
+      in->p_c < 0 || !post->param[in->p_c]) {
     set_err(err, err_size, "the post population's model %s lacks n_int or "
-            "the bias b", post->model);
+            "the biases b and c", post->model);
     release(in);
     return AP_EINVAL;
   }
-  double tl, ts;
+  double tl, ts, mem;
   if (uniform_param(post, "tau_L", &tl, err, err_size) ||
-      uniform_param(post, "tau_s", &ts, err, err_size)) {
+      uniform_param(post, "tau_s", &ts, err, err_size) ||
+      uniform_param(post, "psp_memory", &mem, err, err_size)) {
+    release(in);
+    return AP_EINVAL;
+  }
+  in->M = sd_memory_steps(mem, c->dt);
+  if (in->M < 0) {
+    set_err(err, err_size, "the post neurons' psp_memory %g ms is not a "
+            "whole number of steps of dt = %g ms", mem, c->dt);
     release(in);
     return AP_EINVAL;
   }
@@ -203,15 +252,26 @@ static int prepare_kind(void **out, const ap_rule_ctx *c, char *err,
   in->ds = exp(-c->dt / ts);
   in->inv = 1.0 / (tl - ts);
   const size_t n = post->n, np = c->n_pre;
-  in->k = calloc(n ? n : 1, sizeof *in->k);
-  in->phimax = calloc(n ? n : 1, sizeof *in->phimax);
-  in->xL = calloc(np ? np : 1, sizeof *in->xL);
-  in->xs = calloc(np ? np : 1, sizeof *in->xs);
-  in->pend = calloc(np ? np : 1, sizeof *in->pend);
-  in->sum = calloc(np ? np : 1, sizeof *in->sum);
-  in->psp_f = calloc(np ? np : 1, sizeof *in->psp_f);
-  if (!in->k || !in->phimax || !in->xL || !in->xs || !in->pend || !in->sum ||
-      !in->psp_f) {
+  const size_t n1 = n ? n : 1, np1 = np ? np : 1;
+  in->k = calloc(n1, sizeof *in->k);
+  in->phimax = calloc(n1, sizeof *in->phimax);
+  in->g = calloc(n1, sizeof *in->g);
+  in->sum = calloc(np1, sizeof *in->sum);
+  in->psp_f = calloc(np1, sizeof *in->psp_f);
+  int ok = in->k && in->phimax && in->g && in->sum && in->psp_f;
+  if (ok && in->M > 0) {
+    in->Kc = calloc((size_t)in->M + 1, sizeof *in->Kc);
+    ok = in->Kc != NULL;
+    for (long a = 1; ok && a <= in->M; a++)
+      in->Kc[a] = in->Kc[a - 1] + sd_kappa((double)a * c->dt, tl, ts);
+  } else if (ok) {
+    in->xL = calloc(np1, sizeof *in->xL);
+    in->xs = calloc(np1, sizeof *in->xs);
+    in->pend[0] = calloc(np1, sizeof *in->pend[0]);
+    in->pend[1] = calloc(np1, sizeof *in->pend[1]);
+    ok = in->xL && in->xs && in->pend[0] && in->pend[1];
+  }
+  if (!ok) {
     release(in);
     return AP_ENOMEM;
   }
@@ -233,6 +293,7 @@ static int prepare_kind(void **out, const ap_rule_ctx *c, char *err,
     if (!isfinite(in->k[i])) in->k[i] = 0.0;
     in->phimax[i] = post->param[lm][i] * c->dt * 1e-3;
   }
+  in->dense = rows_dense(c);
   in->pre_credit = var_index(c->pre, "sum_A") >= 0 && c->pre_credit;
   /* From output neurons into hidden ones: the feedback weights Y. */
   in->feedback = in->hidden && var_index(c->pre, "sum_sigma_U") >= 0;
@@ -244,7 +305,7 @@ static int prepare_kind(void **out, const ap_rule_ctx *c, char *err,
     release(in);
     return AP_EINVAL;
   }
-  if (in->feedback && !(in->A_f = calloc(n ? n : 1, sizeof *in->A_f))) {
+  if (in->feedback && !(in->A_f = calloc(n1, sizeof *in->A_f))) {
     release(in);
     return AP_ENOMEM;
   }
@@ -280,21 +341,72 @@ static int prepare_fa(void **out, const ap_rule_ctx *c, char *err,
   return prepare_kind(out, c, err, err_size, RULE_FA);
 }
 
-/* Presynaptic spikes of this step: they reach the neurons one step later
- * (the delay of dt the experiment uses) and enter the traces then. */
+/* ------------------------------------------------------- presynaptic PSPs */
+
+/* Spikes sent in step s reach the post neurons in step s + 1 (the delay
+ * of dt the rule requires) and count in their PSP from then on, at age dt
+ * at the end of that step, as the neurons count them.
+ *
+ * With a finite memory of M steps a spike matters only to the windows
+ * within M steps of its arrival, so the rule keeps the spikes that may
+ * still reach a window, and at a phase's end adds each one's kernel over
+ * the window at once: no work per step.  With the
+ * whole kernel (M = 0) it keeps exponential traces per input and sums
+ * them at every step of the window. */
+/* Room for n more spikes in the log: first drop the spikes that can no
+ * longer reach a window (those whose last step of memory, arrival + M -
+ * 1, lies before the window under way, or before the next step when no
+ * window is ahead in this phase), then grow it.  0, or -1 when out of
+ * memory. */
+static int keep_log(const ap_rule_ctx *c, gr_inst *in, size_t n) {
+  const ap_phase_event *ph = c->phase;
+  int64_t from = c->step + 1;
+  if (ph && ph->window_steps && ph->window_first < from) from = ph->window_first;
+  size_t kept = 0;
+  for (size_t k = 0; k < in->n_log; k++)
+    if (in->log[k].step + in->M >= from) in->log[kept++] = in->log[k];
+  in->n_log = kept;
+  if (kept + n <= in->cap_log / 2) return 0; /* compacting paid off */
+  size_t cap = in->cap_log ? in->cap_log : 4096;
+  while (cap < 2 * (kept + n)) cap *= 2;
+  gr_spike *g = realloc(in->log, cap * sizeof *g);
+  if (!g) return -1;
+  in->log = g;
+  in->cap_log = cap;
+  return 0;
+}
+
 static void on_spikes(ap_rule_ctx *c, const uint32_t *pre,
                       const uint32_t *mult, size_t n) {
   gr_inst *in = c->inst;
-  for (size_t k = 0; k < n; k++) in->pend[pre[k]] += mult ? mult[k] : 1.0;
+  if (in->M == 0) {
+    double *pend = in->pend[c->step & 1];
+    for (size_t k = 0; k < n; k++) pend[pre[k]] += mult ? mult[k] : 1.0;
+    return;
+  }
+  if (in->n_log + n > in->cap_log && keep_log(c, in, n)) {
+    in->lost = 1; /* reported, and the update skipped, at the phase end */
+    return;
+  }
+  for (size_t k = 0; k < n; k++)
+    in->log[in->n_log++] = (gr_spike){c->step, pre[k], mult ? mult[k] : 1u};
 }
 
-/* Once per step: add the PSPs of this step to the window sums (the same
- * value the neurons' dendrites hold in this step: the spikes of the step
- * before at age 0), then decay the traces and take this step's spikes. */
+/* M = 0, once per step: the traces take the spikes that arrive in this
+ * step (sent in the step before) and decay over it; in a window the PSPs
+ * are added to the sums. */
 static void on_step(ap_rule_ctx *c) {
   gr_inst *in = c->inst;
+  if (in->M != 0) return;
   const size_t np = c->n_pre;
-  double *xL = in->xL, *xs = in->xs, *pend = in->pend, *sum = in->sum;
+  double *xL = in->xL, *xs = in->xs, *sum = in->sum;
+  double *pend = in->pend[(c->step - 1) & 1];
+  const double dL = in->dL, ds = in->ds;
+  for (size_t j = 0; j < np; j++) {
+    xL[j] = (xL[j] + pend[j]) * dL;
+    xs[j] = (xs[j] + pend[j]) * ds;
+    pend[j] = 0.0;
+  }
   if (c->window_step == 0) {
     memset(sum, 0, np * sizeof *sum);
     in->cnt = 0;
@@ -303,13 +415,27 @@ static void on_step(ap_rule_ctx *c) {
     for (size_t j = 0; j < np; j++) sum[j] += in->inv * (xL[j] - xs[j]);
     in->cnt++;
   }
-  const double dL = in->dL, ds = in->ds;
-  for (size_t j = 0; j < np; j++) {
-    xL[j] = xL[j] * dL + pend[j];
-    xs[j] = xs[j] * ds + pend[j];
-    pend[j] = 0.0;
-  }
 }
+
+/* M > 0, at the end of a phase: the window sums of the PSPs from the
+ * spikes kept.  A spike that arrives in step a adds kappa((t - a + 1) dt)
+ * in each step t from a to a + M - 1; the window is [w0, w1]. */
+static void window_sums(gr_inst *in, const ap_phase_event *e, size_t np) {
+  double *sum = in->sum;
+  memset(sum, 0, np * sizeof *sum);
+  const int64_t w0 = e->window_first, w1 = e->window_first + e->window_steps - 1;
+  const int64_t M = in->M;
+  for (size_t k = 0; k < in->n_log; k++) {
+    const gr_spike *s = &in->log[k];
+    const int64_t a = s->step + 1;
+    const int64_t lo = a > w0 ? a : w0, hi = a + M - 1 < w1 ? a + M - 1 : w1;
+    if (lo > hi) continue;
+    sum[s->j] += (double)s->mult * (in->Kc[hi - a + 1] - in->Kc[lo - a]);
+  }
+  in->cnt = e->window_steps;
+}
+
+/* ----------------------------------------------------------------- updates */
 
 /* End of the forward phase: keep the averages the update will use. */
 static void end_forward(ap_rule_ctx *c, gr_inst *in) {
@@ -330,31 +456,51 @@ static void end_forward(ap_rule_ctx *c, gr_inst *in) {
   }
 }
 
-/* A feedback projection at the end of the target phase: the authors'
- * update of Y, which moves the forward plateau potential towards the
- * somatic rate,  Y_ik += eta (phi(C_f,i) - alpha_f,i) phi'(A_f,i)
- * PSP_f,k  (the PSPs of the output spikes). */
-static void learn_feedback(ap_rule_ctx *c, gr_inst *in) {
-  const size_t np = c->n_pre;
+/* W_ij += g_i x_j for every synapse of pre neuron j with x_j != 0. */
+static void add_outer(ap_rule_ctx *c, const gr_inst *in, const double *x) {
   const uint32_t mask = c->target_mask;
+  const double *g = in->g;
+  for (size_t j = 0; j < c->n_pre; j++) {
+    const double xj = x[j];
+    const size_t a = c->row[j], b = c->row[j + 1];
+    if (xj == 0.0 || a == b) continue;
+    ap_weight *restrict w = c->weight + a;
+    if (in->dense) {
+      const double *restrict gi = g + (c->target[a] & mask);
+      for (size_t s = 0; s < b - a; s++) w[s] += (ap_weight)(gi[s] * xj);
+    } else {
+      for (size_t s = a; s < b; s++)
+        c->weight[s] += (ap_weight)(g[c->target[s] & mask] * xj);
+    }
+  }
+}
+
+/* A feedback projection at the end of the target phase: the authors'
+ * update of Y (update_Y), which moves the forward plateau potential
+ * towards the somatic rate, with the forward phase's averages:
+ *   E_i = (phi(C_f,i) - alpha_f,i) sigma'(A_f,i)
+ *   Y_ik += eta E_i PSP_f,k     c_i += eta E_i  (learn_bias = 1)
+ * (PSP_k: output neuron k's spikes through the kernel; no P). */
+static void learn_feedback(ap_rule_ctx *c, gr_inst *in) {
   const double eta = c->param[PAR_ETA];
   ap_real *E = c->post_state[PV_E];
   for (size_t i = 0; i < c->post->n; i++) {
     const double pm = in->phimax[i], cf = c->post_state[PV_MEAN_F][i];
-    E[i] = (pm * sd_sigma(cf) - c->post_state[PV_APICAL_F][i]) * pm *
+    E[i] = (pm * sd_sigma(cf) - c->post_state[PV_APICAL_F][i]) *
            dsigma(in->A_f[i]);
+    in->g[i] = eta * E[i];
   }
-  for (size_t k = 0; k < np; k++) {
-    const double x = in->psp_f[k];
-    if (x == 0.0) continue;
-    for (size_t s = c->row[k]; s < c->row[k + 1]; s++)
-      c->weight[s] += (ap_weight)(eta * E[c->target[s] & mask] * x);
+  add_outer(c, in, in->psp_f);
+  if (c->param[PAR_LEARN_BIAS] != 0.0) {
+    ap_real *cb = c->post->param[in->p_c];
+    for (size_t i = 0; i < c->post->n; i++) cb[i] += in->g[i];
   }
 }
 
-/* End of the target phase: the errors, the credit left for the layer
- * below (with the weights before the update, as backprop), then the
- * update of weights and biases. */
+/* End of the target phase: the errors, the update of weights and biases,
+ * then the credit left for the layer below, with the weights after the
+ * update as the authors' code computes backprop's error (the layer above
+ * is updated first). */
 static void end_target(ap_rule_ctx *c, gr_inst *in) {
   const ap_pop_view *post = c->post;
   const size_t n = post->n, np = c->n_pre;
@@ -365,6 +511,7 @@ static void end_target(ap_rule_ctx *c, gr_inst *in) {
     learn_feedback(c, in);
     return;
   }
+  const double P = c->param[PAR_P], eta = c->param[PAR_ETA];
   for (size_t i = 0; i < n; i++) {
     const double m = ni[i] > 0 ? 1.0 / ni[i] : 0.0;
     const double pm = in->phimax[i], mf = c->post_state[PV_MEAN_F][i];
@@ -382,11 +529,18 @@ static void end_target(ap_rule_ctx *c, gr_inst *in) {
       c->post_state[PV_RATE_T][i] = rt;
       E[i] = in->k[i] * (rt - pm * sd_sigma(mf)) * dphi;
     }
+    const double Pi = P > 0 ? P : in->hidden ? 20.0 / pm : 20.0 / (pm * pm);
+    in->g[i] = eta * Pi * E[i];
   }
-  const uint32_t mask = c->target_mask;
+  add_outer(c, in, in->psp_f);
+  if (c->param[PAR_LEARN_BIAS] != 0.0) {
+    ap_real *b = post->param[in->p_b];
+    for (size_t i = 0; i < n; i++) b[i] += in->g[i];
+  }
   if (in->pre_credit) {
     /* Credit for the layer below: W^T E (guerguiev and backprop; the
      * guerguiev rule below reads it only to log E_bp) or B^T E. */
+    const uint32_t mask = c->target_mask;
     const int fa = in->kind == RULE_FA;
     for (size_t j = 0; j < np; j++) {
       double acc = 0.0;
@@ -396,24 +550,6 @@ static void end_target(ap_rule_ctx *c, gr_inst *in) {
       c->pre_credit[j] += acc;
     }
   }
-  double P = c->param[PAR_P];
-  const double eta = c->param[PAR_ETA];
-  for (size_t j = 0; j < np; j++) {
-    const double x = in->psp_f[j];
-    if (x == 0.0) continue;
-    for (size_t s = c->row[j]; s < c->row[j + 1]; s++) {
-      const uint32_t i = c->target[s] & mask;
-      const double pm = in->phimax[i];
-      const double Pi = P > 0 ? P : in->hidden ? 20.0 / pm : 20.0 / (pm * pm);
-      c->weight[s] += (ap_weight)(eta * Pi * E[i] * x);
-    }
-  }
-  ap_real *b = post->param[in->p_b];
-  for (size_t i = 0; i < n; i++) {
-    const double pm = in->phimax[i];
-    const double Pi = P > 0 ? P : in->hidden ? 20.0 / pm : 20.0 / (pm * pm);
-    b[i] += eta * Pi * E[i];
-  }
 }
 
 static void on_phase(ap_rule_ctx *c, const ap_phase_event *e) {
@@ -422,8 +558,20 @@ static void on_phase(ap_rule_ctx *c, const ap_phase_event *e) {
     in->cnt = 0;
     return;
   }
-  if (!strcmp(e->name, "forward")) end_forward(c, in);
-  else if (!strcmp(e->name, "target")) end_target(c, in);
+  if (in->lost) {
+    /* the PSP averages would be wrong: no update from this example */
+    c->host->log(AP_LOG_ERROR, "guerguiev", "out of memory for the "
+                 "presynaptic spikes of phase '%s': its update is skipped",
+                 e->name);
+    in->lost = 0;
+    in->cnt = in->cnt_f = 0;
+    return;
+  }
+  const int fwd = !strcmp(e->name, "forward"), tgt = !strcmp(e->name, "target");
+  if (in->M > 0 && (fwd || tgt) && e->window_steps)
+    window_sums(in, e, c->n_pre);
+  if (fwd) end_forward(c, in);
+  else if (tgt) end_target(c, in);
 }
 
 #define RULE_DESC(NAME, PREP, SYNV, NSYNV)                                  \
