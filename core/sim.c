@@ -397,6 +397,14 @@ static int may_grow(ap_sim *sim, const char *what) {
 
 /* ------------------------------------------------------------ populations */
 
+/* An array of n values on whole cache lines of its own: a backend that
+ * cuts populations between threads at multiples of 8 neurons then never
+ * has two threads write one line (freed with free()). */
+static ap_real *line_alloc(size_t n) {
+  const size_t bytes = ((n ? n : 1) * sizeof(ap_real) + 63) / 64 * 64;
+  return aligned_alloc(64, bytes);
+}
+
 /* The descriptor of a population of a model with structure parameters:
  * the model's own, with the layout its shape() gives for the values of
  * keys[] (other keys are left for ap_pop_set).  *out stays NULL for a
@@ -513,14 +521,14 @@ int ap_sim_population_with(ap_sim *sim, const char *model, size_t n,
       p->lists[k].value = p->list_val[k];
       continue;
     }
-    p->param[k] = malloc(n * sizeof **p->param);
+    p->param[k] = line_alloc(n);
     if (!(ok = p->param[k] != NULL)) break;
     double v0 = structure ? structure[k] : d->params[k].def;
     for (size_t i = 0; i < n; i++) p->param[k][i] = v0;
   }
   free(structure);
   for (unsigned v = 0; ok && v < d->n_vars; v++) {
-    p->state[v] = malloc(n * sizeof **p->state);
+    p->state[v] = line_alloc(n);
     if (!(ok = p->state[v] != NULL)) break;
     int from = d->vars[v].def_from
                    ? ap_param_index(d->params, d->n_params, d->vars[v].def_from)
@@ -1890,10 +1898,16 @@ int ap_sim_run_steps(ap_sim *sim, int64_t steps) {
     sim->dirty = 0;
   }
   double t0 = now_s();
+  /* Modulated parameters change once per min-delay interval, so then the
+   * backend runs one interval at a time; otherwise in chunks of many
+   * intervals (a call costs a threaded backend a hand-over to its pool
+   * and a barrier), short enough for progress reports. */
   int64_t chunk = sim->net.min_delay;
+  if (!sim->n_modulations && chunk > 0)
+    chunk *= (1024 + chunk - 1) / chunk;
   while (steps > 0) {
     /* Spikes sent in one min-delay interval arrive in a later one, so a
-     * backend may exchange them once per interval. */
+     * backend may exchange them once per interval (within a call). */
     int64_t n = steps < chunk ? steps : chunk;
     char err[1024] = "";
     int changed = sim->n_modulations && apply_modulations(sim);

@@ -6,6 +6,7 @@ AM_TESTS_ENVIRONMENT = \
 	APICAL='$(abs_top_builddir)/core/apical'; export APICAL; \
 	AP_TOP_SRCDIR='$(abs_top_srcdir)'; export AP_TOP_SRCDIR; \
 	AP_TOP_BUILDDIR='$(abs_top_builddir)'; export AP_TOP_BUILDDIR; \
+	AP_DATA_DIR='$(AP_DATA_DIR)'; export AP_DATA_DIR; \
 	APICAL_CONFIG=/dev/null; export APICAL_CONFIG; \
 	ASAN_OPTIONS=detect_leaks=1; export ASAN_OPTIONS; \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1; export UBSAN_OPTIONS;

@@ -47,8 +47,11 @@ static inline uint32_t philox_first(uint64_t seed, uint32_t stream,
   return w[0];
 }
 
-/* The word as a uniform number in (0, 1), never 0 or 1. */
+/* The word as a uniform number in (0, 1), never 0 or 1: (w + 0.5) /
+ * 2^32, formed through a signed conversion (exact, and one vector
+ * instruction where the unsigned one is not). */
 static inline double philox_open01(uint32_t w) {
-  return ((double)w + 0.5) * (1.0 / 4294967296.0);
+  const double s = (double)(int32_t)(w ^ 0x80000000u);
+  return (s + 2147483648.5) * (1.0 / 4294967296.0);
 }
 #endif

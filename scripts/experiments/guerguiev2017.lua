@@ -81,6 +81,8 @@ local test_ms = tonumber(A.test_phase or "250")
 local psp_memory = tonumber(A.psp_memory or "10")
 local soma = A.soma or "euler"
 local window = A.window or "last20"
+local phase_min = tonumber(A.phase or "50")
+local mode = A.mode or "spiking"
 local test_reset = (A.test_reset or "1") ~= "0"
 local feedback_bias = (A.feedback_bias or "0") ~= "0"
 local final_tests = tonumber(A.final_tests or "0")
@@ -103,8 +105,23 @@ end
 if soma ~= "euler" and soma ~= "exact" then
   usage("soma must be euler or exact, got " .. soma)
 end
-if window ~= "last20" and window ~= "from30" then
-  usage("window must be last20 or from30, got " .. window)
+local window_last = tonumber(window:match("^last(%d+)$"))
+if window ~= "from30" and not (window_last and window_last >= 1) then
+  usage("window must be lastN (N ms, N >= 1) or from30, got " .. window)
+end
+if not (phase_min and phase_min >= 1 and phase_min % 1 == 0) then
+  usage("phase must be a whole number of ms >= 1")
+end
+if window_last and window_last > phase_min then
+  usage(string.format("window=%s is longer than the shortest phase (phase=%g)",
+                      window, phase_min))
+end
+if mode ~= "spiking" and mode ~= "nonspiking" then
+  usage("mode must be spiking or nonspiking, got " .. mode)
+end
+if mode == "nonspiking" and (rule ~= "guerguiev" or feedback == "learned" or
+                             feedback == "symmetric") then
+  usage("mode=nonspiking runs rule=guerguiev with random or sparse feedback")
 end
 local hidden_sizes = {}
 for w in (A.layers or "500"):gmatch("[^,]+") do
@@ -275,9 +292,9 @@ local function wald(mu, lam)
   if math.random() <= mu / (mu + x) then return x end
   return mu * mu / x
 end
-local function phase_ms() return 50 + math.floor(wald(2, 1)) end
--- The window of a training phase: its last 20 ms, or from 30 ms on.
-local function window_of(len) return window == "last20" and len - 20 or 30 end
+local function phase_ms() return phase_min + math.floor(wald(2, 1)) end
+-- The window of a training phase: its last N ms, or from 30 ms on.
+local function window_of(len) return window_last and len - window_last or 30 end
 
 local function answer()
   local s = output:get("sum_U")
@@ -384,22 +401,24 @@ local function save_angles(angles)
 end
 
 -- Checkpoints: a header, the run's description and progress as Lua text,
--- then every learned array as little-endian doubles.
+-- then every learned array, weights as little-endian floats (what the
+-- projections store), biases as doubles.
 local config = string.format(
   "data=%s layers=%s rule=%s feedback=%s eta=%s b_eta=%g train=%d seed=%d " ..
-  "psp_memory=%g soma=%s window=%s test_reset=%s feedback_bias=%s",
+  "psp_memory=%g soma=%s window=%s phase=%g test_reset=%s feedback_bias=%s " ..
+  "mode=%s",
   data, table.concat(sizes, ","), rule, feedback, table.concat(etas, ","),
-  b_eta, n_train, seed, psp_memory, soma, window, tostring(test_reset),
-  tostring(feedback_bias))
-local MAGIC = "apical-guerguiev2017-checkpoint-1\n"
+  b_eta, n_train, seed, psp_memory, soma, window, phase_min,
+  tostring(test_reset), tostring(feedback_bias), mode)
+local MAGIC = "apical-guerguiev2017-checkpoint-2\n"
 
 local function learned_arrays()
   local arr = {}
-  for m, p in ipairs(forward) do arr[#arr + 1] = { "W" .. m, p:weights() } end
-  for m, l in ipairs(layers) do arr[#arr + 1] = { "b" .. m, l:get("b") } end
+  for m, p in ipairs(forward) do arr[#arr + 1] = { "W" .. m, p:weights(), "f" } end
+  for m, l in ipairs(layers) do arr[#arr + 1] = { "b" .. m, l:get("b"), "d" } end
   for m, p in ipairs(feedback_proj) do
-    arr[#arr + 1] = { "Y" .. m, p:weights() }
-    arr[#arr + 1] = { "c" .. m, hidden[m]:get("c") }
+    arr[#arr + 1] = { "Y" .. m, p:weights(), "f" }
+    arr[#arr + 1] = { "c" .. m, hidden[m]:get("c"), "d" }
   end
   return arr
 end
@@ -428,11 +447,11 @@ local function save_checkpoint(path, meta)
   local arr = learned_arrays()
   parts[#parts + 1] = string.pack("<I4", #arr)
   for _, a in ipairs(arr) do
-    local v = a[2]
-    parts[#parts + 1] = string.pack("<s4I8", a[1], #v)
+    local v, t = a[2], a[3]
+    parts[#parts + 1] = string.pack("<s4c1I8", a[1], t, #v)
     for i = 1, #v, 512 do
       local hi = math.min(i + 511, #v)
-      parts[#parts + 1] = string.pack("<" .. string.rep("d", hi - i + 1),
+      parts[#parts + 1] = string.pack("<" .. string.rep(t, hi - i + 1),
                                       table.unpack(v, i, hi))
     end
   end
@@ -462,13 +481,14 @@ local function load_checkpoint(path)
   if not ok then bad("truncated") end
   local arrays = {}
   for _ = 1, n do
-    local name, len
-    ok, name, len, pos = pcall(string.unpack, "<s4I8", s, pos)
-    if not ok or pos + 8 * len - 1 > #s then bad("truncated array") end
+    local name, t, len
+    ok, name, t, len, pos = pcall(string.unpack, "<s4c1I8", s, pos)
+    if not ok or (t ~= "f" and t ~= "d") then bad("bad array header") end
+    if pos + (t == "f" and 4 or 8) * len - 1 > #s then bad("truncated array") end
     local v = {}
     for i = 1, len, 512 do
       local hi = math.min(i + 511, len)
-      local vals = { string.unpack("<" .. string.rep("d", hi - i + 1), s, pos) }
+      local vals = { string.unpack("<" .. string.rep(t, hi - i + 1), s, pos) }
       pos = vals[#vals]
       for k = 1, hi - i + 1 do v[i + k - 1] = vals[k] end
     end
@@ -484,11 +504,167 @@ local function load_checkpoint(path)
   return meta
 end
 
+-- The authors' later non-spiking mode (deep_learning.py at its last
+-- commit, nonspiking_mode = True), from the same initial weights: no
+-- spikes anywhere (every layer passes on its rate lambda_max sigma(C)
+-- per step, the input its pixel rate), somata at their steady states
+-- (C = k_B B, U = k_D V, with the teaching conductances in the target
+-- phase), phases of 2 steps averaged over their last: the apical
+-- potential of a phase's last step sees the output rates of its first.
+-- The same rule, in Lua (no simulation runs).
+local function nonspiking()
+  local gL, gB, gD, EE, EI = 0.1, 0.6, 0.6, 8, -8
+  local kB, kD = gB / (gL + gB), gD / (gL + gD)
+  local function sig(x) return 1 / (1 + math.exp(-x)) end
+  local M = #layers
+  local W, b, n_of, Yf, cf = {}, {}, {}, {}, {}
+  for m = 1, M do
+    W[m] = forward[m]:weights()
+    b[m] = layers[m]:get("b")
+    n_of[m] = #layers[m]
+  end
+  for m = 1, #hidden do
+    Yf[m] = feedback_proj[m]:weights() -- by output neuron k, then hidden i
+    cf[m] = hidden[m]:get("c")
+  end
+  -- rates of one layer from the one below: B = W x + b (only x != 0)
+  local function dendrite(m, x)
+    local n, w, B = n_of[m], W[m], {}
+    for i = 1, n do B[i] = b[m][i] end
+    for j = 1, #x do
+      local xj = x[j]
+      if xj ~= 0 then
+        local base = (j - 1) * n
+        for i = 1, n do B[i] = B[i] + w[base + i] * xj end
+      end
+    end
+    return B
+  end
+  local function forward_pass(img)
+    local x = {}
+    for j = 1, n_in do x[j] = img[j] * 1e-3 end -- spikes per 1 ms step
+    local xs, Cs = { x }, {}
+    for m = 1, M do
+      local B = dendrite(m, xs[m])
+      local C, r = {}, {}
+      local k = m == M and kD or kB
+      for i = 1, #B do
+        C[i] = k * B[i]
+        r[i] = phi_max * sig(C[i])
+      end
+      Cs[m], xs[m + 1] = { B = B, C = C }, r
+    end
+    return xs, Cs
+  end
+  local function apical(m, r_out)
+    local n, y, A = n_of[m], Yf[m], {}
+    for i = 1, n do A[i] = feedback_bias and cf[m][i] or 0 end
+    for k = 1, 10 do
+      local rk = r_out[k]
+      for i = 1, n do A[i] = A[i] + y[(k - 1) * n + i] * rk end
+    end
+    return A
+  end
+  local function argmax(v)
+    local best, k = -math.huge, 0
+    for i = 1, #v do if v[i] > best then best, k = v[i], i - 1 end end
+    return k
+  end
+  local function train_one(img, label)
+    local xs, Cs = forward_pass(img)
+    local out = Cs[M]
+    local right = argmax(out.C) == label
+    -- target phase: U = (g_D V + g_E E_E + g_I E_I) / (g_L + g_D + g_E + g_I)
+    local rt = {}
+    for k = 1, 10 do
+      local gE = (k - 1 == label) and 1 or 0
+      local gI = 1 - gE
+      local U = (gD * out.B[k] + gE * EE + gI * EI) / (gL + gD + gE + gI)
+      rt[k] = phi_max * sig(U)
+    end
+    local E = {}
+    -- output layer
+    local Eo = {}
+    for k = 1, 10 do
+      local Cf = out.C[k]
+      local s = sig(Cf)
+      Eo[k] = kD * (rt[k] - phi_max * s) * phi_max * s * (1 - s)
+    end
+    E[M] = Eo
+    for m = 1, M - 1 do
+      local Af, At = apical(m, xs[M + 1]), apical(m, rt)
+      local Em = {}
+      for i = 1, n_of[m] do
+        local s = sig(Cs[m].C[i])
+        Em[i] = kB * (sig(At[i]) - sig(Af[i])) * phi_max * s * (1 - s)
+      end
+      E[m] = Em
+    end
+    for m = 1, M do
+      local P = m == M and 20 / (phi_max * phi_max) or 20 / phi_max
+      local g, n, w, x = {}, n_of[m], W[m], xs[m]
+      for i = 1, n do
+        g[i] = etas[m] * P * E[m][i]
+        b[m][i] = b[m][i] + g[i]
+      end
+      for j = 1, #x do
+        local xj = x[j]
+        if xj ~= 0 then
+          local base = (j - 1) * n
+          for i = 1, n do w[base + i] = w[base + i] + g[i] * xj end
+        end
+      end
+    end
+    return right
+  end
+  local function test_error_ns()
+    local wrong = 0
+    for i = 1, n_test do
+      local _, Cs = forward_pass(test_set:image(i, lambda_max))
+      if argmax(Cs[M].C) ~= test_set:label(i) then wrong = wrong + 1 end
+    end
+    return 100 * wrong / n_test
+  end
+  local rows, t0 = {}, os.time()
+  if A.test0 == "1" then
+    local e0 = test_error_ns()
+    rows[1] = { epoch = 0, test = e0, wall = 0 }
+    print(string.format("epoch=0 test_error=%.2f", e0))
+  end
+  for epoch = 1, epochs do
+    math.randomseed(seed, epoch)
+    local order = {}
+    for i = 1, #train_set do order[i] = i end
+    for a = #order, 2, -1 do
+      local c2 = math.random(a)
+      order[a], order[c2] = order[c2], order[a]
+    end
+    local right = 0
+    for e = 1, n_train do
+      local i = order[e]
+      if train_one(train_set:image(i, lambda_max), train_set:label(i)) then
+        right = right + 1
+      end
+    end
+    local tr, te = 100 * (1 - right / n_train), test_error_ns()
+    rows[#rows + 1] = { epoch = epoch, train = tr, test = te,
+                        wall = os.difftime(os.time(), t0) }
+    print(string.format("epoch=%d train_error=%.2f test_error=%.2f", epoch, tr, te))
+    io.stdout:flush()
+  end
+  return rows
+end
+
 print(string.format("# %s: %d-%s10, rule=%s feedback=%s eta=%s train=%d test=%d seed=%d",
   data, n_in, (#hidden > 0) and (table.concat(sizes, "-") .. "-") or "", rule,
   feedback, table.concat(etas, ","), n_train, n_test, seed))
 print(string.format("# psp_memory=%g soma=%s window=%s test_reset=%d feedback_bias=%d",
   psp_memory, soma, window, test_reset and 1 or 0, feedback_bias and 1 or 0))
+if mode == "nonspiking" then
+  print("# mode=nonspiking: the authors' rate network, in Lua (no spikes)")
+  save_curves(nonspiking())
+  return
+end
 local rows, angles, first_epoch, wall0 = {}, {}, 1, 0
 if A.resume then
   local meta = load_checkpoint(A.resume)

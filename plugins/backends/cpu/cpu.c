@@ -78,8 +78,11 @@ typedef struct cpu_proj {
 
 typedef struct cpu cpu;
 
+/* One per thread, each on cache lines of its own (aligned and padded to
+ * 64 bytes): the counters a thread bumps for every row it delivers must
+ * not share a line with another thread's. */
 typedef struct cpu_worker {
-  cpu *c;
+  _Alignas(64) cpu *c;
   unsigned id;
   unsigned sense;        /* barrier sense, private to the thread */
   pthread_t tid;
@@ -138,6 +141,15 @@ static inline void relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_ia32_pause();
 #endif
+}
+
+/* Zeroed memory on cache lines of its own, for what one thread writes
+ * every step and others read (freed with free()). */
+static void *line_calloc(size_t bytes) {
+  bytes = (bytes + 63) / 64 * 64;
+  void *p = aligned_alloc(64, bytes ? bytes : 64);
+  if (p) memset(p, 0, bytes ? bytes : 64);
+  return p;
 }
 
 /* Sense-reversing barrier of the nt threads of the pool. */
@@ -380,7 +392,7 @@ static void deliver_slow(cpu *c, cpu_worker *w, size_t j, int64_t step,
   const cpu_proj *cp = &c->projs[j];
   ap_ring *ring = &c->pops[pr->post].rings[pr->port];
   double *buf = ring->buf;
-  const size_t nn = ring->n;
+  const size_t nn = ring->stride;
   const unsigned len = ring->len;
   ap_rule_ctx *rc = &w->rctx[j];
   const int on_pre = cp->rule && cp->rule->on_pre;
@@ -453,7 +465,7 @@ static void deliver_rows(cpu *c, cpu_worker *w, unsigned t, size_t j,
   /* Slot of step + d without a division per synapse: d <= max delay
    * < len, so one conditional subtraction wraps it. */
   double *buf = ring->buf;
-  const size_t nn = ring->n;
+  const size_t nn = ring->stride;
   const unsigned len = ring->len, base = (unsigned)(step % len);
   if (cp->rule || cp->failures) {
     deliver_slow(c, w, j, step, src_of, mult, n, lo, hi, wt, base);
@@ -691,7 +703,8 @@ static int cpu_create(void **out, const ap_net *net, const ap_real *settings,
   c->nt = (unsigned)nt;
   c->pops = calloc(net->n_pops ? net->n_pops : 1, sizeof *c->pops);
   c->projs = calloc(net->n_projs ? net->n_projs : 1, sizeof *c->projs);
-  c->w = calloc(c->nt, sizeof *c->w);
+  c->w = aligned_alloc(64, c->nt * sizeof *c->w); /* a multiple of 64 */
+  if (c->w) memset(c->w, 0, c->nt * sizeof *c->w);
   if (!c->pops || !c->projs || !c->w) goto nomem;
   unsigned max_vars = 1, max_params = 1, max_ports = 1, max_syn_vars = 1;
   unsigned len = net->max_delay + 1;
@@ -715,9 +728,16 @@ static int cpu_create(void **out, const ap_net *net, const ap_real *settings,
       goto nomem;
     for (unsigned k = 0; k < np; k++)
       if (ap_ring_init(&p->rings[k], q->n, len)) goto nomem;
-    /* Balanced contiguous ranges; the same for update and delivery. */
-    for (unsigned t = 0; t <= c->nt; t++)
-      p->cut[t] = q->n / c->nt * t + q->n % c->nt * t / c->nt;
+    /* Balanced contiguous ranges, the same for update and delivery, cut
+     * at whole cache lines of doubles (the state and ring arrays are
+     * line-aligned), so that no two threads write one line: a line
+     * written by both each step costs a transfer between cores for every
+     * state variable. */
+    for (unsigned t = 0; t <= c->nt; t++) {
+      const size_t even = q->n / c->nt * t + q->n % c->nt * t / c->nt;
+      const size_t up = (even + AP_RING_LINE / 2) / AP_RING_LINE * AP_RING_LINE;
+      p->cut[t] = t == c->nt ? q->n : up < q->n ? up : q->n;
+    }
     for (size_t j = 0; j < net->n_projs; j++)
       if (net->projs[j].pre == i) p->out[p->n_out++] = j;
   }
@@ -749,8 +769,8 @@ static int cpu_create(void **out, const ap_net *net, const ap_real *settings,
     cpu_worker *w = &c->w[t];
     w->c = c;
     w->id = t;
-    w->n_spiked = calloc(2 * np1, sizeof *w->n_spiked);
-    w->has_mult = calloc(2 * np1, sizeof *w->has_mult);
+    w->n_spiked = line_calloc(2 * np1 * sizeof *w->n_spiked);
+    w->has_mult = line_calloc(2 * np1 * sizeof *w->has_mult);
     w->state = malloc(max_vars * sizeof *w->state);
     w->param = malloc(max_params * sizeof *w->param);
     w->input = malloc(max_ports * sizeof *w->input);

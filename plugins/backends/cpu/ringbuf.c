@@ -6,8 +6,12 @@
 
 int ap_ring_init(ap_ring *r, size_t n, unsigned len) {
   r->n = n;
+  r->stride = (n + AP_RING_LINE - 1) / AP_RING_LINE * AP_RING_LINE;
+  if (!r->stride) r->stride = AP_RING_LINE;
   r->len = len ? len : 1;
-  r->buf = calloc((n ? n : 1) * r->len, sizeof *r->buf);
+  const size_t bytes = r->stride * r->len * sizeof *r->buf;
+  r->buf = aligned_alloc(64, bytes); /* bytes: a multiple of 64 */
+  if (r->buf) memset(r->buf, 0, bytes);
   return r->buf ? 0 : -1;
 }
 

@@ -10,17 +10,24 @@
 #include <stdint.h>
 
 typedef struct ap_ring {
-  double *buf;
+  double *buf;   /* 64-byte aligned */
   size_t n;      /* neurons */
+  size_t stride; /* doubles from one slot to the next: n rounded up to a
+                    whole cache line, so that threads owning neighbouring
+                    ranges (cut at multiples of AP_RING_LINE neurons)
+                    never write one line */
   unsigned len;  /* slots */
 } ap_ring;
+
+/* Doubles in a cache line of 64 bytes. */
+#define AP_RING_LINE 8
 
 /* Returns 0, or -1 on allocation failure. */
 int ap_ring_init(ap_ring *r, size_t n, unsigned len);
 void ap_ring_free(ap_ring *r);
 
 static inline double *ap_ring_slot(const ap_ring *r, int64_t step) {
-  return r->buf + (size_t)(step % r->len) * r->n;
+  return r->buf + (size_t)(step % r->len) * r->stride;
 }
 static inline void ap_ring_add(ap_ring *r, int64_t step, uint32_t i,
                                double w) {

@@ -590,25 +590,36 @@ static int spikes(ap_neuron_block *b, const sd_inst *in) {
                                  (uint32_t)(u > s2);
     }
   }
+  /* the spiking neurons' indices and counts (packed in place at the
+   * front of w), without a branch per neuron: whether a neuron spikes is
+   * a coin toss the branch predictor cannot learn */
+  uint32_t *restrict spk = b->spiked;
   size_t ns = 0;
-  const double *m = in->m + b->first;
+  uint32_t most = 0;
   for (size_t i = 0; i < b->n; i++) {
-    if (!w[i]) continue;
-    uint64_t k = w[i];
-    if (k == 3) {
-      const uint64_t g = b->gid0 + i;
-      uint32_t blk[4];
-      philox_block(seed, stream, g >> 2, step, blk);
-      k = count_of(b, i, m[i], blk[g & 3]);
-    }
-    if (k > 1) {
-      if (!b->mult) return AP_EINVAL;
-      b->has_mult = 1;
-    }
-    if (b->mult) b->mult[ns] = k > UINT32_MAX ? UINT32_MAX : (uint32_t)k;
-    b->spiked[ns++] = (uint32_t)i;
+    const uint32_t k = w[i];
+    spk[ns] = (uint32_t)i;
+    w[ns] = k;
+    ns += k != 0;
+    most = k > most ? k : most;
   }
   b->n_spiked = ns;
+  if (most <= 1) return AP_OK;
+  if (!b->mult) return AP_EINVAL;
+  b->has_mult = 1;
+  uint32_t *restrict cnt = b->mult;
+  for (size_t k = 0; k < ns; k++) cnt[k] = w[k];
+  /* counts of 2 are final; "3 or more" goes on in count_of() */
+  const double *m = in->m + b->first;
+  for (size_t k = 0; k < ns; k++) {
+    if (cnt[k] < 3) continue;
+    const size_t i = spk[k];
+    const uint64_t g = b->gid0 + i;
+    uint32_t blk[4];
+    philox_block(seed, stream, g >> 2, step, blk);
+    const uint64_t c = count_of(b, i, m[i], blk[g & 3]);
+    cnt[k] = c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
+  }
   return AP_OK;
 }
 
