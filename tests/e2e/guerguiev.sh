@@ -1,79 +1,110 @@
 #!/bin/sh
-# scripts/experiments/guerguiev2017.lua from a fresh clone: a short
-# training run on Fashion-MNIST (installed by scripts/setup.sh; a missing
-# data set is a failure, not a skip) lowers the test error well below
-# the untrained network's, every option runs, and bad options are refused.
+# scripts/experiments/guerguiev2017.lua from a fresh clone.
+#
+# The short run: 2,000 training images for 3 epochs, 1,000 test images,
+# seed 1.  Its test error must fall at least 40 points below the
+# untrained network's and below a bound of 1.4 times the median of seeds
+# 1, 2 and 3 (measured with this script and commands; the bound may be no
+# looser than 1.5 times the median):
+#   Fashion-MNIST: 36.8, 31.7, 36.3 %: median 36.3 %, bound 50.8 %
+#   MNIST:         32.1, 27.6, 34.8 %: median 32.1 %, bound 44.9 %
+# Fashion-MNIST comes from Debian's dataset-fashion-mnist (scripts/setup.sh
+# installs it; missing is a failure).  MNIST is read from $AP_DATA_DIR/mnist
+# (configure --with-data-dir; default ../shared/data beside the source
+# tree), checked against its SHA256SUMS; where it is absent those checks
+# are skipped with a message.  The run learns the same for 1 and 3 threads,
+# a resumed run gives the numbers of an uninterrupted one, the authors'
+# defaults are what a run reports, every option runs, and bad options are
+# refused.
 . "$AP_TOP_SRCDIR/tests/e2e/lib.sh"
 script="$AP_TOP_SRCDIR/scripts/experiments/guerguiev2017.lua"
+mnist="${AP_DATA_DIR:-}/mnist"
 
-# 1500 examples, one epoch; the untrained network first (test0=1).
-if "$APICAL" run "$script" -q train=1500 test=300 epochs=1 test0=1 \
-    out=curve.csv > out.txt 2>&1; then
-  e0=$(sed -n 's/^epoch=0 test_error=\([0-9.]*\)$/\1/p' out.txt)
-  e1=$(sed -n 's/^epoch=1 train_error=[0-9.]* test_error=\([0-9.]*\)$/\1/p' out.txt)
-  # chance is 90 %; after 1500 examples the error must have fallen by
-  # at least 20 points and below 70 % (seed 1: 90 -> about 55)
-  if [ -n "$e0" ] && [ -n "$e1" ] &&
-      awk -v a="$e0" -v b="$e1" 'BEGIN { exit !(b < a - 20 && b < 70) }'; then
+# short DATA BOUND THREADS [SETTINGS...]: the short run; its epoch lines
+# in short_DATA_THREADS.txt
+short() {
+  data=$1 bound=$2 threads=$3
+  shift 3
+  out="short_${data}_$threads.txt"
+  if ! "$APICAL" run "$script" -q --threads "$threads" "$@" -- data="$data" \
+      train=2000 test=1000 epochs=3 test0=1 plot=0 out="short_$data.csv" \
+      > "$out" 2>&1; then
+    fail "the short run on $data ($threads threads) failed:"
+    sed 's/^/    /' "$out"
+    return
+  fi
+  e0=$(sed -n 's/^epoch=0 test_error=\([0-9.]*\)$/\1/p' "$out")
+  e3=$(sed -n 's/^epoch=3 train_error=[0-9.]* test_error=\([0-9.]*\)$/\1/p' "$out")
+  if [ -n "$e0" ] && [ -n "$e3" ] &&
+      awk -v a="$e0" -v b="$e3" -v m="$bound" 'BEGIN { exit !(b < a - 40 && b < m) }'; then
     ok
   else
-    fail "training did not lower the test error (before '$e0', after '$e1'):"
-    sed 's/^/    /' out.txt
+    fail "$data: test error '$e3' after 3 epochs of 2,000 images is not 40 points" \
+      "under the untrained network's '$e0' and below $bound %:"
+    sed 's/^/    /' "$out"
   fi
-  if [ "$(wc -l < curve.csv)" -eq 3 ] &&
-      head -1 curve.csv | grep -q "^epoch,train_error,test_error,angle_deg,wall_s$" &&
-      grep -q "^1,[0-9.]*,[0-9.]*,[0-9.]*," curve.csv; then
-    ok
-  else
-    fail "curve.csv is not the learning curve:"
-    sed 's/^/    /' curve.csv
-  fi
-  [ "$(od -An -tx1 -N8 curve.png 2>/dev/null | tr -d ' \n')" = 89504e470d0a1a0a ] &&
-    ok || fail "no learning-curve plot curve.png beside curve.csv"
-else
-  fail "guerguiev2017.lua train=1500 failed:"
-  sed 's/^/    /' out.txt
-fi
+}
 
-# Two short epochs on a tiny subset: the training error falls.
-if "$APICAL" run "$script" -q train=600 test=20 epochs=2 out=t.csv \
-    > out.txt 2>&1; then
-  t1=$(sed -n 's/^epoch=1 train_error=\([0-9.]*\) .*/\1/p' out.txt)
-  t2=$(sed -n 's/^epoch=2 train_error=\([0-9.]*\) .*/\1/p' out.txt)
-  if [ -n "$t1" ] && [ -n "$t2" ] &&
-      awk -v a="$t1" -v b="$t2" 'BEGIN { exit !(b < a - 5) }'; then
-    ok
-  else
-    fail "the training error did not fall (epoch 1 '$t1', epoch 2 '$t2'):"
-    sed 's/^/    /' out.txt
-  fi
-else
-  fail "guerguiev2017.lua train=600 epochs=2 failed:"
-  sed 's/^/    /' out.txt
-fi
-
-# The same learning for 1 and 3 threads (the rules run on the host
-# between steps; the neurons' and the backend's work is owned by target).
-for t in 1 3; do
-  "$APICAL" run "$script" -q train=150 test=20 epochs=1 out=th$t.csv \
-    --threads $t > th$t.txt 2>&1 || fail "--threads $t run failed"
-done
-if grep -q "^epoch=1 " th1.txt &&
-    [ "$(grep '^epoch=' th1.txt)" = "$(grep '^epoch=' th3.txt)" ] &&
-    [ "$(cut -d, -f1-4 th1.csv)" = "$(cut -d, -f1-4 th3.csv)" ]; then
+short fashion 50.8 1
+short fashion 50.8 3
+if [ "$(grep '^epoch=' short_fashion_1.txt)" = "$(grep '^epoch=' short_fashion_3.txt)" ] &&
+    grep -q '^epoch=3 ' short_fashion_1.txt; then
   ok
 else
   fail "1 and 3 threads learn differently:"
-  cat th1.txt th3.txt | sed 's/^/    /'
+  paste short_fashion_1.txt short_fashion_3.txt | sed 's/^/    /'
+fi
+# the authors' model is the default
+grep -q "^# psp_memory=10 soma=euler window=last20 test_reset=1 feedback_bias=0$" \
+  short_fashion_1.txt && ok ||
+  fail "the defaults are not the authors' (psp_memory=10 soma=euler window=last20 test_reset=1 feedback_bias=0)"
+
+if [ -f "$mnist/SHA256SUMS" ] && [ -f "$mnist/train-images-idx3-ubyte.gz" ]; then
+  if (cd "$mnist" && sha256sum --quiet -c SHA256SUMS) > sums.txt 2>&1; then
+    short mnist 44.9 1 --set "mnist_dir=$mnist"
+  else
+    fail "MNIST in $mnist does not match its SHA256SUMS:"
+    sed 's/^/    /' sums.txt
+  fi
+else
+  echo "SKIP: MNIST not found in '$mnist' (configure --with-data-dir=DIR with DIR/mnist" \
+    "holding the four original files and SHA256SUMS); its checks did not run"
+fi
+
+# A run resumed from the checkpoint of its first epoch ends with the
+# numbers of the run that was never interrupted (with 2 threads after 1).
+small="data=fashion train=200 test=50 plot=0"
+# shellcheck disable=SC2086
+if "$APICAL" run "$script" -q -- $small epochs=2 out=full.csv save=full.bin \
+      > full.txt 2>&1 &&
+    "$APICAL" run "$script" -q -- $small epochs=1 out=part.csv save=part.bin \
+      > part1.txt 2>&1 &&
+    "$APICAL" run "$script" -q --threads 2 -- $small epochs=2 out=part.csv \
+      resume=part.bin save=part.bin > part2.txt 2>&1; then
+  if grep -q "^epoch=2 " full.txt &&
+      [ "$(grep '^epoch=' full.txt)" = "$(cat part1.txt part2.txt | grep '^epoch=')" ] &&
+      [ "$(cut -d, -f1-4 full.csv)" = "$(cut -d, -f1-4 part.csv)" ] &&
+      grep -q "^# resumed from part.bin after epoch 1$" part2.txt; then
+    ok
+  else
+    fail "the resumed run differs from the uninterrupted one:"
+    cat full.txt part1.txt part2.txt | sed 's/^/    /'
+  fi
+else
+  fail "save/resume runs failed:"
+  cat full.txt part1.txt part2.txt 2>/dev/null | sed 's/^/    /'
 fi
 
 # Every option runs (a few examples each).
 for args in "layers=0" "layers=40,20" "rule=backprop" \
     "rule=feedback_alignment feedback=sparse" "feedback=sparse" \
-    "feedback=symmetric" "feedback=learned"; do
+    "feedback=symmetric" "feedback=learned" "feedback=learned feedback_bias=1" \
+    "feedback_bias=1" "soma=exact" "psp_memory=0" "psp_memory=0 soma=exact" \
+    "window=from30" "window=last40 phase=60" "test_reset=0" \
+    "mode=nonspiking" "mode=nonspiking layers=0" "final_tests=2"; do
   # shellcheck disable=SC2086
-  if "$APICAL" run "$script" -q train=30 test=10 epochs=1 out=o.csv $args \
-      > out.txt 2>&1 &&
+  if "$APICAL" run "$script" -q -- data=fashion train=30 test=10 epochs=1 \
+      out=o.csv $args > out.txt 2>&1 &&
       grep -q "^epoch=1 train_error=[0-9.]* test_error=[0-9.]*$" out.txt; then
     ok
   else
@@ -86,8 +117,25 @@ expect_error "unknown data set" "data must be fashion or mnist, got cifar" \
   "$APICAL" run "$script" -q data=cifar
 expect_error "symmetric feedback, two hidden layers" \
   "feedback=symmetric needs exactly one hidden layer" \
-  "$APICAL" run "$script" -q feedback=symmetric layers=500,100
+  "$APICAL" run "$script" -q data=fashion feedback=symmetric layers=500,100
 expect_error "learned feedback with a baseline" \
   "feedback=learned goes with rule=guerguiev" \
-  "$APICAL" run "$script" -q feedback=learned rule=backprop
+  "$APICAL" run "$script" -q data=fashion feedback=learned rule=backprop
+expect_error "a window longer than a phase" \
+  "window=last80 is longer than the shortest phase (phase=50)" \
+  "$APICAL" run "$script" -q data=fashion window=last80
+expect_error "learning rates per layer" \
+  "eta: give one rate or 2 (one per layer), got 3" \
+  "$APICAL" run "$script" -q data=fashion eta=0.1,0.2,0.3
+expect_error "non-spiking baseline" \
+  "mode=nonspiking runs rule=guerguiev with random or sparse feedback" \
+  "$APICAL" run "$script" -q data=fashion mode=nonspiking rule=backprop
+printf 'not a checkpoint\n' > junk.bin
+expect_error "resume from a file that is no checkpoint" \
+  "resume: junk.bin: not a guerguiev2017.lua checkpoint" \
+  "$APICAL" run "$script" -q data=fashion train=10 test=5 resume=junk.bin
+expect_error "resume with another configuration" \
+  "resume: part.bin: it was made by another configuration" \
+  "$APICAL" run "$script" -q data=fashion train=200 test=50 epochs=2 seed=2 \
+  resume=part.bin
 finish

@@ -37,6 +37,10 @@
  * order the single-threaded loop used), writing the weights to deliver
  * into a per-projection buffer indexed by synapse; the threads then read
  * their segments of it.  No two threads ever write one synapse's state. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
+#endif
+#include <limits.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -45,6 +49,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#endif
 
 #include "apical_plugin.h"
 #include "ringbuf.h"
@@ -122,13 +130,21 @@ struct cpu {
   char pad2[64];
   atomic_uint gen;
   atomic_uint sleepers;
+  unsigned spin;         /* SPIN, or 0 with more threads than cores */
+  unsigned yields;       /* YIELDS, or 0 likewise */
+  atomic_uint bar_sleepers; /* threads asleep in a barrier */
   atomic_int quit;
   pthread_mutex_t mu;
   pthread_cond_t cv;
   int sync_ok;           /* mu and cv initialised */
 };
 
-enum { SPIN = 2000, YIELDS = 20000 };
+/* Waits spin `spin` rounds of a pause (a few microseconds: a balanced
+ * step's barrier completes well within that), then sleep (a futex on
+ * Linux); a worker idle between runs then yields YIELDS times before it
+ * sleeps.  With more threads than cores a spinning or yielding thread
+ * would hold the core the others need: then it sleeps at once. */
+enum { SPIN = 100, YIELDS = 20000 };
 
 static const ap_param_desc cpu_params[] = {
     {"threads", "1",
@@ -143,6 +159,18 @@ static inline void relax(void) {
 #endif
 }
 
+/* The cores this process may run on (its affinity mask, which a
+ * container's cpuset narrows), at least 1. */
+static long cores_available(void) {
+#ifdef CPU_COUNT
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+    return CPU_COUNT(&set);
+#endif
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? n : 1;
+}
+
 /* Zeroed memory on cache lines of its own, for what one thread writes
  * every step and others read (freed with free()). */
 static void *line_calloc(size_t bytes) {
@@ -152,24 +180,52 @@ static void *line_calloc(size_t bytes) {
   return p;
 }
 
-/* Sense-reversing barrier of the nt threads of the pool. */
+/* Sleep while *a holds v (or return at once if it no longer does). */
+static void sleep_while(atomic_uint *a, unsigned v) {
+#ifdef __linux__
+  syscall(SYS_futex, (unsigned *)a, FUTEX_WAIT_PRIVATE, v, NULL, NULL, 0);
+#else
+  (void)a;
+  (void)v;
+  sched_yield();
+#endif
+}
+
+static void wake_all(atomic_uint *a) {
+#ifdef __linux__
+  syscall(SYS_futex, (unsigned *)a, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL,
+          0);
+#else
+  (void)a;
+#endif
+}
+
+/* Sense-reversing barrier of the nt threads of the pool.  A waiter that
+ * has spun its rounds counts itself a sleeper, checks the sense again and
+ * sleeps; the last arrival flips the sense, then wakes any sleeper.  The
+ * operations on bar_sense and bar_sleepers are sequentially consistent,
+ * so either the waiter sees the flip or the last arrival sees it
+ * sleeping. */
 static void barrier(cpu *c, cpu_worker *w) {
   if (c->nt == 1) return;
   unsigned s = w->sense ^= 1u;
   if (atomic_fetch_add_explicit(&c->bar_count, 1, memory_order_acq_rel) ==
       c->nt - 1) {
     atomic_store_explicit(&c->bar_count, 0, memory_order_relaxed);
-    atomic_store_explicit(&c->bar_sense, s, memory_order_release);
+    atomic_store(&c->bar_sense, s);
+    if (atomic_load(&c->bar_sleepers)) wake_all(&c->bar_sense);
     return;
   }
   unsigned spins = 0;
   while (atomic_load_explicit(&c->bar_sense, memory_order_acquire) != s) {
-    if (spins < SPIN) {
+    if (spins < c->spin) {
       spins++;
       relax();
-    } else {
-      sched_yield();
+      continue;
     }
+    atomic_fetch_add(&c->bar_sleepers, 1);
+    if (atomic_load(&c->bar_sense) != s) sleep_while(&c->bar_sense, s ^ 1u);
+    atomic_fetch_sub(&c->bar_sleepers, 1);
   }
 }
 
@@ -192,9 +248,9 @@ static void wait_job(cpu *c, unsigned *seen) {
       *seen = g;
       return;
     }
-    if (spins < SPIN) {
+    if (spins < c->spin) {
       relax();
-    } else if (spins < SPIN + YIELDS) {
+    } else if (spins < c->spin + c->yields) {
       sched_yield();
     } else {
       /* Idle between runs: sleep.  sleepers and gen are sequentially
@@ -701,6 +757,9 @@ static int cpu_create(void **out, const ap_net *net, const ap_real *settings,
   if (nt < 1) nt = 1;
   if (nt > 4096) nt = 4096;
   c->nt = (unsigned)nt;
+  const int enough = (long)c->nt <= cores_available();
+  c->spin = enough ? SPIN : 0;
+  c->yields = enough ? YIELDS : 0;
   c->pops = calloc(net->n_pops ? net->n_pops : 1, sizeof *c->pops);
   c->projs = calloc(net->n_projs ? net->n_projs : 1, sizeof *c->projs);
   c->w = aligned_alloc(64, c->nt * sizeof *c->w); /* a multiple of 64 */
