@@ -1339,6 +1339,13 @@ static double wall_now(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* ap.clock(): seconds of wall-clock time from an arbitrary start (a
+ * monotonic clock), for scripts that time their parts. */
+static int l_clock(lua_State *L) {
+  lua_pushnumber(L, wall_now());
+  return 1;
+}
+
 static void progress(void *ctx, int64_t step) {
   lstate *s = ctx;
   double now = wall_now();
@@ -1746,6 +1753,7 @@ static const luaL_Reg ap_funcs[] = {
     {"population", l_population},
     {"connect", l_connect},   {"record", l_record},
     {"run", l_run},           {"now", l_now},
+    {"clock", l_clock},
     {"phase", l_phase},       {"phase_name", l_phase_name},
     {"dt", l_dt},             {"every", l_every},
     {"start_at", l_start_at},

@@ -666,6 +666,7 @@ if mode == "nonspiking" then
   return
 end
 local rows, angles, first_epoch, wall0 = {}, {}, 1, 0
+local last = nil -- the last epoch's times and test error, returned
 if A.resume then
   local meta = load_checkpoint(A.resume)
   rows, angles, first_epoch, wall0 = meta.rows, meta.angles, meta.epoch + 1, meta.wall
@@ -693,6 +694,7 @@ for epoch = first_epoch, epochs do
   end
   local right, ang_sum, ang_n = 0, 0, 0
   local ring, ring_sum = {}, 0
+  local c0 = ap.clock()
   for e = 1, n_train do
     if train_example(train_set, order[e]) then right = right + 1 end
     local g = angle()
@@ -709,15 +711,18 @@ for epoch = first_epoch, epochs do
     end
   end
   local train_err = 100 * (1 - right / n_train)
+  local c1 = ap.clock()
   local test_err = test_error()
   quiesce()
+  last = { train_s = c1 - c0, test_s = ap.clock() - c1, test_error = test_err }
   local ang = ang_n > 0 and ang_sum / ang_n or nil
   rows[#rows + 1] = { epoch = epoch, train = train_err, test = test_err,
                       angle = ang, wall = wall() }
   print(string.format("epoch=%d train_error=%.2f test_error=%.2f", epoch,
                       train_err, test_err))
-  print(string.format("# angle_to_backprop=%s wall_s=%.0f",
-                      ang and string.format("%.1f", ang) or "n/a", wall()))
+  print(string.format("# angle_to_backprop=%s wall_s=%.0f train_s=%.1f test_s=%.1f",
+                      ang and string.format("%.1f", ang) or "n/a", wall(),
+                      last.train_s, last.test_s))
   io.stdout:flush()
   save_curves(rows)
   save_angles(angles)
@@ -735,3 +740,5 @@ if final_tests > 0 then
   print(string.format("final_tests=%d mean=%.2f min=%.2f max=%.2f",
                       final_tests, sum / final_tests, lo, hi))
 end
+-- for a script that runs this one with dofile (the epoch benchmark)
+return last

@@ -23,8 +23,8 @@ mkdir quiet
   fail "cuba.lua plot=0: $(ls quiet) $(cat quiet.txt)"
 # The epoch benchmark of the segregated-dendrite network, on 20 images.
 if "$APICAL" run "$AP_TOP_SRCDIR/scripts/benchmarks/guerguiev_epoch.lua" \
-    train=20 -q > ge.txt 2>&1 &&
-    grep -Eq '^images=20 wall_s=[0-9]+ per_image_ms=[0-9.]+ epoch_s=[0-9]+$' ge.txt &&
+    data=fashion train=20 test=10 -q > ge.txt 2>&1 &&
+    grep -Eq '^images=20 test_images=10 train_s=[0-9.]+ test_s=[0-9.]+ epoch_s=[0-9]+$' ge.txt &&
     tail -n 1 ge.txt | grep -Eq '^wall_s=[0-9.]+ bio_s=[0-9.]+ rtf='; then
   ok
 else

@@ -2,7 +2,7 @@
 # The program's commands and the settings precedence, end to end.
 . "$AP_TOP_SRCDIR/tests/e2e/lib.sh"
 
-"$APICAL" --version > v.txt && grep -q "^apical [0-9]\+\.[0-9]\+\.[0-9]\+ (plugin ABI 1\.3)$" v.txt &&
+"$APICAL" --version > v.txt && grep -q "^apical [0-9]\+\.[0-9]\+\.[0-9]\+ (plugin ABI 1\.4)$" v.txt &&
   ok || fail "--version: $(cat v.txt)"
 "$APICAL" --help > h.txt && grep -q "apical run SCRIPT.lua" h.txt && ok || fail "--help"
 expect_error "no command" "usage" "$APICAL"

@@ -600,9 +600,9 @@ RULE_DESC(fa_rule, prepare_fa, fa_syn_vars, 1);
   "  scheduler, named \"forward\" (input only) and \"target\" (the output\n" \
   "  neurons' teaching conductances g_E, g_I on), each with an\n"          \
   "  integration window (the authors: 50 ms plus a Wald-distributed\n"     \
-  "  extra, the window after the first 30 ms):\n"                          \
-  "    ap.phase(\"forward\", 52, { window = 30 })\n"                        \
-  "    ap.phase(\"target\", 51, { window = 30 })\n"                         \
+  "  extra, the window over its last 20 ms):\n"                            \
+  "    ap.phase(\"forward\", 52, { window = 32 })\n"                        \
+  "    ap.phase(\"target\", 51, { window = 31 })\n"                         \
   "  Phases of other names (a test phase) change nothing.  At the end of\n" \
   "  the forward phase the rule keeps the window averages; at the end of\n" \
   "  the target phase it updates the weights and the post neurons' bias\n" \
@@ -612,7 +612,10 @@ RULE_DESC(fa_rule, prepare_fa, fa_syn_vars, 1);
   "\n"                                                                      \
   "Averages (over a phase's window, f: forward, t: target)\n"             \
   "  PSP_j   input j's spike train filtered by the neurons' kernel\n"      \
-  "          kappa (tau_L, tau_s of the post neurons), kept by the rule\n" \
+  "          kappa (tau_L, tau_s, psp_memory of the post neurons), kept\n"\
+  "          by the rule: a spike sent in step s arrives in step s + 1\n" \
+  "          and adds kappa((t - s) dt) in step t while the memory\n"     \
+  "          lasts, as the neurons count it\n"                            \
   "  C, U    somatic potential of a hidden / output neuron (the\n"         \
   "          neuron's sums)\n"                                              \
   "  alpha   sigma(mean apical potential A): the plateau potential\n"      \
@@ -628,7 +631,8 @@ RULE_DESC(fa_rule, prepare_fa, fa_syn_vars, 1);
   "           P = 20/phi_max (hidden), 20/phi_max^2 (output) unless set\n" \
   "  credit:  when the pre population is a hidden layer, the rule adds\n"  \
   "           sum_i W_ij E_i (B_ij E_i for feedback_alignment) to its\n"   \
-  "           credit, with the weights before the update\n"                \
+  "           credit, with the weights after the update (the authors'\n"  \
+  "           code updates the layer above first)\n"                       \
   "\n"                                                                      \
   "Per-neuron variables (proj:rule_var(name))\n"                           \
   "  mean_f  C_f or U_f;  alpha_f, alpha_t  plateau potentials (hidden)\n" \
@@ -640,6 +644,7 @@ RULE_DESC(fa_rule, prepare_fa, fa_syn_vars, 1);
   "  eta       1     0.21     learning rate (the authors' f_eta)\n"         \
   "  P         1     0        error scale; 0: the authors' (above)\n"       \
   "  B_sd      1     0.1      feedback_alignment: sd of B (uniform)\n"      \
+  "  learn_bias 1    1        1: learn b (c on a feedback projection)\n"   \
   "  B_sparse  1     0        feedback_alignment: fraction of B zeroed,\n"  \
   "                           the rest scaled by 1/(1 - B_sparse)\n"        \
   "\n"                                                                      \
@@ -671,9 +676,11 @@ static const char doc_guerguiev[] =
     "  On a feedback projection (from output to hidden neurons) the rule\n"
     "  learns Y instead, as the authors' update_Y: at the end of the\n"
     "  target phase, with the forward phase's averages,\n"
-    "    Y_ik += eta (phi(C_f,i) - alpha_f,i) phi'(A_f,i) PSP_f,k\n"
-    "  (no P; PSP_k: output neuron k's spikes through the kernel), which\n"
-    "  moves the forward plateau potential towards the somatic rate.\n"
+    "    E_i = (phi(C_f,i) - alpha_f,i) sigma'(A_f,i)\n"
+    "    Y_ik += eta E_i PSP_f,k      c_i += eta E_i (learn_bias = 1)\n"
+    "  (no P; PSP_k: output neuron k's spikes through the kernel; A_f the\n"
+    "  mean apical potential), which moves the forward plateau potential\n"
+    "  towards the somatic rate.\n"
     "\n" COMMON_DOC;
 
 static const char doc_backprop[] =
@@ -702,14 +709,14 @@ static const char doc_fa[] =
     "\n" COMMON_DOC;
 
 static const ap_plugin_desc plugins[] = {
-    {sizeof(ap_plugin_desc), AP_KIND_RULE, "guerguiev", "1.0",
+    {sizeof(ap_plugin_desc), AP_KIND_RULE, "guerguiev", "2.0",
      "segregated-dendrite credit assignment (Guerguiev et al. 2017): "
      "apical plateau potentials, phases",
      doc_guerguiev, &guerguiev_rule},
-    {sizeof(ap_plugin_desc), AP_KIND_RULE, "backprop", "1.0",
+    {sizeof(ap_plugin_desc), AP_KIND_RULE, "backprop", "2.0",
      "rate-based backprop baseline for the segregated-dendrite network",
      doc_backprop, &backprop_rule},
-    {sizeof(ap_plugin_desc), AP_KIND_RULE, "feedback_alignment", "1.0",
+    {sizeof(ap_plugin_desc), AP_KIND_RULE, "feedback_alignment", "2.0",
      "rate-based feedback-alignment baseline for the segregated-dendrite "
      "network",
      doc_fa, &fa_rule},
