@@ -62,7 +62,8 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
   for (size_t i = 0; i < n; i++) {
     double mu = pop->param[PAR_RATE][i] * pop->dt * 1e-3; /* Hz * ms */
     in->mean[i] = mu;
-    in->emean[i] = exp(-mu);
+    /* exp() only where a count is drawn by inversion from it */
+    in->emean[i] = mu > 0.0 ? exp(-mu) : 1.0;
     if (mu > 0.0) in->live[in->n_live++] = (uint32_t)i;
     if (pop->param[PAR_RATE][i] != pop->param[PAR_RATE][0]) in->uniform = 0;
   }

@@ -362,7 +362,9 @@ typedef struct sd_inst {
   uint32_t *draw; /* scratch of update(): each neuron's uniform word */
 } sd_inst;
 
-enum { N_ARRAYS = 13 };
+enum { N_ARRAYS = 13, /* of n doubles each: the 10 constants P .. mu, m,
+                        and spare's two */
+       N_CONSTS = 10 };
 
 static void release(void *p) {
   sd_inst *in = p;
@@ -478,20 +480,36 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
                                 &in->dL, &in->ds, &in->cL, &in->cs,
                                 &in->inv, &in->mu, &in->m, &in->spare};
   for (int a = 1; a < N_ARRAYS - 1; a++) *arr[a] = in->P + (size_t)a * m;
-  memset(in->spare, 0, 2 * m * sizeof *in->spare);
+  if (!M) memset(in->spare, 0, 2 * m * sizeof *in->spare);
   in->n = n;
   in->layer = layer;
   in->M = (unsigned)M;
   in->euler = 1;
   const double h = pop->dt;
+  const ap_real *const *q = pop->param;
+  /* What the constants depend on, by layer: a neuron whose values equal
+   * the previous one's copies its constants (the usual case: prepare()
+   * runs whenever the script sets a parameter, and exp() is dear). */
+  static const int hidden_dep[] = {PAR_TAU_L, PAR_TAU_S, PAR_G_L, PAR_G_B,
+                                   PAR_G_A, PAR_LAMBDA_MAX};
+  static const int output_dep[] = {PAR_TAU_L, PAR_TAU_S, PAR_G_L, PAR_G_D,
+                                   PAR_G_E, PAR_G_I, PAR_LAMBDA_MAX};
+  const int *dep = layer == LAYER_HIDDEN ? hidden_dep : output_dep;
+  const size_t ndep = layer == LAYER_HIDDEN ? 6 : 7;
   for (size_t i = 0; i < n; i++) {
-    const ap_real *const *q = pop->param;
+    if (q[PAR_SOMA_EULER][i] == 0.0) in->euler = 0;
+    int same = i > 0;
+    for (size_t j = 0; same && j < ndep; j++)
+      same = q[dep[j]][i] == q[dep[j]][i - 1];
+    if (same) {
+      for (int a = 0; a < N_CONSTS; a++) (*arr[a])[i] = (*arr[a])[i - 1];
+      continue;
+    }
     const double tl = q[PAR_TAU_L][i], ts = q[PAR_TAU_S][i];
     const double G =
         layer == LAYER_HIDDEN
             ? q[PAR_G_L][i] + q[PAR_G_B][i] + q[PAR_G_A][i]
             : q[PAR_G_L][i] + q[PAR_G_D][i] + q[PAR_G_E][i] + q[PAR_G_I][i];
-    if (q[PAR_SOMA_EULER][i] == 0.0) in->euler = 0;
     in->inv[i] = 1.0 / (tl - ts);
     in->P[i] = exp(-G * h);
     in->K0[i] = response(G, 0.0, h);
