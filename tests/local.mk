@@ -10,6 +10,10 @@ AM_TESTS_ENVIRONMENT = \
 	APICAL_CONFIG=/dev/null; export APICAL_CONFIG; \
 	ASAN_OPTIONS=detect_leaks=1; export ASAN_OPTIONS; \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1; export UBSAN_OPTIONS;
+# Tests that run long experiments run them smaller under the sanitizers.
+if SANITIZERS
+AM_TESTS_ENVIRONMENT += AP_SANITIZERS=1; export AP_SANITIZERS;
+endif
 
 CHECK_CFLAGS_ALL = $(AM_CFLAGS) $(VEC_CFLAGS) $(CHECK_CFLAGS) $(LUA_CFLAGS) \
 	$(LIBCONFIG_CFLAGS) $(ZLIB_CFLAGS)

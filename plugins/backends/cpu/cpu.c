@@ -534,6 +534,14 @@ static void deliver_rows(cpu *c, cpu_worker *w, unsigned t, size_t j,
     double m = mult ? (double)mult[k] : 1.0;
     w->events += (b - a) * (mult ? mult[k] : 1u);
     if (cp->dense) { /* consecutive targets, one delay: a vector add */
+      /* the row after next, while this one is added: rows of a large
+       * projection are far apart, and their first lines would otherwise
+       * be waited for (the hardware prefetcher follows a row once begun) */
+      if (k + 2 < n) {
+        const ap_weight *nx = wt + lo[src_of[k + 2]];
+        __builtin_prefetch(nx);
+        __builtin_prefetch(nx + 16);
+      }
       unsigned slot = base + syn_delay(pr, a);
       slot -= slot >= len ? len : 0;
       add_scaled(buf + (size_t)slot * nn + syn_post(pr, a), wt + a, m, b - a);
