@@ -139,12 +139,13 @@ struct cpu {
   int sync_ok;           /* mu and cv initialised */
 };
 
-/* Waits spin `spin` rounds of a pause (a few microseconds: a balanced
- * step's barrier completes well within that), then sleep (a futex on
+/* Waits spin `spin` rounds of a pause (some 100 microseconds: a step's
+ * barrier completes well within that, while waking a sleeper costs tens
+ * of microseconds, more than a step), then sleep (a futex on
  * Linux); a worker idle between runs then yields YIELDS times before it
  * sleeps.  With more threads than cores a spinning or yielding thread
  * would hold the core the others need: then it sleeps at once. */
-enum { SPIN = 100, YIELDS = 20000 };
+enum { SPIN = 2000, YIELDS = 20000 };
 
 static const ap_param_desc cpu_params[] = {
     {"threads", "1",
