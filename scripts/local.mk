@@ -1,5 +1,7 @@
 # scripts/: set-up and test scripts, examples and experiments.
-dist_noinst_SCRIPTS += scripts/setup.sh scripts/test.sh
+dist_noinst_SCRIPTS += scripts/setup.sh scripts/test.sh \
+	scripts/experiments/guerguiev2017_runs.sh \
+	scripts/experiments/guerguiev2017_study.sh
 EXTRA_DIST += scripts/examples/coba.lua
 EXTRA_DIST += scripts/experiments/energy.lua
 EXTRA_DIST += scripts/experiments/izhikevich2007_distal_reward.lua \
