@@ -296,6 +296,20 @@ local function phase_ms() return phase_min + math.floor(wald(2, 1)) end
 -- The window of a training phase: its last N ms, or from 30 ms on.
 local function window_of(len) return window_last and len - window_last or 30 end
 
+-- The epoch's order of the training images, from a generator seeded with
+-- (seed, epoch), which the epoch's phase lengths then go on drawing from:
+-- a resumed run makes the same shuffle and phases.
+local function epoch_order(epoch)
+  math.randomseed(seed, epoch)
+  local order = {}
+  for i = 1, #train_set do order[i] = i end
+  for a = #order, 2, -1 do
+    local b = math.random(a)
+    order[a], order[b] = order[b], order[a]
+  end
+  return order
+end
+
 local function answer()
   local s = output:get("sum_U")
   local best, k = -math.huge, 0
@@ -632,13 +646,7 @@ local function nonspiking()
     print(string.format("epoch=0 test_error=%.2f", e0))
   end
   for epoch = 1, epochs do
-    math.randomseed(seed, epoch)
-    local order = {}
-    for i = 1, #train_set do order[i] = i end
-    for a = #order, 2, -1 do
-      local c2 = math.random(a)
-      order[a], order[c2] = order[c2], order[a]
-    end
+    local order = epoch_order(epoch)
     local right = 0
     for e = 1, n_train do
       local i = order[e]
@@ -683,15 +691,7 @@ if A.test0 == "1" and first_epoch == 1 then
   save_curves(rows)
 end
 for epoch = first_epoch, epochs do
-  -- each epoch's draws depend on (seed, epoch) only: a resumed run makes
-  -- the same shuffle and phase lengths
-  math.randomseed(seed, epoch)
-  local order = {}
-  for i = 1, #train_set do order[i] = i end
-  for a = #order, 2, -1 do
-    local b = math.random(a)
-    order[a], order[b] = order[b], order[a]
-  end
+  local order = epoch_order(epoch)
   local right, ang_sum, ang_n = 0, 0, 0
   local ring, ring_sum = {}, 0
   local c0 = ap.clock()
