@@ -1,6 +1,7 @@
 #!/bin/sh
 # The cpu backend gives bit-identical spikes, state and learned weights for every thread
-# count, including splits of populations that do not divide evenly.
+# count, including splits of populations that do not divide evenly and
+# populations too small to be split among every thread.
 . "$AP_TOP_SRCDIR/tests/e2e/lib.sh"
 net="$AP_TOP_SRCDIR/tests/e2e/net.lua"
 
@@ -50,4 +51,12 @@ enough b1 1000
 same b2 b1
 same b3 b1
 same b7 b1
+
+# 100 neurons: with 3 threads the 80 excitatory ones go to two threads
+# and the 20 inhibitory ones to one (at least 32 neurons a thread); the
+# third thread owns no neuron of them.
+run s1 1 n=100
+run s3 3 n=100
+enough s1 50
+same s3 s1
 finish

@@ -147,6 +147,9 @@ struct cpu {
  * would hold the core the others need: then it sleeps at once. */
 enum { SPIN = 2000, YIELDS = 20000 };
 
+/* The fewest neurons of a population a thread is given (see cpu_create). */
+enum { MIN_SHARE = 32 };
+
 static const ap_param_desc cpu_params[] = {
     {"threads", "1",
      "worker threads: 0 uses every online core, 1 runs on the calling "
@@ -576,8 +579,11 @@ static void deliver(cpu *c, cpu_worker *w, int64_t step) {
       const size_t at = par * p->buf + p->cut[bt];
       const uint32_t *src_of = p->spiked + at;
       const uint32_t *mult = c->w[bt].has_mult[slot] ? p->mult + at : NULL;
-      for (size_t o = 0; o < p->n_out; o++)
-        deliver_rows(c, w, t, p->out[o], step, src_of, mult, n_sp);
+      for (size_t o = 0; o < p->n_out; o++) {
+        const size_t *own = c->pops[net->projs[p->out[o]].post].cut;
+        if (own[t] < own[t + 1]) /* this thread owns targets there */
+          deliver_rows(c, w, t, p->out[o], step, src_of, mult, n_sp);
+      }
     }
   }
   if (c->any_post) post_events(c, w, step);
@@ -800,11 +806,18 @@ static int cpu_create(void **out, const ap_net *net, const ap_real *settings,
      * at whole cache lines of doubles (the state and ring arrays are
      * line-aligned), so that no two threads write one line: a line
      * written by both each step costs a transfer between cores for every
-     * state variable. */
+     * state variable.  A small population is shared by fewer threads (at
+     * least MIN_SHARE neurons each; the rest own none of it): every
+     * thread that owns targets of a projection walks each spiking row,
+     * so slicing a few neurons thinner costs more than it saves. */
+    const size_t parts = q->n / MIN_SHARE < c->nt
+                             ? (q->n / MIN_SHARE ? q->n / MIN_SHARE : 1)
+                             : c->nt;
     for (unsigned t = 0; t <= c->nt; t++) {
-      const size_t even = q->n / c->nt * t + q->n % c->nt * t / c->nt;
+      const size_t u = t < parts ? t : parts;
+      const size_t even = q->n / parts * u + q->n % parts * u / parts;
       const size_t up = (even + AP_RING_LINE / 2) / AP_RING_LINE * AP_RING_LINE;
-      p->cut[t] = t == c->nt ? q->n : up < q->n ? up : q->n;
+      p->cut[t] = u == parts ? q->n : up < q->n ? up : q->n;
     }
     for (size_t j = 0; j < net->n_projs; j++)
       if (net->projs[j].pre == i) p->out[p->n_out++] = j;
