@@ -25,7 +25,7 @@
 #include <math.h>
 
 #define AP_ABI_MAJOR 1
-#define AP_ABI_MINOR 4
+#define AP_ABI_MINOR 5
 
 #if defined(__GNUC__)
 #define AP_PLUGIN_EXPORT __attribute__((visibility("default")))
@@ -496,7 +496,15 @@ typedef struct ap_rule_desc {
   /* ABI 1.3: what on-chip learning the rule needs (AP_CHIP_RULE_*; 0:
    * none, the rule runs only where learning is software). */
   unsigned chip_learning;
+  /* ABI 1.5: AP_RULE_* properties (0: none). */
+  unsigned flags;
 } ap_rule_desc;
+
+/* on_spikes and on_step read and write only the instance prepare() made
+ * and the context's scalars: no weights, synapse or post variables, no
+ * neuron state.  The host may then call them while a backend delivers
+ * spikes and updates neurons (see ap_net.concurrent_callbacks). */
+#define AP_RULE_LOCAL_CALLBACKS 0x1u
 
 /* The rule changes a synapse from traces of its own pre- and
  * postsynaptic spikes, its weight, its own variables and modulator levels
@@ -590,6 +598,15 @@ typedef struct ap_net {
    * backend passes step - *window_start (or -1) to neurons as
    * window_step. */
   const int64_t *window_start;
+  /* ABI 1.5 */
+  /* Nonzero while spikes() and step_done() read only the spike lists
+   * they are given and the host's own data (no neuron state, weights or
+   * synapse state, and they call no rule that touches them; see
+   * AP_RULE_LOCAL_CALLBACKS).  A backend may then call them for step s
+   * while it delivers step s and updates step s + 1, in one call at a
+   * time and in step order as always.  The host changes it only between
+   * run() calls. */
+  const int *concurrent_callbacks;
 } ap_net;
 
 /* ABI 1.3: a backend's report.  Keys are dotted paths ("energy.total",

@@ -341,6 +341,10 @@ void ap_describe_plugin(FILE *out, const ap_plugin *p) {
             cl & AP_CHIP_RULE_LOCAL_TRACES
                 ? "local traces (runs on learning engines such as Loihi's)"
                 : "none declared (runs only where learning is software)");
+    if (AP_HAS_FIELD(r, ap_rule_desc, flags) &&
+        (r->flags & AP_RULE_LOCAL_CALLBACKS))
+      fprintf(out, "per-step calls: touch only the rule's own state (may run "
+              "beside delivery)\n");
     break;
   }
   case AP_KIND_BACKEND: {

@@ -777,6 +777,10 @@ static int check_rule(const char *pre, const ap_rule_desc *d, char *err,
       !d->on_step)
     return fail(err, n, "%s: the rule reads %u modulators but on_step is "
                 "NULL", pre, d->n_modulators);
+  if (AP_HAS_FIELD(d, ap_rule_desc, flags) &&
+      (d->flags & ~(unsigned)AP_RULE_LOCAL_CALLBACKS))
+    return fail(err, n, "%s: flags 0x%x has bits this host does not know "
+                "(known: AP_RULE_LOCAL_CALLBACKS)", pre, d->flags);
   return AP_OK;
 }
 

@@ -149,6 +149,7 @@ struct ap_sim {
   double **credit;       /* per population, n values (rules' credit) */
   size_t n_credit;       /* populations when credit was made */
   int64_t window_start;  /* step the integration window opened, or -1 */
+  int concurrent;        /* ap_net.concurrent_callbacks (ABI 1.5) */
   char **phase_names;    /* by index - 1 */
   size_t n_phase_names;
   ap_phase_event phase;  /* the phase under way (kind 0: none) */
@@ -1587,6 +1588,27 @@ static void on_spikes(void *ctx, size_t pi, int64_t step, const uint32_t *idx,
   }
 }
 
+/* Whether on_spikes() and on_step_done() will read only the spike lists
+ * and the host's data in the coming run: no recorder of state or weights,
+ * and every rule they call declares that it touches only its own state
+ * (ap_net.concurrent_callbacks). */
+static int callbacks_local(const ap_sim *sim) {
+  for (size_t i = 0; i < sim->n_recs; i++)
+    if (sim->recs[i].kind == REC_STATE || sim->recs[i].kind == REC_WEIGHT)
+      return 0;
+  for (size_t j = 0; j < sim->n_projs; j++) {
+    const ap_plastic *r = sim->projs[j].rule;
+    if (!r) continue;
+    const ap_rule_desc *d = r->d;
+    const int spk = AP_HAS_FIELD(d, ap_rule_desc, on_spikes) && d->on_spikes;
+    if (!spk && !d->on_step) continue;
+    if (!AP_HAS_FIELD(d, ap_rule_desc, flags) ||
+        !(d->flags & AP_RULE_LOCAL_CALLBACKS))
+      return 0;
+  }
+  return 1;
+}
+
 /* End of a step, called by the backend with no worker running: the
  * modulators decay over the step and take this step's releases, the rules
  * see the new levels, then the recorders that are due sample. */
@@ -1811,6 +1833,7 @@ static int start_backend(ap_sim *sim) {
   net->proj_ext = sim->nexts;
   net->silenced = sim->nsil;
   net->window_start = &sim->window_start;
+  net->concurrent_callbacks = &sim->concurrent;
   char err[1024] = "";
   int rc = bd->create(&sim->binst, net, sim->bset,
                       (const char *const *)sim->bstr, err, sizeof err);
@@ -1897,6 +1920,7 @@ int ap_sim_run_steps(ap_sim *sim, int64_t steps) {
       return fail(sim, rc, "backend %s: %s", sim->bp->name, err);
     sim->dirty = 0;
   }
+  sim->concurrent = callbacks_local(sim);
   double t0 = now_s();
   /* Modulated parameters change once per min-delay interval, so then the
    * backend runs one interval at a time; otherwise in chunks of many

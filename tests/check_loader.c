@@ -95,7 +95,7 @@ typedef struct reject_case {
 static const reject_case rejects[] = {
     {"bad_abi", "built for plugin ABI 99.x, this apical supports 1.x"},
     {"bad_magic", "bad magic (not an apical plugin table)"},
-    {"bad_minor", "plugin ABI 1.5 is newer than this apical's 1.4"},
+    {"bad_minor", "plugin ABI 1.6 is newer than this apical's 1.5"},
     {"bad_range",
      "descriptor 'fixture_bad_range': parameter 'tau_m': default 0 ms "
      "outside its range (0, inf)"},
@@ -673,7 +673,7 @@ typedef struct bad_case {
 
 MUT(m_magic, m->t.magic = 0)
 MUT(m_major, m->t.abi_major = 2)
-MUT(m_minor, m->t.abi_minor = 5)
+MUT(m_minor, m->t.abi_minor = AP_ABI_MINOR + 1)
 MUT(m_real, m->t.sizeof_real = 4)
 MUT(m_weight, m->t.sizeof_weight = 8)
 MUT(m_tsize, m->t.size = 8)
@@ -736,6 +736,7 @@ MUT(m_rsyn_null, m->rule.syn_vars = NULL)
 MUT(m_rpost_clash, m->rpv[0].name = "x")
 MUT(m_rpost_param, m->rpv[0].name = "tau_plus")
 MUT(m_rstring, m->rp[0].type = AP_PT_STRING)
+MUT(m_rflags, m->rule.flags = AP_RULE_LOCAL_CALLBACKS | 0x40u)
 MUT(m_bsize, m->backend.size = 8)
 MUT(m_bcreate, m->backend.create = NULL)
 MUT(m_brun, m->backend.run = NULL)
@@ -745,7 +746,7 @@ MUT(m_bparam, m->bp[0].def = -1)
 static const bad_case bad[] = {
     {m_magic, "bad magic (not an apical plugin table)", 0},
     {m_major, "built for plugin ABI 2.x, this apical supports 1.x", 0},
-    {m_minor, "plugin ABI 1.5 is newer than this apical's 1.4", 0},
+    {m_minor, "plugin ABI 1.6 is newer than this apical's 1.5", 0},
     {m_real, "built with sizeof(ap_real)=4, this apical uses 8", 0},
     {m_weight, "built with sizeof(ap_weight)=8, this apical uses 4", 0},
     {m_tsize, "plugin table size 8 is smaller than the ABI 1.0 size %zu",
@@ -861,6 +862,9 @@ static const bad_case bad[] = {
     {m_rstring,
      "descriptor 'mem_rule': parameter 'tau_plus': type AP_PT_STRING is "
      "allowed only for backend settings", 0},
+    {m_rflags,
+     "descriptor 'mem_rule': flags 0x41 has bits this host does not know "
+     "(known: AP_RULE_LOCAL_CALLBACKS)", 0},
     {m_bsize,
      "descriptor 'mem_backend': ap_backend_desc size 8 is smaller than the "
      "ABI 1.0 size %zu",

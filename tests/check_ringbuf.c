@@ -71,7 +71,9 @@ static const ap_synapse_desc dep = {sizeof(ap_synapse_desc), NULL, 0, NULL,
 static const ap_synapse_desc stat = {sizeof(ap_synapse_desc), NULL, 0, NULL,
                                      0, NULL};
 
-enum { NN = 10, STEPS = 300, MAXSPK = NN * STEPS };
+/* 130 neurons: split among 2, 3 and 4 threads (the backend gives a
+ * thread at least 32), at cuts that do not divide evenly. */
+enum { NN = 130, STEPS = 300, MAXSPK = NN * STEPS };
 typedef struct trace {
   uint32_t spk[MAXSPK];
   int64_t when[MAXSPK];
@@ -96,13 +98,16 @@ static void on_done(void *ctx, int64_t step) {
   ck_assert_int_eq(step, t->done++);
 }
 
-/* Run the network with `threads`; V and u out, spikes in *tr. */
-static void run_net(unsigned threads, trace *tr, ap_real *V, ap_real *u,
-                    size_t *n_u) {
+/* Run the network with `threads`; V and u out, spikes in *tr.  With
+ * `concurrent` only the projection without transmit() is made and the
+ * host declares its calls concurrent (ap_net.concurrent_callbacks), so
+ * the backend makes them beside its delivery. */
+static void run_net(unsigned threads, int concurrent, trace *tr, ap_real *V,
+                    ap_real *u, size_t *n_u) {
   static ap_real drive[NN];
   ap_real *param[1] = {drive}, *state[1] = {V};
   for (size_t i = 0; i < NN; i++) {
-    drive[i] = 0.05 + 0.031 * (double)i;
+    drive[i] = 0.05 + 0.031 * (double)(i % 10);
     V[i] = 0.0;
   }
   ap_net_pop pop = {"acc", &acc, NN, 0, 0, param, state, NULL};
@@ -120,7 +125,8 @@ static void run_net(unsigned threads, trace *tr, ap_real *V, ap_real *u,
       for (size_t k = 0; k < NN; k++) {
         if ((i * 7 + k * 3 + (size_t)j) % 4 == 0) continue;
         target[j][ns] = (uint32_t)k;
-        weight[j][ns] = (ap_weight)(0.1 * (double)((i + k) % 5) - 0.15);
+        weight[j][ns] = (ap_weight)((0.1 * (double)((i + k) % 5) - 0.15) *
+                                    10.0 / NN);
         delay[j][ns++] = (uint16_t)(1 + (i + k + (size_t)j) % 3);
       }
     }
@@ -134,8 +140,9 @@ static void run_net(unsigned threads, trace *tr, ap_real *V, ap_real *u,
     }
   }
   memset(tr, 0, sizeof *tr);
-  ap_net net = {sizeof(ap_net), 0.1, 1, 1, 3, 1, &pop, 2, proj, NULL, tr,
-                on_spikes, on_done, NULL, NULL, NULL};
+  ap_net net = {sizeof(ap_net), 0.1, 1, 1, 3, 1, &pop, concurrent ? 1 : 2,
+                proj, NULL, tr, on_spikes, on_done, NULL, NULL, NULL,
+                &concurrent};
   void *inst = NULL;
   char err[256] = "";
   ap_real settings[1] = {(ap_real)threads};
@@ -151,19 +158,39 @@ START_TEST(threads_give_identical_results) {
   static trace t1, tn;
   static ap_real V1[NN], Vn[NN], u1[NN * NN], un[NN * NN];
   size_t nu;
-  run_net(1, &t1, V1, u1, &nu);
+  run_net(1, 0, &t1, V1, u1, &nu);
   ck_assert_int_eq(t1.done, STEPS);
   ck_assert_uint_gt(t1.n, 200);
   int changed = 0;
   for (size_t s = 0; s < nu; s++) changed |= u1[s] != 1.0;
   ck_assert(changed); /* transmit() ran */
   for (unsigned th = 2; th <= 4; th++) {
-    run_net(th, &tn, Vn, un, &nu);
+    run_net(th, 0, &tn, Vn, un, &nu);
     ck_assert_uint_eq(tn.n, t1.n);
     ck_assert_mem_eq(tn.spk, t1.spk, t1.n * sizeof *t1.spk);
     ck_assert_mem_eq(tn.when, t1.when, t1.n * sizeof *t1.when);
     ck_assert_mem_eq(Vn, V1, sizeof V1);
     ck_assert_mem_eq(un, u1, nu * sizeof *u1);
+  }
+}
+END_TEST
+
+/* The same with the host's calls made beside delivery: the spikes, their
+ * order and steps, and V are those of one thread. */
+START_TEST(concurrent_callbacks_give_identical_results) {
+  static trace t1, tn;
+  static ap_real V1[NN], Vn[NN], u[NN * NN];
+  size_t nu;
+  run_net(1, 1, &t1, V1, u, &nu);
+  ck_assert_int_eq(t1.done, STEPS);
+  ck_assert_uint_gt(t1.n, 200);
+  for (unsigned th = 2; th <= 4; th++) {
+    run_net(th, 1, &tn, Vn, u, &nu);
+    ck_assert_int_eq(tn.done, STEPS);
+    ck_assert_uint_eq(tn.n, t1.n);
+    ck_assert_mem_eq(tn.spk, t1.spk, t1.n * sizeof *t1.spk);
+    ck_assert_mem_eq(tn.when, t1.when, t1.n * sizeof *t1.when);
+    ck_assert_mem_eq(Vn, V1, sizeof V1);
   }
 }
 END_TEST
@@ -179,6 +206,7 @@ static Suite *make_ringbuf_suite(void) {
    * threads than cores this takes longer than Check's default 4 s. */
   tcase_set_timeout(tb, 60);
   tcase_add_test(tb, threads_give_identical_results);
+  tcase_add_test(tb, concurrent_callbacks_give_identical_results);
   suite_add_tcase(s, tb);
   return s;
 }

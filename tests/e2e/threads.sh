@@ -59,4 +59,15 @@ run s1 1 n=100
 run s3 3 n=100
 enough s1 50
 same s3 s1
+
+# Fixed weights and no state recorded: the host's per-step calls then
+# touch nothing the workers do, and the backend makes them beside its
+# delivery (one barrier a step).  The spikes are those of one thread.
+run f1 1 static=1 vm=0
+run f2 2 static=1 vm=0
+run f3 3 static=1 vm=0
+enough f1 300
+for t in f2 f3; do
+  cmp -s f1_spikes.csv ${t}_spikes.csv && ok || fail "$t differs from f1"
+done
 finish

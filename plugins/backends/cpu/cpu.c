@@ -32,6 +32,15 @@
  * and a thread reads and writes only its own targets.  One more barrier
  * ends each run(), so nothing is in flight between runs.
  *
+ * When the host says its calls read only the spike lists and its own data
+ * (ap_net.concurrent_callbacks) and no projection has transmit() or an
+ * on_pre/on_post rule, the second barrier goes: after the first, every
+ * thread checks the update flags itself, thread 0 makes the host calls
+ * and then delivers, while the others deliver and go on to the next
+ * update.  The spike lists and update flags are kept by step parity, and
+ * the next step's barrier comes before anyone writes the same parity
+ * again.
+ *
  * transmit() may change per-synapse state of the whole row, so it is
  * called once per spiking row by thread 0 in the serial phase (in the
  * order the single-threaded loop used), writing the weights to deliver
@@ -97,7 +106,7 @@ typedef struct cpu_worker {
   size_t *n_spiked;      /* per population, of this thread's block; two
                             sets by step parity (see cpu_pop) */
   int *has_mult;
-  int rc;                /* first failure of this step */
+  int rc[2];             /* failure of the update, by step parity */
   size_t fail_pop, bad_spikes, bad_n;
   uint64_t events;       /* synaptic events this thread delivered */
   ap_rule_ctx *rctx;     /* per projection: this thread's rule contexts */
@@ -110,6 +119,9 @@ struct cpu {
   const ap_net *net;
   const unsigned char *const *silenced; /* ABI 1.1, or NULL */
   int any_post;          /* some projection has an on_post rule */
+  int can_overlap;       /* no transmit() and no on_pre/on_post rule: the
+                            host's calls may run beside delivery */
+  int overlap;           /* for this run: they do (see run_chunk) */
   unsigned nt;           /* threads */
   cpu_pop *pops;
   cpu_proj *projs;
@@ -304,13 +316,14 @@ static int prepare_pops(cpu *c, char *err, size_t err_size) {
 static void update_blocks(cpu *c, cpu_worker *w, int64_t step) {
   const ap_net *net = c->net;
   const unsigned t = w->id;
-  w->rc = AP_OK;
+  const size_t par = (size_t)(step & 1);
+  w->rc[par] = AP_OK;
   for (size_t i = 0; i < net->n_pops; i++) {
     const ap_net_pop *q = &net->pops[i];
     const ap_neuron_desc *d = q->desc;
     cpu_pop *p = &c->pops[i];
     const size_t first = p->cut[t], nb = p->cut[t + 1] - first;
-    const size_t par = (size_t)(step & 1), slot = par * net->n_pops + i;
+    const size_t slot = par * net->n_pops + i;
     uint32_t *spk = p->spiked + par * p->buf, *mlt = p->mult + par * p->buf;
     w->n_spiked[slot] = 0;
     w->has_mult[slot] = 0;
@@ -330,7 +343,7 @@ static void update_blocks(cpu *c, cpu_worker *w, int64_t step) {
       b.window_step = step - *net->window_start;
     int rc = d->update(&b);
     if (rc || b.n_spiked > nb) {
-      w->rc = rc ? rc : AP_EPLUGIN;
+      w->rc[par] = rc ? rc : AP_EPLUGIN;
       w->fail_pop = i;
       w->bad_spikes = rc ? 0 : b.n_spiked;
       w->bad_n = nb;
@@ -363,8 +376,9 @@ static void update_blocks(cpu *c, cpu_worker *w, int64_t step) {
 static int serial(cpu *c, int64_t step) {
   const ap_net *net = c->net;
   const cpu_worker *bad = NULL;
+  const size_t par = (size_t)(step & 1);
   for (unsigned t = 0; t < c->nt; t++)
-    if (c->w[t].rc && (!bad || c->w[t].fail_pop < bad->fail_pop))
+    if (c->w[t].rc[par] && (!bad || c->w[t].fail_pop < bad->fail_pop))
       bad = &c->w[t];
   if (bad) {
     size_t i = bad->fail_pop;
@@ -376,14 +390,13 @@ static int serial(cpu *c, int64_t step) {
     else
       snprintf(c->err, c->err_size, "population %zu (%s) failed at t = %g "
                "ms (status %d)", i + 1, q->model, (double)step * net->dt,
-               bad->rc);
-    c->rc = bad->rc;
+               bad->rc[par]);
+    c->rc = bad->rc[par];
     return 1;
   }
   /* Each population's spikes are its blocks' lists in thread order
    * (ascending, population indices), handed over without a copy. */
   double t_spike = (double)(step + 1) * net->dt;
-  const size_t par = (size_t)(step & 1);
   for (size_t i = 0; i < net->n_pops; i++) {
     cpu_pop *p = &c->pops[i];
     for (unsigned bt = 0; bt < c->nt; bt++) {
@@ -589,15 +602,37 @@ static void deliver(cpu *c, cpu_worker *w, int64_t step) {
   if (c->any_post) post_events(c, w, step);
 }
 
-/* The part of run() that every thread of the pool executes. */
+/* Whether some block's update failed in `step` (read after the barrier
+ * that ends the update; the flags are kept by step parity, so the next
+ * step's update does not touch them meanwhile). */
+static int update_failed(const cpu *c, int64_t step) {
+  for (unsigned t = 0; t < c->nt; t++)
+    if (c->w[t].rc[step & 1]) return 1;
+  return 0;
+}
+
+/* The part of run() that every thread of the pool executes.  When the
+ * host's calls touch nothing the workers do (c->overlap), a step needs
+ * one barrier: thread 0 makes them while the others deliver and update
+ * the next step, then delivers itself; the next barrier orders them
+ * before the next step's.  Otherwise thread 0 makes them alone, between
+ * two barriers. */
 static void run_chunk(cpu *c, cpu_worker *w) {
   const int64_t step0 = c->job_step, n = c->job_n;
   for (int64_t step = step0; step < step0 + n; step++) {
     update_blocks(c, w, step);
     barrier(c, w);
-    if (w->id == 0) c->stop = serial(c, step);
-    barrier(c, w);
-    if (c->stop) break;
+    if (c->overlap) {
+      if (update_failed(c, step)) { /* every thread sees it and stops */
+        if (w->id == 0) c->stop = serial(c, step);
+        break;
+      }
+      if (w->id == 0) serial(c, step);
+    } else {
+      if (w->id == 0) c->stop = serial(c, step);
+      barrier(c, w);
+      if (c->stop) break;
+    }
     deliver(c, w, step);
   }
   barrier(c, w);
@@ -845,6 +880,9 @@ static int cpu_create(void **out, const ap_net *net, const ap_real *settings,
   if (AP_HAS_FIELD(net, ap_net, proj_ext) && net->proj_ext)
     for (size_t j = 0; j < net->n_projs; j++)
       if (setup_plastic(c, j)) goto nomem;
+  c->can_overlap = 1;
+  for (size_t j = 0; j < net->n_projs; j++)
+    if (c->projs[j].wout || c->projs[j].rule) c->can_overlap = 0;
   size_t np1 = net->n_pops ? net->n_pops : 1;
   for (unsigned t = 0; t < c->nt; t++) {
     cpu_worker *w = &c->w[t];
@@ -891,6 +929,10 @@ static int cpu_run(void *vc, int64_t step0, int64_t n, char *err,
   c->err_size = err_size;
   c->stop = 0;
   c->rc = AP_OK;
+  const ap_net *net = c->net;
+  c->overlap = c->nt > 1 && c->can_overlap &&
+               AP_HAS_FIELD(net, ap_net, concurrent_callbacks) &&
+               net->concurrent_callbacks && *net->concurrent_callbacks;
   if (c->nt > 1) post(c);
   run_chunk(c, &c->w[0]);
   return c->stop ? c->rc : AP_OK;

@@ -588,6 +588,7 @@ static void on_phase(ap_rule_ctx *c, const ap_phase_event *e) {
       .release = release,                                                  \
       .on_spikes = on_spikes,                                              \
       .on_phase = on_phase,                                                \
+      .flags = AP_RULE_LOCAL_CALLBACKS,                                    \
   }
 
 RULE_DESC(guerguiev_rule, prepare_guerguiev, NULL, 0);
