@@ -159,8 +159,13 @@ struct cpu {
  * would hold the core the others need: then it sleeps at once. */
 enum { SPIN = 2000, YIELDS = 20000 };
 
-/* The fewest neurons of a population a thread is given (see cpu_create). */
-enum { MIN_SHARE = 32 };
+/* The fewest neurons of a population a thread is given, and the multiple
+ * of neurons at which populations are cut between threads: 16 neurons
+ * are a cache line of 4-byte values and two of doubles, so that where
+ * per-neuron arrays begin on a line (the host's state and parameters,
+ * the ring rows, the models' scratch), no two threads write one line
+ * (see cpu_create). */
+enum { MIN_SHARE = 32, CUT = 16 };
 
 static const ap_param_desc cpu_params[] = {
     {"threads", "1",
@@ -851,7 +856,7 @@ static int cpu_create(void **out, const ap_net *net, const ap_real *settings,
     for (unsigned t = 0; t <= c->nt; t++) {
       const size_t u = t < parts ? t : parts;
       const size_t even = q->n / parts * u + q->n % parts * u / parts;
-      const size_t up = (even + AP_RING_LINE / 2) / AP_RING_LINE * AP_RING_LINE;
+      const size_t up = (even + CUT / 2) / CUT * CUT;
       p->cut[t] = u == parts ? q->n : up < q->n ? up : q->n;
     }
     for (size_t j = 0; j < net->n_projs; j++)

@@ -14,7 +14,8 @@ typedef struct ap_ring {
   size_t n;      /* neurons */
   size_t stride; /* doubles from one slot to the next: n rounded up to a
                     whole cache line, so that threads owning neighbouring
-                    ranges (cut at multiples of AP_RING_LINE neurons)
+                    ranges (cut at multiples of AP_RING_LINE neurons:
+                    the cpu backend cuts at 16)
                     never write one line */
   unsigned len;  /* slots */
 } ap_ring;

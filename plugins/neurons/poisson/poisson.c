@@ -29,10 +29,12 @@ static const ap_param_desc params[N_PARAMS] = {
  * inversion, so that a table look-up gives the same count bit for bit. */
 #define CDF_LEN 64
 
+/* Neurons drawn at a time (the scratch of update() is on the stack). */
+#define CHUNK 256
+
 typedef struct poisson_inst {
   double *mean;
   double *emean;
-  uint32_t *draw;     /* per live neuron, scratch of update() */
   uint32_t *live;     /* population indices of the neurons of rate > 0,
                          ascending: only they draw (an image as input
                          leaves most pixels, and so most neurons, silent) */
@@ -47,7 +49,7 @@ static void release(void *p) { free(p); }
 static int prepare(void **out, const ap_neuron_pop *pop) {
   size_t n = pop->n, m = n ? n : 1;
   poisson_inst *in =
-      malloc(sizeof *in + 2 * m * sizeof(double) + 2 * m * sizeof(uint32_t));
+      malloc(sizeof *in + 2 * m * sizeof(double) + m * sizeof(uint32_t));
   if (!in) {
     if (pop->err && pop->err_size)
       snprintf(pop->err, pop->err_size, "out of memory for %zu neurons", n);
@@ -55,8 +57,7 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
   }
   in->mean = (double *)(in + 1);
   in->emean = in->mean + m;
-  in->draw = (uint32_t *)(in->emean + m);
-  in->live = in->draw + m;
+  in->live = (uint32_t *)(in->emean + m);
   in->n_live = 0;
   in->uniform = n > 0;
   for (size_t i = 0; i < n; i++) {
@@ -109,61 +110,66 @@ static int emit(ap_neuron_block *b, size_t *ns, int *multi, uint32_t i,
   return AP_OK;
 }
 
+/* Counts of block neurons [c0, c1) of a population with one rate, into
+ * the spike list.  `draw` is scratch for c1 - c0 <= CHUNK words, on the
+ * caller's stack: a shared array would have threads writing one cache
+ * line where their blocks meet. */
 AP_VECTOR_CLONES
-static int update(ap_neuron_block *b) {
+static int uniform_chunk(ap_neuron_block *b, const poisson_inst *in,
+                         size_t c0, size_t c1, uint32_t *restrict draw,
+                         size_t *ns, int *multi) {
+  const double *restrict mean = in->mean + b->first;
+  const uint64_t gid0 = b->gid0, step = (uint64_t)b->step, seed = b->seed;
+  const uint32_t stream = b->stream;
+  /* First the one draw most neurons need, for the chunk at once. */
+#pragma GCC ivdep
+  for (size_t i = c0; i < c1; i++)
+    draw[i - c0] = philox_first(seed, stream, gid0 + i, step);
+  /* One rate: the count is the number of table entries below the
+   * uniform, without branches (counts of 8 and more, rare below
+   * INVERSION_MAX, go on by the recurrence). */
+  const double *cdf = in->cdf;
+#pragma GCC ivdep
+  for (size_t i = 0; i < c1 - c0; i++) {
+    const double u = philox_open01(draw[i]);
+    uint32_t k = 0;
+    for (int j = 0; j < 8; j++) k += u > cdf[j];
+    draw[i] = k;
+  }
+  for (size_t i = c0; i < c1; i++) {
+    uint64_t k = draw[i - c0];
+    if (k == 0) continue;
+    if (k == 8) {
+      /* redraw the uniform: this neuron's first word again */
+      double u = philox_open01(philox_first(seed, stream, gid0 + i, step));
+      k = 7;
+      while (k + 1 < CDF_LEN && u > in->cdf[k]) k++;
+      double p = in->pdf[k], s = in->cdf[k];
+      while (u > s && k < 1000) {
+        k++;
+        p *= mean[i] / (double)k;
+        s += p;
+      }
+    }
+    if (emit(b, ns, multi, (uint32_t)i, k)) return AP_EINVAL;
+  }
+  return AP_OK;
+}
+
+/* Rates differ: only the neurons of rate > 0 draw, each its own first
+ * word (the same word as in a population where all of them are live);
+ * here entries [c0, c1) of the live list, c1 - c0 <= CHUNK. */
+AP_VECTOR_CLONES
+static int live_chunk(ap_neuron_block *b, const poisson_inst *in, size_t c0,
+                      size_t c1, uint32_t *restrict draw, size_t *ns,
+                      int *multi) {
   const ap_host *host = b->host;
-  const poisson_inst *in = b->inst;
   const double *restrict mean = in->mean + b->first;
   const double *restrict emean = in->emean + b->first;
   const uint64_t gid0 = b->gid0, step = (uint64_t)b->step, seed = b->seed;
   const uint32_t stream = b->stream;
-  size_t ns = 0;
-  int multi = 0;
-  if (in->uniform) {
-    uint32_t *restrict draw = in->draw + b->first;
-    /* First the one draw most neurons need, for all of them at once. */
-#pragma GCC ivdep
-    for (size_t i = 0; i < b->n; i++)
-      draw[i] = philox_first(seed, stream, gid0 + i, step);
-    /* One rate: the count is the number of table entries below the
-     * uniform, without branches (counts of 8 and more, rare below
-     * INVERSION_MAX, go on by the recurrence). */
-    const double *cdf = in->cdf;
-#pragma GCC ivdep
-    for (size_t i = 0; i < b->n; i++) {
-      const double u = philox_open01(draw[i]);
-      uint32_t k = 0;
-      for (int j = 0; j < 8; j++) k += u > cdf[j];
-      draw[i] = k;
-    }
-    for (size_t i = 0; i < b->n; i++) {
-      uint64_t k = draw[i];
-      if (k == 0) continue;
-      if (k == 8) {
-        /* redraw the uniform: this neuron's first word again */
-        double u = philox_open01(philox_first(seed, stream, gid0 + i, step));
-        k = 7;
-        while (k + 1 < CDF_LEN && u > in->cdf[k]) k++;
-        double p = in->pdf[k], s = in->cdf[k];
-        while (u > s && k < 1000) {
-          k++;
-          p *= mean[i] / (double)k;
-          s += p;
-        }
-      }
-      if (emit(b, &ns, &multi, (uint32_t)i, k)) return AP_EINVAL;
-    }
-    b->n_spiked = ns;
-    if (multi) b->has_mult = 1;
-    return AP_OK;
-  }
-  /* Rates differ: only the neurons of rate > 0 draw, each its own first
-   * word (the same word as in a population where all of them are live). */
-  const size_t lo = live_from(in->live, in->n_live, b->first);
-  const size_t hi = live_from(in->live, in->n_live, b->first + b->n);
-  const uint32_t *restrict live = in->live + lo;
-  uint32_t *restrict draw = in->draw + lo;
-  const size_t nl = hi - lo;
+  const uint32_t *restrict live = in->live + c0;
+  const size_t nl = c1 - c0;
   const uint64_t base = gid0 - b->first; /* gid of population index 0 */
 #pragma GCC ivdep
   for (size_t k = 0; k < nl; k++)
@@ -187,8 +193,28 @@ static int update(ap_neuron_block *b) {
       host->rng_init(&r, seed, stream, gid0 + i, step);
       k = host->rng_poisson(&r, mu);
     }
-    if (k && emit(b, &ns, &multi, (uint32_t)i, k)) return AP_EINVAL;
+    if (k && emit(b, ns, multi, (uint32_t)i, k)) return AP_EINVAL;
   }
+  return AP_OK;
+}
+
+static int update(ap_neuron_block *b) {
+  const poisson_inst *in = b->inst;
+  uint32_t draw[CHUNK];
+  size_t ns = 0;
+  int multi = 0, rc = AP_OK;
+  if (in->uniform) {
+    for (size_t c0 = 0; c0 < b->n && !rc; c0 += CHUNK)
+      rc = uniform_chunk(b, in, c0, b->n - c0 < CHUNK ? b->n : c0 + CHUNK,
+                         draw, &ns, &multi);
+  } else {
+    const size_t lo = live_from(in->live, in->n_live, b->first);
+    const size_t hi = live_from(in->live, in->n_live, b->first + b->n);
+    for (size_t c0 = lo; c0 < hi && !rc; c0 += CHUNK)
+      rc = live_chunk(b, in, c0, hi - c0 < CHUNK ? hi : c0 + CHUNK, draw, &ns,
+                      &multi);
+  }
+  if (rc) return rc;
   b->n_spiked = ns;
   if (multi) b->has_mult = 1;
   return AP_OK;

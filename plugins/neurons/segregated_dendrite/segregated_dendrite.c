@@ -441,7 +441,11 @@ static int check_params(const ap_neuron_pop *pop, size_t i, int layer) {
 }
 
 static int prepare(void **out, const ap_neuron_pop *pop) {
-  const size_t n = pop->n, m = n ? n : 1;
+  /* m: the arrays' length, whole multiples of 16 neurons, each array on
+   * a cache line of its own: update() writes m and draw every step, and
+   * threads whose blocks begin at multiples of 16 then never write one
+   * line (16 words, or two lines of doubles) */
+  const size_t n = pop->n, m = n ? (n + 15) / 16 * 16 : 16;
   *out = NULL;
   /* The layer and the spike memory sized the state arrays when the
    * population was shaped, so a neuron that disagrees is a host error. */
@@ -468,8 +472,8 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
     if (check_params(pop, i, layer)) return AP_EINVAL;
   sd_inst *in = calloc(1, sizeof *in);
   if (in) {
-    in->P = malloc(N_ARRAYS * m * sizeof(double));
-    in->draw = malloc(m * sizeof *in->draw);
+    in->P = aligned_alloc(64, N_ARRAYS * m * sizeof(double));
+    in->draw = aligned_alloc(64, m * sizeof *in->draw);
   }
   if (!in || !in->P || !in->draw) {
     set_err(pop->err, pop->err_size, "out of memory for %zu neurons", n);
