@@ -333,13 +333,14 @@ static int l_stats(lua_State *L) {
 
 /* The backend's report as a table: dotted keys become nested tables, a
  * numeric component an array index; nil and a message when the backend
- * keeps no report (cpu) or has not run yet. */
+ * keeps no report (cpu without profile) or has not run yet. */
 static int l_report(lua_State *L) {
   ap_report r;
   if (ap_sim_report(get_state(L)->sim, &r) != AP_OK) {
     luaL_pushfail(L);
     lua_pushstring(L, "this backend keeps no report (run on a chip backend "
-                      "such as neuromorphic, after ap.run)");
+                      "such as neuromorphic, or cpu with profile=1, after "
+                      "ap.run)");
     return 2;
   }
   lua_createtable(L, 0, (int)r.n);

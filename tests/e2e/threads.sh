@@ -70,4 +70,31 @@ enough f1 300
 for t in f2 f3; do
   cmp -s f1_spikes.csv ${t}_spikes.csv && ok || fail "$t differs from f1"
 done
+
+# profile=1: the report gives every thread's seconds in each part of the
+# steps, apical run prints them, and the numbers are the same.
+cat > prof.lua <<'LUA'
+local ap = require "apical"
+local a = ap.population("poisson", 100, { rate = 8000 })
+local b = ap.population("lif_psc_exp", 100)
+ap.connect(a, b, { rule = "fixed_indegree", indegree = 1 }, { weight = 40 })
+local s = ap.record(b, "spikes")
+ap.run(100)
+print(s:count())
+local r, msg = ap.report()
+if not r then print(msg) return end
+local t = r.threads
+print(r.steps, #t, t[1].update_s > 0 and t[2].delivery_s > 0 and
+      t[1].wait_s >= 0 and t[2].host_calls_s >= 0)
+LUA
+"$APICAL" run prof.lua --threads 2 --set profile=1 > prof.out 2> prof.err
+"$APICAL" run prof.lua --threads 2 -q > noprof.out 2>&1
+if [ "$(sed -n 2p prof.out)" = "$(printf '1000\t2\ttrue')" ]; then ok
+else fail "profile report: $(cat prof.out)"; fi
+grep -q "^cpu profile: seconds per thread over 1000 steps" prof.err && ok ||
+  fail "apical run did not print the profile"
+if [ "$(sed -n 1p prof.out)" -gt 0 ] &&
+   [ "$(sed -n 1p prof.out)" = "$(sed -n 1p noprof.out)" ] &&
+   sed -n 2p noprof.out | grep -q "keeps no report"; then ok
+else fail "with and without profile: $(cat prof.out noprof.out)"; fi
 finish

@@ -57,6 +57,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #ifdef __linux__
 #include <linux/futex.h>
@@ -95,6 +96,9 @@ typedef struct cpu_proj {
 
 typedef struct cpu cpu;
 
+/* Parts of a step timed with profile = 1. */
+enum { PART_UPDATE, PART_HOST, PART_DELIVER, PART_WAIT, N_PARTS };
+
 /* One per thread, each on cache lines of its own (aligned and padded to
  * 64 bytes): the counters a thread bumps for every row it delivers must
  * not share a line with another thread's. */
@@ -110,6 +114,7 @@ typedef struct cpu_worker {
   size_t fail_pop, bad_spikes, bad_n;
   uint64_t events;       /* synaptic events this thread delivered */
   ap_rule_ctx *rctx;     /* per projection: this thread's rule contexts */
+  double part_s[N_PARTS]; /* profile = 1: seconds in each part */
   ap_real **state;       /* block pointer arrays, rebuilt per block */
   const ap_real **param;
   const ap_real **input;
@@ -122,6 +127,11 @@ struct cpu {
   int can_overlap;       /* no transmit() and no on_pre/on_post rule: the
                             host's calls may run beside delivery */
   int overlap;           /* for this run: they do (see run_chunk) */
+  int profile;           /* the setting */
+  uint64_t prof_steps;   /* steps timed */
+  char *prof_text;       /* the report's text, items and their keys */
+  ap_report_item *prof_items;
+  char *prof_keys;
   unsigned nt;           /* threads */
   cpu_pop *pops;
   cpu_proj *projs;
@@ -172,7 +182,13 @@ static const ap_param_desc cpu_params[] = {
      "worker threads: 0 uses every online core, 1 runs on the calling "
      "thread alone; results are bit-identical for every thread count",
      AP_PT_INT, 1, 0, 4096, 0, NULL},
+    {"profile", "1",
+     "1: time each part of every step per thread (the update, the host's "
+     "calls, delivery, waiting at barriers) and report the sums (apical "
+     "run prints them, ap.report() returns them); a clock read per part",
+     AP_PT_INT, 0, 0, 1, 0, NULL},
 };
+
 
 static inline void relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -616,6 +632,21 @@ static int update_failed(const cpu *c, int64_t step) {
   return 0;
 }
 
+/* Seconds on a monotonic clock. */
+static double clock_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* profile = 1: add the time since *t0 to part k of the thread. */
+static inline void stamp(const cpu *c, cpu_worker *w, int k, double *t0) {
+  if (!c->profile) return;
+  const double t1 = clock_s();
+  w->part_s[k] += t1 - *t0;
+  *t0 = t1;
+}
+
 /* The part of run() that every thread of the pool executes.  When the
  * host's calls touch nothing the workers do (c->overlap), a step needs
  * one barrier: thread 0 makes them while the others deliver and update
@@ -624,9 +655,12 @@ static int update_failed(const cpu *c, int64_t step) {
  * two barriers. */
 static void run_chunk(cpu *c, cpu_worker *w) {
   const int64_t step0 = c->job_step, n = c->job_n;
+  double t0 = c->profile ? clock_s() : 0.0;
   for (int64_t step = step0; step < step0 + n; step++) {
     update_blocks(c, w, step);
+    stamp(c, w, PART_UPDATE, &t0);
     barrier(c, w);
+    stamp(c, w, PART_WAIT, &t0);
     if (c->overlap) {
       if (update_failed(c, step)) { /* every thread sees it and stops */
         if (w->id == 0) c->stop = serial(c, step);
@@ -635,10 +669,15 @@ static void run_chunk(cpu *c, cpu_worker *w) {
       if (w->id == 0) serial(c, step);
     } else {
       if (w->id == 0) c->stop = serial(c, step);
+      stamp(c, w, PART_HOST, &t0);
       barrier(c, w);
+      stamp(c, w, PART_WAIT, &t0);
       if (c->stop) break;
     }
+    stamp(c, w, PART_HOST, &t0);
     deliver(c, w, step);
+    stamp(c, w, PART_DELIVER, &t0);
+    if (w->id == 0 && c->profile) c->prof_steps++;
   }
   barrier(c, w);
 }
@@ -702,6 +741,9 @@ static void cpu_destroy(void *vc) {
   free(c->projs);
   free(c->pops);
   free(c->sbuf);
+  free(c->prof_text);
+  free(c->prof_items);
+  free(c->prof_keys);
   free(c);
 }
 
@@ -812,6 +854,7 @@ static int cpu_create(void **out, const ap_net *net, const ap_real *settings,
   if (nt < 1) nt = 1;
   if (nt > 4096) nt = 4096;
   c->nt = (unsigned)nt;
+  c->profile = settings[1] != 0;
   const int enough = (long)c->nt <= cores_available();
   c->spin = enough ? SPIN : 0;
   c->yields = enough ? YIELDS : 0;
@@ -999,12 +1042,59 @@ static uint64_t cpu_events(void *vc) {
   return e;
 }
 
+/* profile = 1: the seconds each thread spent in each part of the steps
+ * so far, as items threads.T.update_s, .host_calls_s, .delivery_s and
+ * .wait_s (T from 1), with steps, and as a table for standard error. */
+static int cpu_report(void *vc, ap_report *out) {
+  cpu *c = vc;
+  if (!c->profile) return AP_ENOTSUP;
+  static const char *const part_key[N_PARTS] = {"update_s", "host_calls_s",
+                                                "delivery_s", "wait_s"};
+  static const int order[N_PARTS] = {PART_UPDATE, PART_HOST, PART_DELIVER,
+                                     PART_WAIT};
+  const size_t n_items = (size_t)c->nt * N_PARTS + 1, key_len = 48;
+  const size_t text_len = 200 + (size_t)c->nt * 80;
+  free(c->prof_items);
+  free(c->prof_keys);
+  free(c->prof_text);
+  c->prof_items = calloc(n_items, sizeof *c->prof_items);
+  c->prof_keys = calloc(n_items, key_len);
+  c->prof_text = malloc(text_len);
+  if (!c->prof_items || !c->prof_keys || !c->prof_text) return AP_ENOMEM;
+  size_t k = 0, at = 0;
+  snprintf(c->prof_keys, key_len, "steps");
+  c->prof_items[k++] = (ap_report_item){c->prof_keys,
+                                        (double)c->prof_steps, "1", NULL};
+  at += (size_t)snprintf(c->prof_text + at, text_len - at,
+                         "cpu profile: seconds per thread over %llu steps\n"
+                         "  thread      update  host calls    delivery  "
+                         "   waiting\n",
+                         (unsigned long long)c->prof_steps);
+  for (unsigned t = 0; t < c->nt; t++) {
+    const double *ps = c->w[t].part_s;
+    for (int j = 0; j < N_PARTS; j++) {
+      char *key = c->prof_keys + k * key_len;
+      snprintf(key, key_len, "threads.%u.%s", t + 1, part_key[order[j]]);
+      c->prof_items[k++] = (ap_report_item){key, ps[order[j]], "s", NULL};
+    }
+    at += (size_t)snprintf(c->prof_text + at, text_len - at,
+                           "  %6u %11.3f %11.3f %11.3f %11.3f\n", t + 1,
+                           ps[PART_UPDATE], ps[PART_HOST], ps[PART_DELIVER],
+                           ps[PART_WAIT]);
+    if (at >= text_len) at = text_len - 1;
+  }
+  out->items = c->prof_items;
+  out->n = k;
+  out->text = c->prof_text;
+  return AP_OK;
+}
+
 static const ap_backend_desc cpu_desc = {
-    sizeof(ap_backend_desc), cpu_params,      1,
+    sizeof(ap_backend_desc), cpu_params,      2,
     cpu_create,              cpu_run,         NULL,
     cpu_reload,              cpu_synapse_bytes, cpu_destroy,
     cpu_pending_get,         cpu_pending_add, cpu_events,
-    NULL};
+    cpu_report};
 
 static const ap_plugin_desc plugins[] = {
     {sizeof(ap_plugin_desc), AP_KIND_BACKEND, "cpu", "1.0",
@@ -1017,7 +1107,8 @@ static const ap_plugin_desc plugins[] = {
      "t and sent with delay d takes effect at t + d.  Random numbers are\n"
      "keyed by seed and identity, so results are reproducible exactly.\n"
      "\n"
-     "Settings: threads (worker threads; 0 = every online core).  Each\n"
+     "Settings: threads (worker threads; 0 = every online core), profile\n"
+     "(1: time the parts of every step per thread and report them).  Each\n"
      "thread owns a contiguous range of every population: it advances\n"
      "those neurons and adds their inputs in a fixed order, so spikes and\n"
      "state are bit-identical for every thread count.\n",
