@@ -34,12 +34,16 @@
 #endif
 
 /* Put before a function with a hot, vectorisable loop: on x86-64 with GNU
- * C and ifunc support, an AVX2 copy is built beside the baseline one and
- * picked at load time by the CPU.  FMA is not enabled, so both copies
- * compute the same bits. */
+ * C and ifunc support, AVX-512 and AVX2 copies are built beside the
+ * baseline one and the CPU's best is picked at load time.  No copy
+ * contracts a multiply and an add into an FMA (AVX-512 has FMA, so
+ * contraction is turned off), and the compiler vectorises no sum whose
+ * order would change, so every copy computes the same bits. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
     defined(__linux__) && !defined(__SANITIZE_ADDRESS__)
-#define AP_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#define AP_VECTOR_CLONES                                                       \
+  __attribute__((target_clones("avx512f", "avx2", "default"),                \
+                 optimize("fp-contract=off")))
 #else
 #define AP_VECTOR_CLONES
 #endif

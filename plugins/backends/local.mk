@@ -2,7 +2,7 @@
 pkglib_LTLIBRARIES += plugins/backends/cpu/cpu.la
 plugins_backends_cpu_cpu_la_SOURCES = plugins/backends/cpu/cpu.c \
 	plugins/backends/cpu/ringbuf.c plugins/backends/cpu/ringbuf.h
-plugins_backends_cpu_cpu_la_CFLAGS = $(AM_CFLAGS) -pthread
+plugins_backends_cpu_cpu_la_CFLAGS = $(AM_CFLAGS) $(VEC_CFLAGS) -pthread
 plugins_backends_cpu_cpu_la_LDFLAGS = $(PLUGIN_LDFLAGS) -pthread
 
 # The emulated neuromorphic chips; profiles go to $(pkgdatadir)/chips.

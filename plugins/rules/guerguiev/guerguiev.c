@@ -457,6 +457,7 @@ static void end_forward(ap_rule_ctx *c, gr_inst *in) {
 }
 
 /* W_ij += g_i x_j for every synapse of pre neuron j with x_j != 0. */
+AP_VECTOR_CLONES
 static void add_outer(ap_rule_ctx *c, const gr_inst *in, const double *x) {
   const uint32_t mask = c->target_mask;
   const double *g = in->g;
