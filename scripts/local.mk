@@ -6,7 +6,8 @@ EXTRA_DIST += scripts/examples/coba.lua
 EXTRA_DIST += scripts/experiments/energy.lua
 EXTRA_DIST += scripts/experiments/izhikevich2007_distal_reward.lua \
 	scripts/experiments/robustness.lua \
-	scripts/experiments/guerguiev2017.lua
+	scripts/experiments/guerguiev2017.lua \
+	scripts/experiments/guerguiev2017_table.lua
 EXTRA_DIST += scripts/benchmarks/coba.lua scripts/benchmarks/cuba.lua \
 	scripts/benchmarks/brunel_stdp.lua scripts/benchmarks/microcircuit.lua \
 	scripts/benchmarks/guerguiev_epoch.lua \

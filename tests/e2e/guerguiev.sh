@@ -105,6 +105,27 @@ else
   cat full.txt part1.txt part2.txt 2>/dev/null | sed 's/^/    /'
 fi
 
+# The tables of docs/experiments.md come from the runs' files.
+table="$AP_TOP_SRCDIR/scripts/experiments/guerguiev2017_table.lua"
+mkdir -p res/random res/no_hidden
+cp full.csv res/random/curve.csv
+printf 'epoch=2\nfinal_tests=20 mean=4.10 min=4.00 max=4.20\n' > res/random/log.txt
+cp part.csv res/no_hidden/curve.csv
+want_r=$(awk -F, '$1 == 2 { printf "| 2 | %.2f %% | %.2f %% | %.1f° |  |  |", $2, $3, $4 }' full.csv)
+want_n=$(awk -F, '$1 == 2 { printf "| 2 |  | %.2f %% |  |  |", $3 }' part.csv)
+if "$APICAL" run "$table" -q results=res > table.md 2>&1 &&
+    grep -qxF "$want_r" table.md && grep -qxF "$want_n" table.md &&
+    grep -qxF "| final weights, mean (min-max) | | 4.10 % (4.00-4.20, 20 tests) | | |  |" table.md &&
+    grep -q '^- `random`: 2 epochs' table.md; then
+  ok
+else
+  fail "guerguiev2017_table.lua (want '$want_r' and '$want_n'):"
+  sed 's/^/    /' table.md
+fi
+printf 'epoch,train_error,test_error,angle_deg,wall_s\n1,2,3\n' > res/random/curve.csv
+expect_error "a damaged curve" "res/random/curve.csv: bad line '1,2,3'" \
+  "$APICAL" run "$table" -q results=res
+
 # Every option runs (a few examples each).
 for args in "layers=0" "layers=40,20" "rule=backprop" \
     "rule=feedback_alignment feedback=sparse" "feedback=sparse" \
