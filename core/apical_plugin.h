@@ -40,7 +40,8 @@
  * contraction is turned off), and the compiler vectorises no sum whose
  * order would change, so every copy computes the same bits. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
-    defined(__linux__) && !defined(__SANITIZE_ADDRESS__)
+    defined(__linux__) && !defined(__SANITIZE_ADDRESS__) &&               \
+    !defined(__SANITIZE_THREAD__)
 #define AP_VECTOR_CLONES                                                       \
   __attribute__((target_clones("avx512f", "avx2", "default"),                \
                  optimize("fp-contract=off")))
