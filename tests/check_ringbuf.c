@@ -145,7 +145,7 @@ static void run_net(unsigned threads, int concurrent, trace *tr, ap_real *V,
                 &concurrent};
   void *inst = NULL;
   char err[256] = "";
-  ap_real settings[1] = {(ap_real)threads};
+  ap_real settings[2] = {(ap_real)threads, 0}; /* threads, profile */
   ck_assert_int_eq(cpu_create(&inst, &net, settings, NULL, err, sizeof err),
                    AP_OK);
   for (int64_t s = 0; s < STEPS; s += 7) /* uneven chunks */
