@@ -14,6 +14,9 @@
 # source tree); the program is build/core/apical (scripts/setup.sh).
 # Runs take hours: start them in the background, e.g.
 #   nohup scripts/experiments/guerguiev2017_runs.sh random > /dev/null 2>&1 &
+# and put their curves into docs/experiments.md with
+#   build/core/apical run scripts/experiments/guerguiev2017_table.lua -q \
+#       update=docs/experiments.md
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 apical=${APICAL:-$top/build/core/apical}
