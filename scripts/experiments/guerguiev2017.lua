@@ -52,7 +52,8 @@
 -- (train_error: the forward-phase answers during the epoch, as the
 -- authors count it; test0=1 first prints epoch=0 test_error=<percent>,
 -- the untrained network's), then a line with the mean angle between the
--- hidden layer's update and the one backprop would make (guerguiev only)
+-- hidden layer's update and the one backprop would make and the mean
+-- ratio of their lengths (backprop's over the rule's; guerguiev only)
 -- and the wall time, and rewrites the learning curves to `out` (CSV) and
 -- their plot beside it (`out` with .png; plot=0: none).
 --
@@ -336,7 +337,8 @@ local function train_example(ds, i)
 end
 
 -- The angle between the hidden layer's error vector and backprop's (the
--- layer just below the output), in degrees.
+-- layer just below the output), in degrees, and the ratio of their
+-- lengths (backprop's over the rule's).
 local function angle()
   if rule ~= "guerguiev" or #hidden == 0 then return nil end
   local E = forward[#hidden]:rule_var("E")
@@ -348,7 +350,8 @@ local function angle()
     b = b + B[i] * B[i]
   end
   if a == 0 or b == 0 then return nil end
-  return math.deg(math.acos(math.max(-1, math.min(1, d / math.sqrt(a * b)))))
+  return math.deg(math.acos(math.max(-1, math.min(1, d / math.sqrt(a * b))))),
+         math.sqrt(b / a)
 end
 
 local function reset_all()
@@ -692,14 +695,14 @@ if A.test0 == "1" and first_epoch == 1 then
 end
 for epoch = first_epoch, epochs do
   local order = epoch_order(epoch)
-  local right, ang_sum, ang_n = 0, 0, 0
+  local right, ang_sum, ang_n, len_sum = 0, 0, 0, 0
   local ring, ring_sum = {}, 0
   local c0 = ap.clock()
   for e = 1, n_train do
     if train_example(train_set, order[e]) then right = right + 1 end
-    local g = angle()
+    local g, len = angle()
     if g then
-      ang_sum, ang_n = ang_sum + g, ang_n + 1
+      ang_sum, ang_n, len_sum = ang_sum + g, ang_n + 1, len_sum + len
       if epoch <= angle_epochs then
         local slot = (e - 1) % 100 + 1
         ring_sum = ring_sum - (ring[slot] or 0) + g
@@ -720,9 +723,11 @@ for epoch = first_epoch, epochs do
                       angle = ang, wall = wall() }
   print(string.format("epoch=%d train_error=%.2f test_error=%.2f", epoch,
                       train_err, test_err))
-  print(string.format("# angle_to_backprop=%s wall_s=%.0f train_s=%.1f test_s=%.1f",
-                      ang and string.format("%.1f", ang) or "n/a", wall(),
-                      last.train_s, last.test_s))
+  print(string.format("# angle_to_backprop=%s backprop_length_ratio=%s "
+                      .. "wall_s=%.0f train_s=%.1f test_s=%.1f",
+                      ang and string.format("%.1f", ang) or "n/a",
+                      ang and string.format("%.3g", len_sum / ang_n) or "n/a",
+                      wall(), last.train_s, last.test_s))
   io.stdout:flush()
   save_curves(rows)
   save_angles(angles)
