@@ -23,7 +23,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "loader.h"
+#include "plugin/loader.h"
 #include "neuron_harness.h"
 
 #define SPIKE_TOL 0.1   /* ms */

@@ -25,7 +25,7 @@
 #include <float.h>
 
 #include "check_main.h"
-#include "host.h"
+#include "plugin/host.h"
 
 /* The neurons' parameters (per neuron, all alike unless a test says). */
 #define TAU_L 10.0

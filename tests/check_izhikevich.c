@@ -18,7 +18,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "loader.h"
+#include "plugin/loader.h"
 #include "neuron_harness.h"
 
 #define EULER_TOL 0.05 /* ms */

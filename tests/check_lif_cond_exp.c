@@ -22,7 +22,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "loader.h"
+#include "plugin/loader.h"
 #include "neuron_harness.h"
 #include "lif_noise_checks.h"
 

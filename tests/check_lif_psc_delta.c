@@ -6,7 +6,7 @@
 
 #include <math.h>
 
-#include "loader.h"
+#include "plugin/loader.h"
 #include "neuron_harness.h"
 #include "lif_noise_checks.h"
 

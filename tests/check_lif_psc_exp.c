@@ -9,7 +9,7 @@
 #include <float.h>
 #include <math.h>
 
-#include "loader.h"
+#include "plugin/loader.h"
 #include "neuron_harness.h"
 #include "lif_noise_checks.h"
 

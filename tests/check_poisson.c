@@ -9,7 +9,7 @@
 
 #include <math.h>
 
-#include "loader.h"
+#include "plugin/loader.h"
 #include "neuron_harness.h"
 
 /* Spike counts per neuron over `steps` steps (multiplicities included). */

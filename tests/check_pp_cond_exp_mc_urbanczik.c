@@ -10,7 +10,7 @@
 
 #include <math.h>
 
-#include "loader.h"
+#include "plugin/loader.h"
 #include "neuron_harness.h"
 
 #define NAME "pp_cond_exp_mc_urbanczik"

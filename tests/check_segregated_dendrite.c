@@ -9,7 +9,7 @@
 
 #include <math.h>
 
-#include "loader.h"
+#include "plugin/loader.h"
 #include "neuron_harness.h"
 
 /* A population of n neurons of the given layer at step dt, with

@@ -2,7 +2,7 @@
  * refuses lists that are off the grid, unsorted or not after 0. */
 #include "../plugins/neurons/spike_source/spike_source.c"
 
-#include "loader.h"
+#include "plugin/loader.h"
 #include "neuron_harness.h"
 
 typedef struct want {

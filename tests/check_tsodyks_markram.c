@@ -15,8 +15,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "host.h"
-#include "loader.h"
+#include "plugin/host.h"
+#include "plugin/loader.h"
 #include "neuron_harness.h" /* nh_has_row, nh_has_word, NH_CHECK */
 
 enum { NSYN = 3 };

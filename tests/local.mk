@@ -17,7 +17,7 @@ endif
 
 CHECK_CFLAGS_ALL = $(AM_CFLAGS) $(VEC_CFLAGS) $(CHECK_CFLAGS) $(LUA_CFLAGS) \
 	$(LIBCONFIG_CFLAGS) $(ZLIB_CFLAGS)
-CHECK_LDADD_ALL = core/libapical_core.la $(CHECK_LIBS) $(LUA_LIBS) \
+CHECK_LDADD_ALL = core/tools/libapical_tools.la core/libapical_core.la $(CHECK_LIBS) $(LUA_LIBS) \
 	$(LIBCONFIG_LIBS) $(ZLIB_LIBS) -lpthread
 EXTRA_DIST += tests/check_main.h tests/tmpdir.h
 

@@ -23,7 +23,7 @@
 #include <string.h>
 
 #include "apical_plugin.h"
-#include "host.h"
+#include "plugin/host.h"
 
 AP_PLUGIN_EXPORT const ap_plugin_table *ap_plugin_entry(void);
 

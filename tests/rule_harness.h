@@ -28,8 +28,8 @@
 #include <string.h>
 
 #include "apical_plugin.h"
-#include "host.h"
-#include "loader.h"
+#include "plugin/host.h"
+#include "plugin/loader.h"
 
 AP_PLUGIN_EXPORT const ap_plugin_table *ap_plugin_entry(void);
 

@@ -1,7 +1,7 @@
 /* lapical.c -- the Lua bindings of apical, in the manner of liolib.c: one
  * named metatable per type, check helpers over luaL_checkudata, userdata
  * created before any resource is acquired. */
-#include "lapical.h"
+#include "lua/lapical.h"
 
 #include <lauxlib.h>
 #include <limits.h>
@@ -15,15 +15,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "connect.h"
-#include "dataset.h"
-#include "loader.h"
-#include "lplot.h"
-#include "record.h"
-#include "sim.h"
-#include "strutil.h"
-#include "values.h"
+#include "run/config.h"
+#include "net/connect.h"
+#include "io/dataset.h"
+#include "plugin/loader.h"
+#include "lua/lplot.h"
+#include "io/record.h"
+#include "net/sim.h"
+#include "base/strutil.h"
+#include "net/values.h"
 
 #define POP_MT "apical.Population"
 #define PROJ_MT "apical.Projection"
