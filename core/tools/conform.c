@@ -1,6 +1,8 @@
 /* conform.c -- `apical check-plugin` (see conform.h): the report, the
  * loading, the descriptor checks every kind shares, the dispatch to the
  * runs of each kind (conform_run.c, conform_rule.c) and the command.
+ * Every part writes its lines through conform_report.c; calls go one
+ * way, from here down to the runs and from every part to the report.
  *
  * The checker is stricter than the loader on purpose: the loader refuses
  * what the host cannot use safely (a NULL unit), the checker also what
@@ -17,38 +19,6 @@
 
 #include "tools/conform_int.h"
 #include "base/strutil.h"
-
-/* ------------------------------------------------------------ report */
-
-void cf_say(cf_report *r, int status, const char *check, const char *fmt,
-            ...) {
-  static const char *const word[3] = {"PASS", "FAIL", "SKIP"};
-  char detail[3072];
-  va_list ap;
-  va_start(ap, fmt);
-  ap_vfmt(detail, sizeof detail, fmt, ap);
-  va_end(ap);
-  /* One line per check: plugin messages may span lines (a backend
-   * listing what it cannot run). */
-  for (char *c = detail; *c; c++)
-    if (*c == '\n' || *c == '\r') *c = ' ';
-  if (r->kind)
-    fprintf(r->out, "%s %s %s: %s: %s\n", word[status], r->kind, r->name,
-            check, detail);
-  else
-    fprintf(r->out, "%s %s: %s\n", word[status], check, detail);
-  r->count[status]++;
-}
-
-/* A value as the report writes it: NaN without the sign glibc may print,
- * so that a line is the same whatever bits the NaN has. */
-const char *cf_num(char *buf, size_t n, double x) {
-  if (isnan(x))
-    ap_fmt(buf, n, "NaN");
-  else
-    ap_fmt(buf, n, "%.9g", x);
-  return buf;
-}
 
 /* ------------------------------------------------ descriptor checks */
 
@@ -189,7 +159,6 @@ static unsigned n_vars_of(const cf_tables *t) {
   return n;
 }
 
-static const char *plural(unsigned n) { return n == 1 ? "" : "s"; }
 
 /* Names are identifiers and the plugin says its version. */
 static void check_names(cf_report *r, const ap_plugin_desc *pd,
@@ -218,7 +187,7 @@ static void check_names(cf_report *r, const ap_plugin_desc *pd,
            t->comps[k] ? t->comps[k] : "(null)");
   char ok[256];
   ap_fmt(ok, sizeof ok, "version %s; %u name%s, all identifiers",
-         pd->version ? pd->version : "", names, plural(names));
+         pd->version ? pd->version : "", names, cf_plural(names));
   verdict(r, "names", &p, ok);
 }
 
@@ -237,7 +206,7 @@ static void check_units(cf_report *r, const cf_tables *t) {
   unsigned nv = n_vars_of(t);
   char ok[256];
   ap_fmt(ok, sizeof ok, "%u %s%s and %u variable%s, each with one", t->np,
-         t->pwhat, plural(t->np), nv, plural(nv));
+         t->pwhat, cf_plural(t->np), nv, cf_plural(nv));
   verdict(r, "units", &p, ok);
 }
 
@@ -308,7 +277,7 @@ static void check_defaults(cf_report *r, const cf_tables *t) {
     }
   char ok[256];
   ap_fmt(ok, sizeof ok, "%u numeric default%s in range, %u initial value%s "
-         "not NaN", n, plural(n), nv, plural(nv));
+         "not NaN", n, cf_plural(n), nv, cf_plural(nv));
   verdict(r, "defaults", &p, ok);
 }
 
@@ -343,14 +312,14 @@ static void check_doc_long(cf_report *r, const ap_plugin_desc *pd,
     if (*c == '\n' && c[1]) lines++;
   char ok[256];
   if (named == 0)
-    ap_fmt(ok, sizeof ok, "%u line%s; no %s to name", lines, plural(lines),
+    ap_fmt(ok, sizeof ok, "%u line%s; no %s to name", lines, cf_plural(lines),
            t->pwhat);
   else if (named == 1)
-    ap_fmt(ok, sizeof ok, "%u line%s, naming the %s", lines, plural(lines),
+    ap_fmt(ok, sizeof ok, "%u line%s, naming the %s", lines, cf_plural(lines),
            t->pwhat);
   else
     ap_fmt(ok, sizeof ok, "%u line%s, naming all %u %ss", lines,
-           plural(lines), named, t->pwhat);
+           cf_plural(lines), named, t->pwhat);
   if (named < t->np)
     ap_append(ok, sizeof ok, " (weight and delay are the host's)");
   verdict(r, "doc_long", &p, ok);

@@ -1,5 +1,6 @@
-/* conform_int.h -- what conform.c (report, descriptor checks) and
- * conform_run.c (the runs of each kind) share.  Internal to the core. */
+/* conform_int.h -- what the files of the conformance checker share:
+ * the report (conform_report.c) and the runs of each kind
+ * (conform_run.c, conform_rule.c), which conform.c dispatches to. */
 #ifndef AP_CONFORM_INT_H
 #define AP_CONFORM_INT_H
 #include <stddef.h>
@@ -18,12 +19,14 @@ typedef struct cf_report {
   unsigned count[3];
 } cf_report;
 
-/* One line: "PASS KIND NAME: CHECK: DETAIL" (newlines in the detail
+/* conform_report.c: one line: "PASS KIND NAME: CHECK: DETAIL" (newlines in the detail
  * become blanks). */
 void cf_say(cf_report *r, int status, const char *check, const char *fmt,
             ...) __attribute__((format(printf, 4, 5)));
 /* x as "%.9g", NaN as "NaN"; returns buf. */
 const char *cf_num(char *buf, size_t n, double x);
+/* "s" unless n is 1. */
+const char *cf_plural(unsigned long long n);
 
 /* Neuron models a rule or backend run may use, the file's own first. */
 typedef struct cf_models {

@@ -49,7 +49,6 @@ static unsigned n_mods(const ap_rule_desc *d) {
   return AP_HAS_FIELD(d, ap_rule_desc, n_modulators) ? d->n_modulators : 0;
 }
 
-static const char *plural(unsigned long long n) { return n == 1 ? "" : "s"; }
 
 typedef struct phases {
   char name[MAX_PHASES][64];
@@ -484,7 +483,7 @@ void cf_check_rule(cf_report *r, const ap_plugin_desc *pd,
       cf_say(r, CF_FAIL, "prepare at defaults",
              "refuses its defaults whatever the post population (a spike "
              "pattern and %zu neuron model%s): %s",
-             tried, plural(tried), first);
+             tried, cf_plural(tried), first);
     else if (!tried)
       cf_say(r, CF_SKIP, "prepare at defaults",
              "refuses a bare spike pattern as its post population, and no "
@@ -494,7 +493,7 @@ void cf_check_rule(cf_report *r, const ap_plugin_desc *pd,
       cf_say(r, CF_SKIP, "prepare at defaults",
              "needs a post population the checker cannot give (it refuses a "
              "spike pattern and each of the %zu neuron model%s at hand): %s",
-             tried, plural(tried), first);
+             tried, cf_plural(tried), first);
     return;
   }
   char post[1536];
@@ -529,7 +528,7 @@ void cf_check_rule(cf_report *r, const ap_plugin_desc *pd,
   if (nm)
     ap_append(extra, sizeof extra,
               ", %u modulator%s at 0.15 with pulses to 1 (20 steps in 500)",
-              nm, plural(nm));
+              nm, cf_plural(nm));
   if (HOOK(d, on_phase)) {
     ap_append(extra, sizeof extra, ", phases");
     for (unsigned k = 0; k < ph.n; k++)
@@ -545,9 +544,9 @@ void cf_check_rule(cf_report *r, const ap_plugin_desc *pd,
          "weights (%zu changed, now %g to %g), %u synapse and %u "
          "postsynaptic variable%s finite",
          STEPS, (unsigned long long)a->pre_spikes,
-         (unsigned long long)a->post_spikes, plural(a->post_spikes),
+         (unsigned long long)a->post_spikes, cf_plural(a->post_spikes),
          extra, HOOK(d, flush) ? ", then flush()" : "", NSYN, changed, lo, hi,
-         nsv, npv, plural(npv));
+         nsv, npv, cf_plural(npv));
   if (rule_go(pd, use, &ph, &b, why, sizeof why))
     cf_say(r, CF_FAIL, "deterministic",
            "a second run fails where the first did not: %s", why);
@@ -558,7 +557,7 @@ void cf_check_rule(cf_report *r, const ap_plugin_desc *pd,
     cf_say(r, CF_PASS, "deterministic",
            "a second run of the same spikes agrees bit for bit (%d weights, "
            "%u synapse and %u postsynaptic variable%s%s)",
-           NSYN, nsv, npv, plural(npv),
+           NSYN, nsv, npv, cf_plural(npv),
            use ? ", the post population's state" : "");
   rule_close(a);
   rule_close(b);

@@ -23,7 +23,6 @@
 #define DT AP_CONFORM_DT
 #define STEPS AP_CONFORM_STEPS
 
-static const char *plural(unsigned long long n) { return n == 1 ? "" : "s"; }
 
 /* ---------------------------------------------------------- neurons */
 
@@ -137,8 +136,8 @@ void cf_check_neuron(cf_report *r, const ap_plugin_desc *pd) {
     unsigned nc = a.d->n_compartments ? a.d->n_compartments : 1;
     cf_say(r, CF_PASS, "shape at defaults",
            "%s: %u compartment%s, %u state variable%s, %u port%s, well formed",
-           st[0] ? st : "no structure parameters", nc, plural(nc), nvars,
-           plural(nvars), nports, plural(nports));
+           st[0] ? st : "no structure parameters", nc, cf_plural(nc), nvars,
+           cf_plural(nvars), nports, cf_plural(nports));
   }
   if (cf_pop_prepare(&a)) {
     cf_say(r, CF_FAIL, "prepare at defaults", "%s", a.err);
@@ -156,8 +155,8 @@ void cf_check_neuron(cf_report *r, const ap_plugin_desc *pd) {
     cf_say(r, CF_PASS, "finite, no input",
            "%d steps of %d neurons at dt %g ms: %u state variable%s finite, "
            "%llu spike%s",
-           STEPS, N, DT, nvars, plural(nvars), (unsigned long long)a.spikes,
-           plural(a.spikes));
+           STEPS, N, DT, nvars, cf_plural(nvars), (unsigned long long)a.spikes,
+           cf_plural(a.spikes));
   int mode = IN_NONE;
   if (nports) {
     mode = IN_ALL;
@@ -181,7 +180,7 @@ void cf_check_neuron(cf_report *r, const ap_plugin_desc *pd) {
              STEPS, N, on, 100 * CF_P_INPUT,
              CF_AMP_CURRENT, CF_AMP_CONDUCTANCE, CF_AMP_VOLTAGE,
              CF_SCALE_STEPS,
-             (unsigned long long)a.spikes, plural(a.spikes));
+             (unsigned long long)a.spikes, cf_plural(a.spikes));
   }
 
   memset(&b, 0, sizeof b);
@@ -204,8 +203,8 @@ void cf_check_neuron(cf_report *r, const ap_plugin_desc *pd) {
     cf_say(r, CF_PASS, "deterministic",
            "a second run of the same %d steps agrees bit for bit (%u state "
            "variable%s of %d neurons, %llu spike%s)",
-           STEPS, nvars, plural(nvars), N, (unsigned long long)a.spikes,
-           plural(a.spikes));
+           STEPS, nvars, cf_plural(nvars), N, (unsigned long long)a.spikes,
+           cf_plural(a.spikes));
   cf_pop_close(&a);
   cf_pop_close(&b);
 
@@ -311,7 +310,7 @@ void cf_check_synapse(cf_report *r, const ap_plugin_desc *pd) {
            "%d presynaptic spikes 0.1 to 20 ms apart through a row of %d "
            "synapses at defaults: delivered weights and %u state variable%s "
            "finite",
-           AP_CONFORM_SYN_SPIKES, ROW, d->n_vars, plural(d->n_vars));
+           AP_CONFORM_SYN_SPIKES, ROW, d->n_vars, cf_plural(d->n_vars));
     int differ = 0;
     if (syn_go(&b, d, why, sizeof why)) {
       cf_say(r, CF_FAIL, "deterministic",
@@ -514,7 +513,7 @@ void cf_check_backend(cf_report *r, const ap_plugin_desc *pd,
                  "pending_add()"
                : a.d->n_ports ? " (no input: the backend has no pending_add())"
                               : "",
-           (unsigned long long)oa.spikes, plural(oa.spikes));
+           (unsigned long long)oa.spikes, cf_plural(oa.spikes));
     rc = run_backend(pd, model, &b, &ob, &fed, &ns, why, sizeof why);
     if (rc)
       cf_say(r, CF_FAIL, "deterministic",
@@ -529,7 +528,7 @@ void cf_check_backend(cf_report *r, const ap_plugin_desc *pd,
     else
       cf_say(r, CF_PASS, "deterministic",
              "a second run agrees bit for bit (state and %llu spike%s)",
-             (unsigned long long)oa.spikes, plural(oa.spikes));
+             (unsigned long long)oa.spikes, cf_plural(oa.spikes));
     cf_pop_close(&a);
     cf_pop_close(&b);
     return;
@@ -542,5 +541,5 @@ void cf_check_backend(cf_report *r, const ap_plugin_desc *pd,
     cf_say(r, CF_SKIP, "run",
            "create() refuses a small network of each of the %zu neuron "
            "model%s at hand; %s: %s",
-           m->n, plural(m->n), first_model, first);
+           m->n, cf_plural(m->n), first_model, first);
 }

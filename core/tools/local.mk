@@ -7,6 +7,7 @@ core_tools_libapical_tools_la_SOURCES = \
 	core/tools/conform.c core/tools/conform.h core/tools/conform_int.h \
 	core/tools/conform_pop.c core/tools/conform_pop.h \
 	core/tools/conform_run.c core/tools/conform_rule.c \
+	core/tools/conform_report.c \
 	core/tools/plotfile.c
 core_tools_libapical_tools_la_CFLAGS = $(AM_CFLAGS) -pthread $(LUA_CFLAGS) \
 	$(LIBCONFIG_CFLAGS) $(CAIRO_CFLAGS)
