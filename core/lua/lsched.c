@@ -134,6 +134,14 @@ static int l_run(lua_State *L) {
 
 /* ap.phase(name, duration_ms [, { window = ms }]): run a named phase whose
  * integration window opens `window` ms after its start. */
+/* The run inside ap.phase, called protected so that the phase is closed
+ * whatever happens in it. */
+static int phase_run(lua_State *L) {
+  lstate *s = lua_touserdata(L, 1);
+  run_steps(L, s, (int64_t)lua_tointeger(L, 2));
+  return 0;
+}
+
 static int l_phase(lua_State *L) {
   lstate *s = lap_get_state(L);
   const char *name = luaL_checkstring(L, 1);
@@ -156,7 +164,16 @@ static int l_phase(lua_State *L) {
     lua_pop(L, 1);
   }
   if (ap_sim_phase_begin(s->sim, name, steps, from)) return lap_sim_error(L, s->sim);
-  run_steps(L, s, steps);
+  lua_pushcfunction(L, phase_run);
+  lua_pushlightuserdata(L, s);
+  lua_pushinteger(L, (lua_Integer)steps);
+  if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
+    /* A callback raised (or the run failed): the phase is closed without
+     * its end (the rules see no end, so no update from a cut phase), and
+     * the error goes on to the script. */
+    ap_sim_phase_end(s->sim);
+    return lua_error(L);
+  }
   if (ap_sim_phase_end(s->sim)) return lap_sim_error(L, s->sim);
   return 0;
 }
