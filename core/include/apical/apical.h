@@ -231,8 +231,11 @@ AP_API int ap_proj_mirror(ap_sim *sim, size_t dst, size_t src);
 AP_API int ap_proj_rule_var(ap_sim *sim, size_t proj, const char *name,
                             double *out, size_t *n);
 
-/* Simulate `steps` steps.  The first call freezes the network and starts
- * the backend; later calls continue in time. */
+/* Simulate `steps` steps.  The first call starts the backend; later calls
+ * continue in time.  Between calls, parameters (lists included), states
+ * and recorders may change, and populations and projections may be added
+ * where the backend can hand over its spikes in flight (it is then
+ * rebuilt); dt, seed and the backend are fixed from the first call. */
 AP_API int ap_sim_run_steps(ap_sim *sim, int64_t steps);
 AP_API int64_t ap_sim_step(const ap_sim *sim);
 /* Start the clock at `step` instead of 0, before the first run: a run

@@ -519,7 +519,8 @@ typedef struct ap_rule_desc {
 /* -------------------------------------------------------------- backends */
 
 /* The network as a backend sees it.  Populations and projections are
- * frozen for the life of the backend instance. */
+ * fixed for the life of the backend instance (a network that grows
+ * between runs gets a new instance). */
 typedef struct ap_net_pop {
   const char *model;            /* neuron plugin name */
   const ap_neuron_desc *desc;
