@@ -10,6 +10,13 @@ AM_TESTS_ENVIRONMENT = \
 	APICAL_CONFIG=/dev/null; export APICAL_CONFIG; \
 	ASAN_OPTIONS=detect_leaks=1; export ASAN_OPTIONS; \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1; export UBSAN_OPTIONS;
+# Tests that draw figures check the refusal instead in a build without
+# cairo (configure --without-cairo).
+if HAVE_CAIRO
+AM_TESTS_ENVIRONMENT += AP_HAVE_CAIRO=1; export AP_HAVE_CAIRO;
+else
+AM_TESTS_ENVIRONMENT += AP_HAVE_CAIRO=0; export AP_HAVE_CAIRO;
+endif
 # Tests that run long experiments run them smaller under the sanitizers.
 if SANITIZERS
 AM_TESTS_ENVIRONMENT += AP_SANITIZERS=1; export AP_SANITIZERS;

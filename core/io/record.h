@@ -27,6 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "apical/apical.h" /* the public accessors of recorders */
+
 typedef enum ap_rec_kind { AP_REC_SPIKES = 1, AP_REC_STATE = 2 } ap_rec_kind;
 
 typedef struct ap_recorder ap_recorder;
@@ -57,8 +59,8 @@ void ap_rec_free(ap_recorder *r);
 
 int ap_rec_kind_of(const ap_recorder *r);
 size_t ap_rec_first(const ap_recorder *r);
-size_t ap_rec_width(const ap_recorder *r);  /* recorded neurons */
-const char *ap_rec_var(const ap_recorder *r);
+/* ap_rec_width, ap_rec_var, ap_rec_count, ap_rec_times, ap_rec_senders
+ * and ap_rec_values are public: apical.h declares them. */
 int64_t ap_rec_interval(const ap_recorder *r);
 /* The unit of a state recorder's values ("mV", "Hz", "nS"), copied; NULL
  * (the default) for none.  It goes into the sidecar, so that a plot of
@@ -84,12 +86,6 @@ int ap_rec_sample(ap_recorder *r, int64_t step, double dt,
 /* Whether a state sample is due at the end of `step`. */
 int ap_rec_due(const ap_recorder *r, int64_t step);
 
-/* Spikes: count, times (ms) and 1-based senders.  States: rows
- * (samples), times, and values row-major rows x width. */
-size_t ap_rec_count(const ap_recorder *r);
-const double *ap_rec_times(const ap_recorder *r);
-const uint32_t *ap_rec_senders(const ap_recorder *r);
-const double *ap_rec_values(const ap_recorder *r);
 /* The time span recorded so far, for rates: from the recorder's creation
  * time to the current time (set by ap_rec_set_span). */
 void ap_rec_set_span(ap_recorder *r, double t_start_ms, double t_end_ms);

@@ -13,8 +13,10 @@
 
 static int state_gc(lua_State *L) {
   lstate *s = lua_touserdata(L, 1);
+  for (size_t i = 0; i < s->n_cbs; i++) free(s->cbs[i]);
   free(s->cbs);
   s->cbs = NULL;
+  s->n_cbs = 0;
   return 0;
 }
 

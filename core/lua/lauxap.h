@@ -30,18 +30,20 @@
 #define DS_MT "apical.Dataset"
 #define STATE_KEY "apical.state"
 
-typedef struct callback {
-  int64_t next;   /* step at which it fires next */
-  int64_t period; /* steps, 0 for a one-shot */
-  int ref;        /* function in the registry */
-  int done;
-} callback;
+/* A Lua function scheduled by ap.every or ap.at (lsched.c). */
+struct lstate;
+typedef struct lcb {
+  struct lstate *s;
+  int ref; /* the function, in the registry */
+} lcb;
 
 /* Per-Lua-state bindings context, a userdata in the registry. */
 typedef struct lstate {
   ap_sim *sim;
-  callback *cbs;
+  lcb **cbs; /* owned here; the core's scheduler holds them too */
   size_t n_cbs, cap_cbs;
+  lua_State *L; /* the thread running ap.run or ap.phase */
+  int cb_error; /* a callback raised: its error is on L's stack */
   int progress;
   int64_t run_start, run_end;
   double last_progress;

@@ -21,22 +21,44 @@ int64_t lap_to_steps(lua_State *L, double ms, const char *what) {
   return k;
 }
 
+/* A Lua function the core's scheduler calls: it runs on the Lua thread
+ * that called ap.run or ap.phase; an error it raises stops the run and
+ * is raised again there (its object left on that thread's stack). */
+static int lua_callback(ap_sim *sim, int64_t step, void *ctx) {
+  lcb *c = ctx;
+  lstate *s = c->s;
+  lua_State *L = s->L;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, c->ref);
+  lua_pushnumber(L, (double)step * ap_sim_dt(sim));
+  s->in_callback++;
+  int rc = lua_pcall(L, 1, 0, 0);
+  s->in_callback--;
+  if (rc == LUA_OK) return AP_OK;
+  s->cb_error = 1;
+  return ap_sim_set_error(sim, AP_EINVAL, "%s",
+                          lua_tostring(L, -1) ? lua_tostring(L, -1)
+                                              : "error in a callback");
+}
+
 static int add_callback(lua_State *L, int64_t next, int64_t period) {
   lstate *s = lap_get_state(L);
   luaL_checktype(L, 2, LUA_TFUNCTION);
   if (s->n_cbs == s->cap_cbs) {
     size_t cap = s->cap_cbs ? 2 * s->cap_cbs : 8;
-    callback *c = realloc(s->cbs, cap * sizeof *c);
+    lcb **c = realloc(s->cbs, cap * sizeof *c);
     if (!c) return lap_lerror(L, "out of memory");
     s->cbs = c;
     s->cap_cbs = cap;
   }
+  lcb *c = malloc(sizeof *c);
+  if (!c) return lap_lerror(L, "out of memory");
+  s->cbs[s->n_cbs++] = c;
   lua_pushvalue(L, 2);
-  callback *c = &s->cbs[s->n_cbs++];
+  c->s = s;
   c->ref = luaL_ref(L, LUA_REGISTRYINDEX);
-  c->next = next;
-  c->period = period;
-  c->done = 0;
+  int rc = period ? ap_sim_every_steps(s->sim, period, lua_callback, c)
+                  : ap_sim_at_step(s->sim, next, lua_callback, c);
+  if (rc) return lap_sim_error(L, s->sim);
   return 0;
 }
 
@@ -84,42 +106,28 @@ void lap_progress(void *ctx, int64_t step) {
   s->progress_shown = 1;
 }
 
-/* Run `steps` steps, calling the callbacks that fall due on the way. */
-static int run_steps(lua_State *L, lstate *s, int64_t steps) {
-  int64_t now = ap_sim_step(s->sim), end = now + steps;
+/* Run `steps` steps, as the phase `phase` (window from `from` steps) or
+ * plainly (phase NULL), the core calling the callbacks that fall due on
+ * the way (raising here what a callback raised). */
+static int run_steps(lua_State *L, lstate *s, int64_t steps,
+                     const char *phase, int64_t from) {
+  int64_t now = ap_sim_step(s->sim);
   s->run_start = now;
-  s->run_end = end;
+  s->run_end = now + steps;
   s->last_progress = wall_now();
-  for (;;) {
-    int64_t next = end;
-    for (size_t i = 0; i < s->n_cbs; i++)
-      if (!s->cbs[i].done && s->cbs[i].next < next) next = s->cbs[i].next;
-    if (next > now) {
-      if (ap_sim_run_steps(s->sim, next - now)) {
-        if (s->progress_shown) fputc('\n', stderr);
-        return lap_sim_error(L, s->sim);
-      }
-      now = next;
-    }
-    /* Callbacks due now, in the order they were made. */
-    for (size_t i = 0; i < s->n_cbs; i++) {
-      callback *c = &s->cbs[i];
-      if (c->done || c->next != now) continue;
-      if (c->period) c->next += c->period;
-      else c->done = 1;
-      lua_rawgeti(L, LUA_REGISTRYINDEX, c->ref);
-      lua_pushnumber(L, (double)now * ap_sim_dt(s->sim));
-      s->in_callback++;
-      int rc = lua_pcall(L, 1, 0, 0);
-      s->in_callback--;
-      if (rc != LUA_OK) return lua_error(L);
-    }
-    if (now >= end) break;
-  }
+  lua_State *outer = s->L;
+  s->L = L;
+  s->cb_error = 0;
+  int rc = phase ? ap_sim_phase(s->sim, phase, steps, from)
+                 : ap_sim_run_steps(s->sim, steps);
+  s->L = outer;
   if (s->progress_shown) {
-    fprintf(stderr, "\r%60s\r", "");
+    if (rc) fputc('\n', stderr);
+    else fprintf(stderr, "\r%60s\r", "");
     s->progress_shown = 0;
   }
+  if (rc && s->cb_error) return lua_error(L); /* the callback's error */
+  if (rc) return lap_sim_error(L, s->sim);
   return 0;
 }
 
@@ -129,19 +137,12 @@ static int l_run(lua_State *L) {
     return lap_lerror(L, "ap.run: a callback (ap.every, ap.at) cannot run the "
                   "simulation; it runs between steps of the ap.run or "
                   "ap.phase that called it");
-  return run_steps(L, s, lap_to_steps(L, luaL_checknumber(L, 1), "ap.run"));
+  return run_steps(L, s, lap_to_steps(L, luaL_checknumber(L, 1), "ap.run"),
+                   NULL, 0);
 }
 
 /* ap.phase(name, duration_ms [, { window = ms }]): run a named phase whose
  * integration window opens `window` ms after its start. */
-/* The run inside ap.phase, called protected so that the phase is closed
- * whatever happens in it. */
-static int phase_run(lua_State *L) {
-  lstate *s = lua_touserdata(L, 1);
-  run_steps(L, s, (int64_t)lua_tointeger(L, 2));
-  return 0;
-}
-
 static int l_phase(lua_State *L) {
   lstate *s = lap_get_state(L);
   const char *name = luaL_checkstring(L, 1);
@@ -163,19 +164,9 @@ static int l_phase(lua_State *L) {
     }
     lua_pop(L, 1);
   }
-  if (ap_sim_phase_begin(s->sim, name, steps, from)) return lap_sim_error(L, s->sim);
-  lua_pushcfunction(L, phase_run);
-  lua_pushlightuserdata(L, s);
-  lua_pushinteger(L, (lua_Integer)steps);
-  if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
-    /* A callback raised (or the run failed): the phase is closed without
-     * its end (the rules see no end, so no update from a cut phase), and
-     * the error goes on to the script. */
-    ap_sim_phase_end(s->sim);
-    return lua_error(L);
-  }
-  if (ap_sim_phase_end(s->sim)) return lap_sim_error(L, s->sim);
-  return 0;
+  /* A phase cut short (a callback raised) is closed by the core without
+   * its end, so no update comes from it, and the error goes on. */
+  return run_steps(L, s, steps, name, from);
 }
 
 /* ap.phase_name(): the phase under way, or nil. */

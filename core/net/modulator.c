@@ -31,9 +31,15 @@ int ap_sim_modulator(ap_sim *sim, const char *name, double tau_ms,
 
 size_t ap_sim_n_mods(const ap_sim *sim) { return sim->n_mods; }
 const char *ap_mod_name(const ap_sim *sim, size_t m) {
+  if (m >= sim->n_mods)
+    return sim_bad_index(sim, __func__, "modulator", m, sim->n_mods), NULL;
   return sim->mods[m].name;
 }
-double ap_mod_level(const ap_sim *sim, size_t m) { return sim->levels[m]; }
+double ap_mod_level(const ap_sim *sim, size_t m) {
+  if (m >= sim->n_mods)
+    return sim_bad_index(sim, __func__, "modulator", m, sim->n_mods), NAN;
+  return sim->levels[m];
+}
 
 int ap_mod_release(ap_sim *sim, size_t m, double amount) {
   if (m >= sim->n_mods) return sim_fail(sim, AP_EINVAL, "no modulator %zu", m + 1);

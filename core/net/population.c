@@ -409,5 +409,7 @@ int ap_pop_lesion_fraction(ap_sim *sim, ap_ref r, double fraction,
 }
 
 size_t ap_pop_n_silenced(const ap_sim *sim, size_t pi) {
+  if (pi >= sim->n_pops)
+    return sim_bad_index(sim, __func__, "population", pi, sim->n_pops), 0;
   return sim->pops[pi].n_silenced;
 }

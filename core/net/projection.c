@@ -242,14 +242,22 @@ int ap_sim_connect(ap_sim *sim, ap_ref pre, ap_ref post, const ap_conn_spec *c,
   return AP_OK;
 }
 
-size_t ap_proj_size(const ap_sim *sim, size_t p) { return sim->projs[p].n_syn; }
+size_t ap_proj_size(const ap_sim *sim, size_t p) {
+  if (p >= sim->n_projs)
+    return sim_bad_index(sim, __func__, "projection", p, sim->n_projs), 0;
+  return sim->projs[p].n_syn;
+}
 
 const char *ap_proj_port(const ap_sim *sim, size_t p) {
+  if (p >= sim->n_projs)
+    return sim_bad_index(sim, __func__, "projection", p, sim->n_projs), NULL;
   const proj *pr = &sim->projs[p];
   return sim->pops[pr->post.pop].d->ports[pr->port].name;
 }
 
 const char *ap_proj_synapse(const ap_sim *sim, size_t p) {
+  if (p >= sim->n_projs)
+    return sim_bad_index(sim, __func__, "projection", p, sim->n_projs), NULL;
   return sim->projs[p].syn->name;
 }
 
@@ -262,6 +270,8 @@ unsigned sim_syn_delay(const proj *pr, size_t m) {
 }
 
 int ap_proj_pairs(const ap_sim *sim, size_t p, uint32_t *pre, uint32_t *post) {
+  if (p >= sim->n_projs)
+    return sim_bad_index(sim, __func__, "projection", p, sim->n_projs);
   const proj *pr = &sim->projs[p];
   size_t npre = sim->pops[pr->pre.pop].n;
   for (size_t i = 0; i < npre; i++)
@@ -282,6 +292,8 @@ void sim_flush_rule(ap_sim *sim, proj *pr) {
 }
 
 int ap_proj_weights(ap_sim *sim, size_t p, double *w) {
+  if (p >= sim->n_projs)
+    return sim_bad_index(sim, __func__, "projection", p, sim->n_projs);
   proj *pr = &sim->projs[p];
   sim_flush_rule(sim, pr);
   for (size_t m = 0; m < pr->n_syn; m++) w[m] = pr->weight[m];
@@ -289,6 +301,8 @@ int ap_proj_weights(ap_sim *sim, size_t p, double *w) {
 }
 
 int ap_proj_set_weights(ap_sim *sim, size_t p, const double *w) {
+  if (p >= sim->n_projs)
+    return sim_bad_index(sim, __func__, "projection", p, sim->n_projs);
   proj *pr = &sim->projs[p];
   const pop *post = &sim->pops[pr->post.pop];
   const ap_port_desc *pd = &post->d->ports[pr->port];
@@ -307,11 +321,15 @@ int ap_proj_set_weights(ap_sim *sim, size_t p, const double *w) {
 }
 
 const char *ap_proj_rule(const ap_sim *sim, size_t p) {
+  if (p >= sim->n_projs)
+    return sim_bad_index(sim, __func__, "projection", p, sim->n_projs), NULL;
   const proj *pr = &sim->projs[p];
   return pr->rule ? pr->rule->plugin->name : NULL;
 }
 
 int ap_proj_delays(const ap_sim *sim, size_t p, double *d) {
+  if (p >= sim->n_projs)
+    return sim_bad_index(sim, __func__, "projection", p, sim->n_projs);
   const proj *pr = &sim->projs[p];
   for (size_t m = 0; m < pr->n_syn; m++) d[m] = sim_syn_delay(pr, m) * sim->dt;
   return AP_OK;
@@ -343,6 +361,10 @@ static size_t find_syn(const proj *pr, size_t i, uint32_t k) {
 }
 
 int ap_proj_mirror(ap_sim *sim, size_t dst, size_t src) {
+  if (dst >= sim->n_projs)
+    return sim_bad_index(sim, __func__, "projection", dst, sim->n_projs);
+  if (src >= sim->n_projs)
+    return sim_bad_index(sim, __func__, "projection", src, sim->n_projs);
   if (dst == src)
     return sim_fail(sim, AP_EINVAL, "projection %zu cannot mirror itself",
                 dst + 1);
@@ -389,6 +411,8 @@ int ap_proj_mirror(ap_sim *sim, size_t dst, size_t src) {
 
 int ap_proj_rule_var(ap_sim *sim, size_t p, const char *name, double *out,
                      size_t *n) {
+  if (p >= sim->n_projs)
+    return sim_bad_index(sim, __func__, "projection", p, sim->n_projs);
   proj *pr = &sim->projs[p];
   if (!pr->rule)
     return sim_fail(sim, AP_EINVAL, "projection %zu has no learning rule", p + 1);

@@ -3,7 +3,7 @@
  * (net/sim_int.h lists them). */
 #include "net/sim_int.h"
 
-int sim_fail(ap_sim *sim, int code, const char *fmt, ...) {
+int ap_sim_set_error(ap_sim *sim, int code, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   ap_vfmt(sim->err, sizeof sim->err, fmt, ap);
@@ -118,6 +118,7 @@ void ap_sim_free(ap_sim *sim) {
   free(sim->phase_names);
   for (size_t i = 0; i < sim->n_mirrors; i++) free(sim->mirrors[i].map);
   free(sim->mirrors);
+  free(sim->cbs);
   free(sim);
 }
 
@@ -128,11 +129,34 @@ size_t ap_sim_n_pops(const ap_sim *sim) { return sim->n_pops; }
 size_t ap_sim_n_projs(const ap_sim *sim) { return sim->n_projs; }
 size_t ap_sim_n_recs(const ap_sim *sim) { return sim->n_recs; }
 int ap_sim_started(const ap_sim *sim) { return sim->binst != NULL; }
-size_t ap_pop_size(const ap_sim *sim, size_t p) { return sim->pops[p].n; }
+/* An index out of range (as Lua's api_check, but with a message): the
+ * error text is set even through a const handle (it is the one field
+ * every call may write), and the caller returns its neutral value. */
+int sim_bad_index(const ap_sim *sim, const char *fn, const char *what,
+                  size_t i, size_t n) {
+  ap_sim *w = (ap_sim *)(uintptr_t)sim;
+  if (n)
+    ap_fmt(w->err, sizeof w->err, "%s: no %s %zu (the network has %zu, "
+           "numbered from 0)", fn, what, i, n);
+  else
+    ap_fmt(w->err, sizeof w->err, "%s: no %s %zu (the network has none)", fn,
+           what, i);
+  return AP_EINVAL;
+}
+
+size_t ap_pop_size(const ap_sim *sim, size_t p) {
+  if (p >= sim->n_pops)
+    return sim_bad_index(sim, __func__, "population", p, sim->n_pops), 0;
+  return sim->pops[p].n;
+}
 const char *ap_pop_model(const ap_sim *sim, size_t p) {
+  if (p >= sim->n_pops)
+    return sim_bad_index(sim, __func__, "population", p, sim->n_pops), NULL;
   return sim->pops[p].plugin->name;
 }
 const ap_plugin *ap_sim_pop_plugin(const ap_sim *sim, size_t p) {
+  if (p >= sim->n_pops)
+    return sim_bad_index(sim, __func__, "population", p, sim->n_pops), NULL;
   return sim->pops[p].plugin;
 }
 int64_t ap_sim_step(const ap_sim *sim) { return sim->step; }
@@ -148,8 +172,16 @@ int ap_sim_start_at(ap_sim *sim, int64_t step) {
 double ap_sim_dt(const ap_sim *sim) {
   return sim->locked ? sim->dt : sim->set->dt;
 }
-ap_ref ap_sim_rec_ref(const ap_sim *sim, size_t r) { return sim->recs[r].ref; }
+ap_ref ap_sim_rec_ref(const ap_sim *sim, size_t r) {
+  if (r >= sim->n_recs) {
+    sim_bad_index(sim, __func__, "recorder", r, sim->n_recs);
+    return (ap_ref){0, 0, 0};
+  }
+  return sim->recs[r].ref;
+}
 struct ap_recorder *ap_sim_recorder(ap_sim *sim, size_t r) {
+  if (r >= sim->n_recs)
+    return sim_bad_index(sim, __func__, "recorder", r, sim->n_recs), NULL;
   return sim->recs[r].r;
 }
 

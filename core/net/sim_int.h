@@ -106,6 +106,15 @@ typedef struct mirror {
   size_t *map;
 } mirror;
 
+/* A callback of the scheduler (run/schedule.c). */
+typedef struct sim_cb {
+  int64_t next;   /* step at which it falls due next */
+  int64_t period; /* steps, 0 for a one-shot */
+  ap_sim_callback fn;
+  void *ctx;
+  int done;
+} sim_cb;
+
 struct ap_sim {
   ap_registry *reg;
   ap_settings *set;
@@ -161,11 +170,16 @@ struct ap_sim {
   ap_phase_event phase;  /* the phase under way (kind 0: none) */
   mirror *mirrors;
   size_t n_mirrors;
+  /* the scheduler (run/schedule.c) */
+  sim_cb *cbs;
+  size_t n_cbs, cap_cbs;
+  int in_callback;
 };
 
 /* Shared by the files of the simulator (net/ and run/). */
-int sim_fail(ap_sim *sim, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* Set the message of ap_sim_error and return code (the public
+ * ap_sim_set_error, under the name the core's files use). */
+#define sim_fail ap_sim_set_error
 void sim_pop_free(pop *p);
 void sim_backend_destroy(ap_sim *sim);
 /* Bring the host's state arrays up to date from a backend that keeps its
@@ -177,6 +191,10 @@ int sim_backend_counts_events(const ap_sim *sim);
  * and fixed from then on. */
 int sim_lock_settings(ap_sim *sim);
 int sim_check_ref(ap_sim *sim, ap_ref r);
+/* An index of a public accessor out of range: sets the message (through
+ * a const handle too) and returns AP_EINVAL. */
+int sim_bad_index(const ap_sim *sim, const char *fn, const char *what,
+                  size_t i, size_t n);
 /* Whether the network may grow now (between runs, with a backend that can
  * hand over the spikes in flight); marks it for a rebuild. */
 int sim_may_grow(ap_sim *sim, const char *what);
@@ -188,6 +206,9 @@ void sim_provenance(const ap_sim *sim, const rec *r, char *what, size_t n,
                     ap_provenance *pv);
 int sim_apply_modulations(ap_sim *sim);
 int sim_callbacks_local(const ap_sim *sim);
+/* Advance `steps` steps, starting or rebuilding the backend first (no
+ * callbacks: run/schedule.c calls them around it). */
+int sim_advance(ap_sim *sim, int64_t steps);
 /* Mirrors take their sources' weights. */
 void sim_refresh_mirrors(ap_sim *sim);
 

@@ -11,7 +11,8 @@
  * failure nothing is left at the path.
  *
  * Every function returns 0, or -1 with a message in err naming the path
- * ("cannot write 'x.png': No such file or directory").
+ * ("cannot write 'x.png': No such file or directory").  A build
+ * configured --without-cairo refuses every figure (plot/none.c).
  */
 #ifndef AP_PLOT_H
 #define AP_PLOT_H

@@ -9,7 +9,7 @@
 #ifndef AP_LOADER_H
 #define AP_LOADER_H
 #include <stddef.h>
-#include "apical/apical_plugin.h"
+#include "apical/apical.h" /* the exported registry functions */
 
 typedef struct ap_plugin {
   const ap_plugin_desc *desc; /* validated descriptor */

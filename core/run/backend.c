@@ -391,7 +391,7 @@ static int rebuild_backend(ap_sim *sim) {
   return rc;
 }
 
-int ap_sim_run_steps(ap_sim *sim, int64_t steps) {
+int sim_advance(ap_sim *sim, int64_t steps) {
   if (steps < 0) return sim_fail(sim, AP_EINVAL, "cannot run a negative time");
   if (sim->failed) return sim->failed;
   int rc;
@@ -406,8 +406,8 @@ int ap_sim_run_steps(ap_sim *sim, int64_t steps) {
                   (double)(sim->step + steps) * sim->dt);
     if (sim->step < ph->window_first && sim->step + steps > ph->window_first) {
       int64_t before = ph->window_first - sim->step;
-      if ((rc = ap_sim_run_steps(sim, before))) return rc;
-      return ap_sim_run_steps(sim, steps - before);
+      if ((rc = sim_advance(sim, before))) return rc;
+      return sim_advance(sim, steps - before);
     }
     sim->window_start =
         ph->window_steps && sim->step >= ph->window_first ? ph->window_first

@@ -310,6 +310,21 @@ void ap_settings_free(ap_settings *s) {
   memset(s, 0, sizeof *s);
 }
 
+ap_settings *ap_settings_new(void) {
+  ap_settings *s = malloc(sizeof *s);
+  if (s && ap_settings_init(s) != 0) {
+    ap_settings_free(s);
+    free(s);
+    return NULL;
+  }
+  return s;
+}
+
+void ap_settings_delete(ap_settings *s) {
+  ap_settings_free(s);
+  free(s);
+}
+
 void ap_settings_drop_extras(ap_settings *s, const char *keep) {
   size_t kept = 0;
   for (size_t i = 0; i < s->n_extra; i++) {

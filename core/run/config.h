@@ -16,12 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum ap_source {
-  AP_SRC_DEFAULT = 0,
-  AP_SRC_CONFIG = 1,
-  AP_SRC_SCRIPT = 2,
-  AP_SRC_CLI = 3
-} ap_source;
+#include "apical/apical.h" /* ap_source, and the exported functions below */
 
 /* A setting the core does not know: it goes to the backend. */
 typedef struct ap_extra {
@@ -34,7 +29,7 @@ typedef struct ap_extra {
 /* Where Debian's package dataset-fashion-mnist puts the four files. */
 #define AP_FASHION_DIR_DEFAULT "/usr/share/datasets/fashion-mnist"
 
-typedef struct ap_settings {
+struct ap_settings {
   char *backend;      /* default "cpu" */
   int threads;        /* default 1; 0 = all cores */
   uint64_t seed;      /* default 12345 */
@@ -49,9 +44,11 @@ typedef struct ap_settings {
       src_output_dir, src_fashion_dir, src_mnist_dir;
   ap_extra *extra;
   size_t n_extra;
-} ap_settings;
+};
 
-/* Defaults; returns 0 or -1 on allocation failure. */
+/* Defaults in a caller's structure (ap_settings_new allocates one);
+ * returns 0 or -1 on allocation failure.  ap_settings_free releases what
+ * the structure holds, not the structure. */
 int ap_settings_init(ap_settings *s);
 void ap_settings_free(ap_settings *s);
 

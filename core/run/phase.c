@@ -37,7 +37,7 @@ int ap_sim_phase_begin(ap_sim *sim, const char *name, int64_t steps,
   int rc = phase_index(sim, name, &idx);
   if (rc) return rc;
   /* Start (or rebuild) the backend so that the rules are prepared. */
-  if ((rc = ap_sim_run_steps(sim, 0))) return rc;
+  if ((rc = sim_advance(sim, 0))) return rc;
   ap_phase_event *e = &sim->phase;
   e->kind = AP_PHASE_BEGIN;
   e->name = sim->phase_names[idx - 1];
@@ -76,15 +76,6 @@ int ap_sim_phase_end(ap_sim *sim) {
     if (sim->projs[j].rule) sim->projs[j].rule->ctx.phase = NULL;
   memset(e, 0, sizeof *e);
   return rc;
-}
-
-int ap_sim_phase(ap_sim *sim, const char *name, int64_t steps,
-                 int64_t window_from) {
-  int rc = ap_sim_phase_begin(sim, name, steps, window_from);
-  if (rc) return rc;
-  rc = ap_sim_run_steps(sim, steps);
-  int rc2 = ap_sim_phase_end(sim);
-  return rc ? rc : rc2;
 }
 
 const char *ap_sim_phase_name(const ap_sim *sim) {

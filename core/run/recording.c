@@ -198,6 +198,8 @@ int ap_sim_record_rate(ap_sim *sim, ap_ref r, double bin_ms, const char *file,
 }
 
 int ap_proj_save(ap_sim *sim, size_t p, const char *path) {
+  if (p >= sim->n_projs)
+    return sim_bad_index(sim, __func__, "projection", p, sim->n_projs);
   proj *pr = &sim->projs[p];
   size_t n = pr->n_syn;
   double *v = malloc((n ? n : 1) * 4 * sizeof *v);
@@ -237,6 +239,8 @@ int ap_proj_save(ap_sim *sim, size_t p, const char *path) {
 }
 
 int ap_sim_save(ap_sim *sim, size_t r, const char *path) {
+  if (r >= sim->n_recs)
+    return sim_bad_index(sim, __func__, "recorder", r, sim->n_recs);
   char what[256];
   ap_provenance pv;
   sim_provenance(sim, &sim->recs[r], what, sizeof what, &pv);

@@ -23,9 +23,62 @@
 #endif
 
 typedef struct ap_sim ap_sim;
-struct ap_registry;
-struct ap_settings;
-struct ap_recorder;
+typedef struct ap_registry ap_registry;
+typedef struct ap_settings ap_settings;
+typedef struct ap_recorder ap_recorder;
+
+/* ------------------------------------------------------------- embedding */
+
+/* A program that embeds apical makes a registry of plugins and settings,
+ * then a simulation on them:
+ *
+ *   ap_registry *reg = ap_registry_new();
+ *   ap_registry_scan_default(reg, NULL);     // the installed plugins
+ *   ap_settings *set = ap_settings_new();     // dt 0.1 ms, seed 12345, cpu
+ *   ap_settings_set(set, "dt", "0.1", AP_SRC_CLI, err, sizeof err);
+ *   ap_sim *sim = ap_sim_new(reg, set);
+ *   ... ap_sim_population, ap_sim_connect, ap_sim_record, ap_sim_run_steps
+ *   ap_sim_free(sim); ap_settings_delete(set); ap_registry_free(reg);
+ *
+ * Link with `pkg-config --libs apical`. */
+
+/* Levels of a setting, lowest to highest: a setting made at a level lower
+ * than the one that last set it is ignored. */
+typedef enum ap_source {
+  AP_SRC_DEFAULT = 0,
+  AP_SRC_CONFIG = 1, /* a configuration file */
+  AP_SRC_SCRIPT = 2, /* the experiment (ap.setup) */
+  AP_SRC_CLI = 3     /* the command line, or the embedding program */
+} ap_source;
+
+/* An empty registry; NULL on allocation failure. */
+AP_API ap_registry *ap_registry_new(void);
+/* Unloads every plugin: no simulation made on it may be used after. */
+AP_API void ap_registry_free(ap_registry *reg);
+/* Load every plugin file under `dir`; returns how many plugins it added.
+ * Files that fail are recorded (ap_registry_reject), never fatal. */
+AP_API size_t ap_registry_scan_dir(ap_registry *reg, const char *dir);
+/* The standard search: $APICAL_PLUGIN_PATH, then `config_path` (a
+ * ':'-separated list, may be NULL), then the installed plugin folder. */
+AP_API void ap_registry_scan_default(ap_registry *reg,
+                                     const char *config_path);
+/* Plugins loaded, and files refused with the reason ("PATH: reason"). */
+AP_API size_t ap_registry_count(const ap_registry *reg);
+AP_API size_t ap_registry_n_rejects(const ap_registry *reg);
+AP_API const char *ap_registry_reject(const ap_registry *reg, size_t i);
+
+/* Settings at their defaults; NULL on allocation failure. */
+AP_API ap_settings *ap_settings_new(void);
+AP_API void ap_settings_delete(ap_settings *s);
+/* Set one key (backend, threads, seed, dt, plugin_path, output_dir,
+ * fashion_dir, mnist_dir; other keys go to the backend) from text at a
+ * level.  Returns 0, or -1 with a message naming the key in err. */
+AP_API int ap_settings_set(ap_settings *s, const char *key,
+                           const char *value, int source, char *err,
+                           size_t n);
+/* Read a libconfig file ("FILE:LINE: message" in err on failure). */
+AP_API int ap_settings_load(ap_settings *s, const char *path, char *err,
+                            size_t n);
 
 /* ---------------------------------------------------------------- values */
 
@@ -111,13 +164,13 @@ AP_API const char *ap_version(void);
 
 /* A new simulation using the plugins of `reg` and the settings `s`; both
  * are borrowed and must outlive it.  NULL on allocation failure. */
-AP_API ap_sim *ap_sim_new(struct ap_registry *reg, struct ap_settings *s);
+AP_API ap_sim *ap_sim_new(ap_registry *reg, ap_settings *s);
 AP_API void ap_sim_free(ap_sim *sim);
 /* Message of the last failure (never NULL). */
 AP_API const char *ap_sim_error(const ap_sim *sim);
 /* Settings in force; change them with ap_settings_set() before the first
  * population is created (dt, seed) or the first run (backend). */
-AP_API struct ap_settings *ap_sim_settings(ap_sim *sim);
+AP_API ap_settings *ap_sim_settings(ap_sim *sim);
 
 /* Create a population of `n` neurons of a neuron model.  Parameters and
  * states start at their defaults. */
@@ -196,7 +249,16 @@ AP_API size_t ap_pop_n_silenced(const ap_sim *sim, size_t pop);
  * only).  `file` (may be NULL) streams the data to that file. */
 AP_API int ap_sim_record(ap_sim *sim, ap_ref r, const char *what,
                          double interval_ms, const char *file, size_t *out);
-AP_API struct ap_recorder *ap_sim_recorder(ap_sim *sim, size_t rec);
+AP_API ap_recorder *ap_sim_recorder(ap_sim *sim, size_t rec);
+/* What a recorder holds so far.  Spikes: count, times (ms) and senders
+ * (1-based within the recorded slice).  States: count of samples, their
+ * times, and the values row-major, count x width. */
+AP_API size_t ap_rec_count(const ap_recorder *r);
+AP_API const double *ap_rec_times(const ap_recorder *r);
+AP_API const uint32_t *ap_rec_senders(const ap_recorder *r);
+AP_API const double *ap_rec_values(const ap_recorder *r);
+AP_API size_t ap_rec_width(const ap_recorder *r); /* recorded neurons */
+AP_API const char *ap_rec_var(const ap_recorder *r); /* "V_m"; NULL: spikes */
 /* Record the weights of synapses syn[0..n) (pairs() order, 0-based) of a
  * projection every interval_ms. */
 AP_API int ap_sim_record_weights(ap_sim *sim, size_t proj, const size_t *syn,
@@ -211,9 +273,11 @@ AP_API int ap_sim_save(ap_sim *sim, size_t rec, const char *path);
 AP_API void ap_sim_set_script(ap_sim *sim, const char *path);
 
 /* Run a named phase of `steps` steps (see ap_phase_event in
- * apical_plugin.h): rules hear of its beginning, its integration window
- * opens `window_from` steps in and stays open to its end, then rules hear
- * of its end (in reverse projection order) and mirrors are refreshed. */
+ * apical_plugin.h), callbacks included: rules hear of its beginning, its
+ * integration window opens `window_from` steps in and stays open to its
+ * end, then rules hear of its end (in reverse projection order) and
+ * mirrors are refreshed.  A phase cut short by a callback's status or a
+ * failure is closed without its end (rules learn nothing from it). */
 AP_API int ap_sim_phase(ap_sim *sim, const char *name, int64_t steps,
                         int64_t window_from);
 /* The same in two calls, for a caller that runs the phase's steps itself
@@ -231,12 +295,37 @@ AP_API int ap_proj_mirror(ap_sim *sim, size_t dst, size_t src);
 AP_API int ap_proj_rule_var(ap_sim *sim, size_t proj, const char *name,
                             double *out, size_t *n);
 
-/* Simulate `steps` steps.  The first call starts the backend; later calls
- * continue in time.  Between calls, parameters (lists included), states
- * and recorders may change, and populations and projections may be added
- * where the backend can hand over its spikes in flight (it is then
- * rebuilt); dt, seed and the backend are fixed from the first call. */
+/* Simulate `steps` steps, calling the callbacks that fall due on the way
+ * (below).  The first call starts the backend; later calls continue in
+ * time.  Between calls, parameters (lists included), states and recorders
+ * may change, and populations and projections may be added where the
+ * backend can hand over its spikes in flight (it is then rebuilt); dt,
+ * seed and the backend are fixed from the first call. */
 AP_API int ap_sim_run_steps(ap_sim *sim, int64_t steps);
+
+/* ------------------------------------------------------------- scheduler */
+
+/* A function the scheduler calls between steps: `step` is the time it
+ * fell due (the steps before it have run).  It may read and change the
+ * network (parameters, states, weights, recorders), but not run it
+ * (ap_sim_run_steps and ap_sim_phase refuse, AP_ESTATE).  It returns
+ * AP_OK, or a status that stops the run: ap_sim_run_steps returns that
+ * status, with the message the callback set with ap_sim_set_error. */
+typedef int (*ap_sim_callback)(ap_sim *sim, int64_t step, void *ctx);
+/* Call fn once, at `step` (not in the past). */
+AP_API int ap_sim_at_step(ap_sim *sim, int64_t step, ap_sim_callback fn,
+                          void *ctx);
+/* Call fn every `period` steps (>= 1), the first time `period` steps from
+ * now.  Callbacks due at the same step are called in the order they were
+ * made. */
+AP_API int ap_sim_every_steps(ap_sim *sim, int64_t period,
+                              ap_sim_callback fn, void *ctx);
+/* Whether a callback is running. */
+AP_API int ap_sim_in_callback(const ap_sim *sim);
+/* Set the message of ap_sim_error (for a callback that stops the run);
+ * returns code. */
+AP_API int ap_sim_set_error(ap_sim *sim, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 AP_API int64_t ap_sim_step(const ap_sim *sim);
 /* Start the clock at `step` instead of 0, before the first run: a run
  * resumed from saved weights continues the random draws (keyed by step)
