@@ -254,8 +254,57 @@ static int pop_tostring(lua_State *L) {
   return 1;
 }
 
+/* A table of numbers at t[key] (its copy stays on the stack). */
+static const double *number_list(lua_State *L, int t, const char *key,
+                                 size_t *n) {
+  char what[64];
+  ap_fmt(what, sizeof what, "ap.step_current: %s", key);
+  if (lua_getfield(L, t, key) != LUA_TTABLE)
+    lap_lerror(L, "%s must be a table of numbers", what);
+  ap_value v = lap_check_value(L, -1, what);
+  *n = v.n;
+  return v.array;
+}
+
+/* ap.step_current(pop, { amplitude_times = {ms...}, amplitude_values =
+ * {pA...} [, param = "I_e"] [, compartment = k] }): NEST's
+ * step_current_generator on the neurons of pop. */
+static int l_step_current(lua_State *L) {
+  lpop *p = lap_check_pop(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  static const char *const keys[] = {"amplitude_times", "amplitude_values",
+                                     "param", "compartment", NULL};
+  lap_check_keys(L, 2, keys, "step current");
+  size_t nt, nv;
+  const double *t = number_list(L, 2, "amplitude_times", &nt);
+  const double *v = number_list(L, 2, "amplitude_values", &nv);
+  if (nt != nv)
+    return lap_lerror(L, "ap.step_current: %zu amplitude_times but %zu "
+                      "amplitude_values", nt, nv);
+  const char *param = NULL;
+  if (lua_getfield(L, 2, "param") != LUA_TNIL) {
+    if (!lua_isstring(L, -1))
+      return lap_lerror(L, "ap.step_current: param must be a name");
+    param = lua_tostring(L, -1);
+  }
+  int comp = -1;
+  if (lua_getfield(L, 2, "compartment") != LUA_TNIL) {
+    int isnum;
+    lua_Integer k = lua_tointegerx(L, -1, &isnum);
+    if (!isnum || k < 1 || k > 1000000)
+      return lap_lerror(L, "ap.step_current: compartment must be a number "
+                        "from 1 (the soma)");
+    comp = (int)(k - 1);
+  }
+  ap_sim *sim = lap_get_state(L)->sim;
+  if (ap_sim_step_current(sim, p->ref, param, comp, t, v, nt))
+    return lap_sim_error(L, sim);
+  return 0;
+}
+
 const luaL_Reg lap_pop_funcs[] = {
     {"population", l_population},
+    {"step_current", l_step_current},
     {NULL, NULL}};
 
 static const luaL_Reg pop_meta[] = {

@@ -119,6 +119,7 @@ void ap_sim_free(ap_sim *sim) {
   for (size_t i = 0; i < sim->n_mirrors; i++) free(sim->mirrors[i].map);
   free(sim->mirrors);
   free(sim->cbs);
+  sim_currents_free(sim);
   free(sim);
 }
 

@@ -174,6 +174,9 @@ struct ap_sim {
   sim_cb *cbs;
   size_t n_cbs, cap_cbs;
   int in_callback;
+  /* step current generators (net/current.c) */
+  struct current **currents;
+  size_t n_currents;
 };
 
 /* Shared by the files of the simulator (net/ and run/). */
@@ -206,6 +209,7 @@ void sim_provenance(const ap_sim *sim, const rec *r, char *what, size_t n,
                     ap_provenance *pv);
 int sim_apply_modulations(ap_sim *sim);
 int sim_callbacks_local(const ap_sim *sim);
+void sim_currents_free(ap_sim *sim);
 /* Advance `steps` steps, starting or rebuilding the backend first (no
  * callbacks: run/schedule.c calls them around it). */
 int sim_advance(ap_sim *sim, int64_t steps);

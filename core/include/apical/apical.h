@@ -303,6 +303,18 @@ AP_API int ap_proj_rule_var(ap_sim *sim, size_t proj, const char *name,
  * seed and the backend are fixed from the first call. */
 AP_API int ap_sim_run_steps(ap_sim *sim, int64_t steps);
 
+/* A step current generator (NEST's step_current_generator): from
+ * times_ms[i] on, amps_pA[i] is added to the current parameter `param`
+ * (NULL: "I_e"; it must be in pA) of the neurons of r, until the next
+ * time; comp (0-based) picks the compartment of a parameter that has one
+ * value per compartment, -1 otherwise.  Times are on the dt grid, not in
+ * the past and increasing.  The amplitude applies from the step at its
+ * time (NEST delivers its generators' current one connection delay
+ * later). */
+AP_API int ap_sim_step_current(ap_sim *sim, ap_ref r, const char *param,
+                               int comp, const double *times_ms,
+                               const double *amps_pA, size_t n);
+
 /* ------------------------------------------------------------- scheduler */
 
 /* A function the scheduler calls between steps: `step` is the time it
