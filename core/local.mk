@@ -1,37 +1,42 @@
-# core/: the library libapical (scheduler, network, loader, config,
-# recording, Lua bindings) and the `apical` program.
+# core/: the library libapical and the `apical` program, one folder
+# (room) per concern; each room's fragment adds its sources here and its
+# README.md says what it holds and what it may use.
+#
+#   include/apical/  the public headers (embedding API, plugin ABI)
+#   base/            strings, atomic file writing, random streams
+#   plugin/          the registry: scan, load, validate; host services
+#   net/             the network: populations, projections, values,
+#                    connection rules, synapse building, plasticity
+#   run/             settings, the backend bridge, phases, the scheduler
+#   io/              recorders, .npy, SHA-256, data sets
+#   plot/            figures (cairo)
+#   lua/             the Lua bindings
+#   tools/           the program: main, help, describe, the conformance
+#                    checker, `apical plot`
+#
+# Rooms include each other's headers by room ("base/strutil.h"); the
+# public headers by "apical/NAME.h".
 
-# Everything in one convenience library, so that unit tests can reach
-# internal functions; libapical exports only the ap_ API on top of it.
+# Everything of the library in one convenience library, so that unit
+# tests can reach internal functions; libapical exports only the ap_ API
+# on top of it.
 noinst_LTLIBRARIES += core/libapical_core.la
-core_libapical_core_la_SOURCES = \
-	core/apical.h core/apical_plugin.h \
-	core/rng.c core/rng.h \
-	core/host.c core/host.h \
-	core/strutil.c core/strutil.h \
-	core/loader.c core/loader.h \
-	core/config.c core/config.h \
-	core/npy.c core/npy.h \
-	core/record.c core/record.h \
-	core/sha256.c core/sha256.h \
-	core/values.c core/values.h \
-	core/connect.c core/connect.h \
-	core/synbuild.c core/synbuild.h \
-	core/plastic.c core/plastic.h \
-	core/sim.c core/sim.h \
-	core/describe.c core/describe.h core/help.c core/help.h \
-	core/conform.c core/conform.h core/conform_int.h \
-	core/conform_pop.c core/conform_pop.h core/conform_run.c \
-	core/conform_rule.c \
-	core/dataset.c core/dataset.h \
-	core/plot.c core/plot.h core/plotfile.c \
-	core/lua/lapical.c core/lua/lapical.h \
-	core/lua/lplot.c core/lua/lplot.h
+core_libapical_core_la_SOURCES =
 core_libapical_core_la_CFLAGS = $(AM_CFLAGS) -pthread $(LUA_CFLAGS) \
 	$(LIBCONFIG_CFLAGS) $(ZLIB_CFLAGS) $(CAIRO_CFLAGS)
 core_libapical_core_la_LIBADD = $(LUA_LIBS) $(LIBCONFIG_LIBS) $(ZLIB_LIBS) \
 	$(CAIRO_LIBS)
 core_libapical_core_la_LDFLAGS = -pthread
+EXTRA_DIST += core/README.md
+
+include core/include/local.mk
+include core/base/local.mk
+include core/plugin/local.mk
+include core/net/local.mk
+include core/run/local.mk
+include core/io/local.mk
+include core/plot/local.mk
+include core/lua/local.mk
 
 lib_LTLIBRARIES += core/libapical.la
 core_libapical_la_SOURCES =
@@ -39,13 +44,4 @@ core_libapical_la_LIBADD = core/libapical_core.la
 core_libapical_la_LDFLAGS = -export-symbols-regex '^ap_' -version-info 0:0:0 \
 	-pthread $(SAN_LDFLAGS)
 
-apicalincludedir = $(includedir)/apical
-apicalinclude_HEADERS = core/apical.h core/apical_plugin.h
-nodist_apicalinclude_HEADERS = core/apical_version.h
-
-bin_PROGRAMS += core/apical
-core_apical_SOURCES = core/main.c
-core_apical_CFLAGS = $(AM_CFLAGS) $(LUA_CFLAGS)
-core_apical_LDADD = core/libapical_core.la $(LUA_LIBS) $(LIBCONFIG_LIBS) \
-	$(ZLIB_LIBS) $(CAIRO_LIBS)
-core_apical_LDFLAGS = -pthread $(SAN_LDFLAGS)
+include core/tools/local.mk

@@ -111,7 +111,7 @@ for src in "$work"/blocks/*.c; do
   [ -n "$name" ] || continue
   cp "$src" "$work/plugins/$name.c"
   if "$CC" -std=gnu11 -Wall -Wextra -shared -fPIC -fvisibility=hidden \
-      -I"$top/core" "$work/plugins/$name.c" -o "$work/plugins/$name.so" -lm \
+      -I"$top/core/include/apical" "$work/plugins/$name.c" -o "$work/plugins/$name.so" -lm \
       > "$work/cc.out" 2>&1; then
     compiled=$((compiled + 1))
   else

@@ -1,6 +1,7 @@
 #!/bin/sh
 # apical's whole test suite: build with warnings as errors and run
 # `make check`, again under AddressSanitizer and UndefinedBehaviorSanitizer,
+# again without cairo (figures refused; the tests that draw them skip),
 # then `make distcheck` (a release tarball builds and passes on its own).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,7 +16,8 @@ run_build() {
   mkdir -p "build/$dir"
   (cd "build/$dir" && { [ -f Makefile ] || ../../configure "$@"; } &&
     make -j"$jobs" && make -j"$jobs" check) || {
-    for log in build/"$dir"/tests/*.log build/"$dir"/tests/e2e/*.log; do
+    for log in build/"$dir"/tests/*.log build/"$dir"/tests/e2e/*.log \
+               build/"$dir"/plugins/*/*/*.log; do
       [ -f "$log" ] && grep -q "^# FAIL\|FAIL:\|ERROR:" "$log" 2>/dev/null &&
         { echo "==> $log"; tail -n 40 "$log"; }
     done
@@ -26,6 +28,7 @@ run_build() {
 
 run_build check --enable-werror
 run_build sanitize --enable-werror --enable-sanitizers
+run_build nocairo --enable-werror --without-cairo
 (cd build/check && make -j"$jobs" distcheck \
   DISTCHECK_CONFIGURE_FLAGS=--enable-werror)
-echo "test: all suites passed (werror, sanitizers, distcheck)"
+echo "test: all suites passed (werror, sanitizers, without cairo, distcheck)"

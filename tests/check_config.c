@@ -12,8 +12,8 @@
 
 /* Not "config.h": automake puts -I$(top_builddir) (configure's own
  * config.h) ahead of -I$(top_srcdir)/core. */
-#include "../core/config.h"
-#include "strutil.h"
+#include "run/config.h"
+#include "base/strutil.h"
 #include "tmpdir.h"
 
 /* ---- temp dir ---------------------------------------------------------- */

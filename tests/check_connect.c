@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "connect.h"
+#include "net/connect.h"
 
 static ap_conn_spec spec(int rule) {
   ap_conn_spec c;

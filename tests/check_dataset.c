@@ -11,8 +11,8 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "dataset.h"
-#include "strutil.h"
+#include "io/dataset.h"
+#include "base/strutil.h"
 #include "tmpdir.h"
 
 static char tmpdir[PATH_MAX];

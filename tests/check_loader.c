@@ -9,10 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "describe.h"
-#include "loader.h"
+#include "tools/describe.h"
+#include "plugin/loader.h"
 #include "tmpdir.h"
-#include "strutil.h"
+#include "base/strutil.h"
 
 #ifndef AP_FIXTURE_DIR
 #error "AP_FIXTURE_DIR must name the folder of the built fixture plugins"

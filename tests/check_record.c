@@ -10,10 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "npy.h"
-#include "record.h"
-#include "sha256.h"
-#include "strutil.h"
+#include "io/npy.h"
+#include "io/record.h"
+#include "io/sha256.h"
+#include "base/strutil.h"
 #include "tmpdir.h"
 
 /* ---- temp dir ---------------------------------------------------------- */

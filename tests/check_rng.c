@@ -4,7 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "rng.h"
+#include "base/rng.h"
 
 START_TEST(same_key_same_numbers) {
   ap_rng a, b;

@@ -5,7 +5,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "values.h"
+#include "net/values.h"
 
 static ap_value dist(int kind, double a, double b) {
   ap_value v;

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "apical.h"
-#include "loader.h"
+#include "plugin/loader.h"
 
 START_TEST(versions_agree) {
   ck_assert_str_eq(AP_VERSION, PACKAGE_VERSION);

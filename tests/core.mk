@@ -1,6 +1,6 @@
-# Check suites of core/ units and of the cpu backend's ring buffer.
-check_PROGRAMS += tests/check_rng tests/check_connect tests/check_ringbuf
-TESTS += tests/check_rng tests/check_connect tests/check_ringbuf
+# Check suites of core/ units.
+check_PROGRAMS += tests/check_rng tests/check_connect
+TESTS += tests/check_rng tests/check_connect
 
 tests_check_rng_SOURCES = tests/check_rng.c
 tests_check_rng_CFLAGS = $(CHECK_CFLAGS_ALL)
@@ -10,11 +10,6 @@ tests_check_connect_SOURCES = tests/check_connect.c
 tests_check_connect_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_check_connect_LDADD = $(CHECK_LDADD_ALL)
 
-tests_check_ringbuf_SOURCES = tests/check_ringbuf.c \
-	plugins/backends/cpu/ringbuf.c plugins/backends/cpu/ringbuf.h
-tests_check_ringbuf_CFLAGS = $(CHECK_CFLAGS_ALL)
-tests_check_ringbuf_LDADD = $(CHECK_LDADD_ALL)
-tests_check_ringbuf_LDFLAGS = -pthread
 
 check_PROGRAMS += tests/check_values tests/check_version
 TESTS += tests/check_values tests/check_version

@@ -4,7 +4,7 @@ E2E_TESTS = tests/e2e/coba.sh tests/e2e/cli.sh tests/e2e/errors.sh \
 	tests/e2e/docs.sh tests/e2e/threads.sh tests/e2e/benchmarks.sh \
 	tests/e2e/modulators.sh tests/e2e/experiments.sh
 TESTS += $(E2E_TESTS)
-EXTRA_DIST += $(E2E_TESTS) tests/e2e/lib.sh tests/e2e/api.lua \
+EXTRA_DIST += $(E2E_TESTS) tests/e2e/lib.sh tests/e2e/api.lua tests/e2e/embed.c \
 	tests/e2e/net.lua tests/e2e/grow.lua tests/e2e/modulators.lua \
 	tests/e2e/release.lua
 # The tsodyks_markram synapse on a delta-synapse neuron (V_m jumps).
@@ -49,3 +49,6 @@ EXTRA_DIST += tests/e2e/plot.lua
 
 # `apical check-plugin` over every built plugin and the broken fixtures.
 E2E_TESTS += tests/e2e/check_plugin.sh
+# Step current generators (NEST's step_current_generator).
+E2E_TESTS += tests/e2e/step_current.sh
+EXTRA_DIST += tests/e2e/step_current.lua

@@ -10,23 +10,39 @@ AM_TESTS_ENVIRONMENT = \
 	APICAL_CONFIG=/dev/null; export APICAL_CONFIG; \
 	ASAN_OPTIONS=detect_leaks=1; export ASAN_OPTIONS; \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1; export UBSAN_OPTIONS;
+# Tests that draw figures check the refusal instead in a build without
+# cairo (configure --without-cairo).
+if HAVE_CAIRO
+AM_TESTS_ENVIRONMENT += AP_HAVE_CAIRO=1; export AP_HAVE_CAIRO;
+else
+AM_TESTS_ENVIRONMENT += AP_HAVE_CAIRO=0; export AP_HAVE_CAIRO;
+endif
 # Tests that run long experiments run them smaller under the sanitizers.
 if SANITIZERS
 AM_TESTS_ENVIRONMENT += AP_SANITIZERS=1; export AP_SANITIZERS;
 endif
 
+# Check suites of the core live here, mirroring core/; each plugin's
+# suite lives in its plugin's folder (plugins/KIND/NAME/check_NAME.c).
+# Both use the harness in tests/harness/.
 CHECK_CFLAGS_ALL = $(AM_CFLAGS) $(VEC_CFLAGS) $(CHECK_CFLAGS) $(LUA_CFLAGS) \
-	$(LIBCONFIG_CFLAGS) $(ZLIB_CFLAGS)
-CHECK_LDADD_ALL = core/libapical_core.la $(CHECK_LIBS) $(LUA_LIBS) \
-	$(LIBCONFIG_LIBS) $(ZLIB_LIBS) -lpthread
-EXTRA_DIST += tests/check_main.h tests/tmpdir.h
+	$(LIBCONFIG_CFLAGS) $(ZLIB_CFLAGS) -I$(top_srcdir)/tests/harness
+CHECK_LDADD_ALL = tests/harness/libharness.la core/tools/libapical_tools.la \
+	core/libapical_core.la $(CHECK_LIBS) $(LUA_LIBS) $(LIBCONFIG_LIBS) \
+	$(ZLIB_LIBS) -lpthread
+# The test library: plays the host for one neuron plugin
+# (neuron_harness) or one learning rule (rule_harness).  Its functions
+# call the ap_plugin_entry of the suite that links them.
+check_LTLIBRARIES += tests/harness/libharness.la
+tests_harness_libharness_la_SOURCES = \
+	tests/harness/neuron_harness.c tests/harness/neuron_harness.h \
+	tests/harness/rule_harness.c tests/harness/rule_harness.h
+tests_harness_libharness_la_CFLAGS = $(CHECK_CFLAGS_ALL)
+EXTRA_DIST += tests/harness/check_main.h tests/harness/tmpdir.h \
+	tests/harness/lif_noise_checks.h
 
 include tests/core.mk
 include tests/loader.mk
 include tests/conform.mk
 include tests/record.mk
-include tests/neurons.mk
-include tests/rules.mk
 include tests/e2e.mk
-include tests/synapses.mk
-include tests/backends.mk

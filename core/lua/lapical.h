@@ -2,7 +2,7 @@
 #ifndef AP_LAPICAL_H
 #define AP_LAPICAL_H
 #include <lua.h>
-#include "apical.h"
+#include "apical/apical.h"
 
 /* Make `require "apical"` in L return the bindings for `sim` (borrowed).
  * argv[0..argc) are the script's words, exposed as ap.args.  `progress`

@@ -14,17 +14,17 @@
  * the message; success returns true.  Relative paths go to output_dir,
  * like rec:save.
  */
-#include "lplot.h"
+#include "lua/lplot.h"
 
 #include <lauxlib.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "plot.h"
-#include "record.h"
-#include "strutil.h"
+#include "run/config.h"
+#include "plot/plot.h"
+#include "io/record.h"
+#include "base/strutil.h"
 
 typedef struct host {
   ap_sim *sim;

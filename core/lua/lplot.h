@@ -2,7 +2,7 @@
 #ifndef AP_LPLOT_H
 #define AP_LPLOT_H
 #include <lua.h>
-#include "apical.h"
+#include "apical/apical.h"
 
 /* The recorder at stack index i; raises a type error for anything else. */
 typedef struct ap_recorder *(*ap_lua_rec_fn)(lua_State *L, int i);

@@ -139,4 +139,25 @@ local st = ap.stats()
 near(st.t_ms, 105, 1e-9, "stats t_ms")
 assert(st.spikes >= all:count() + pr:count() and st.synapses > 0 and st.wall_s >= 0, "stats counts")
 assert(st.events > 0 and st.peak_rss_mb > 1 and st.bytes_per_synapse > 0, "stats events, memory")
+-- List parameters change between runs as the other parameters do: the
+-- new lists take effect from the next run (a spike source's times, a
+-- compartmental neuron's per-compartment currents).
+local t1 = ap.now()
+local ls = ap.population("spike_source", 3, { spike_times = { t1 + 0.5 } })
+local lr = ap.record(ls, "spikes")
+local cn = ap.population("compartmental", 1, { n_comp = 2 })
+local cv = ap.record(cn, "V_soma", { interval = 1 })
+ap.run(1)
+ls:set{ spike_times = { { t1 + 2 }, {}, { t1 + 1.5, t1 + 3 } } }
+ap.run(4)
+local got = {}
+for i, t in ipairs(lr:times()) do got[#got + 1] = string.format("%g:%d", t - t1, lr:senders()[i]) end
+assert(table.concat(got, " ") == "0.5:1 0.5:2 0.5:3 1.5:3 2:1 3:3",
+       "spike times set between runs: " .. table.concat(got, " "))
+local v0 = cv:values()[1]
+cn:set{ I_e = { 200, 0 } }
+ap.run(5)
+local v1 = cv:values()[1]
+near(v0[#v0], -70, 1e-9, "V_soma at rest before I_e")
+assert(v1[#v1] > v0[#v0] + 1, string.format("I_e set between runs: V_soma %g -> %g", v0[#v0], v1[#v1]))
 print("api: all assertions passed")

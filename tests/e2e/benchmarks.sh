@@ -2,6 +2,7 @@
 # The benchmark scripts run (tiny sizes, nothing timed) and end with the
 # closing line that scripts/benchmarks/compare reads.
 . "$AP_TOP_SRCDIR/tests/e2e/lib.sh"
+needs_cairo
 for b in coba cuba; do
   if "$APICAL" run "$AP_TOP_SRCDIR/scripts/benchmarks/$b.lua" n=400 T=50 -q > $b.txt 2>&1; then
     ok

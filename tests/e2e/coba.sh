@@ -2,6 +2,7 @@
 # The COBA example runs as written, fires at 5-50 Hz and saves its files
 # with provenance sidecars.
 . "$AP_TOP_SRCDIR/tests/e2e/lib.sh"
+needs_cairo
 
 if "$APICAL" run "$AP_TOP_SRCDIR/scripts/examples/coba.lua" >out.txt 2>err.txt; then
   ok

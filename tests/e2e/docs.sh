@@ -1,6 +1,7 @@
 #!/bin/sh
 # Every complete example of the documents and the README runs as written.
 . "$AP_TOP_SRCDIR/tests/e2e/lib.sh"
+needs_cairo
 if "$AP_TOP_SRCDIR/docs/run-examples.sh" "$AP_TOP_SRCDIR"/docs/*.md \
     "$AP_TOP_SRCDIR/README.md" > out.txt 2>&1; then
   ok

@@ -2,6 +2,7 @@
 # The experiments and the plastic benchmark run at tiny sizes (nothing is
 # timed) and print what they promise.
 . "$AP_TOP_SRCDIR/tests/e2e/lib.sh"
+needs_cairo
 S="$AP_TOP_SRCDIR/scripts"
 
 if "$APICAL" run "$S/experiments/izhikevich2007_distal_reward.lua" T=4 report=2 \

@@ -17,6 +17,7 @@
 # defaults are what a run reports, every option runs, and bad options are
 # refused.
 . "$AP_TOP_SRCDIR/tests/e2e/lib.sh"
+needs_cairo
 script="$AP_TOP_SRCDIR/scripts/experiments/guerguiev2017.lua"
 mnist="${AP_DATA_DIR:-}/mnist"
 size="train=2000 test=1000 epochs=3" last=3 bounds=1

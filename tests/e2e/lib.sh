@@ -42,6 +42,16 @@ expect_error() {
   ok
 }
 
+# needs_cairo: a test that draws figures (scripts that plot by default)
+# is skipped in a build without cairo; tests/e2e/plot.sh checks there that
+# figures are refused.
+needs_cairo() {
+  if [ "${AP_HAVE_CAIRO:-1}" = 0 ]; then
+    echo "SKIP: this build has no cairo (configure --without-cairo)"
+    exit 77
+  fi
+}
+
 finish() {
   echo "$checks passed, $failures failed"
   [ "$failures" -eq 0 ]

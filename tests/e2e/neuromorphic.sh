@@ -4,6 +4,7 @@
 # CUBA rates, energy counters against a hand count, mapping and
 # quantisation reports, every refusal, and bad chip profiles.
 . "$AP_TOP_SRCDIR/tests/e2e/lib.sh"
+needs_cairo
 E="$AP_TOP_SRCDIR/tests/e2e"
 nm="--backend neuromorphic"
 

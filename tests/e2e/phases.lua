@@ -104,4 +104,17 @@ assert(any, "no credit reached the hidden layer")
 local Eo = W1:rule_var("E")
 assert(Eo[1] > 0 and Eo[2] < 0 and Eo[3] < 0, "output errors " .. table.concat(Eo, " "))
 check_mirror()  -- refreshed after the update
+
+-- A callback that raises inside a phase: the error reaches the script,
+-- the phase is closed (no phase under way, a new one may begin) and its
+-- cut end teaches nothing (the weights stay as they were).
+local w_cut = W0:weights()
+ap.at(ap.now() + 3, function() error("callback fails") end)
+local ok, err = pcall(ap.phase, "target", 10, { window = 2 })
+assert(not ok and tostring(err):find("callback fails", 1, true), tostring(err))
+assert(ap.phase_name() == nil, "the phase stayed open after an error: " .. tostring(ap.phase_name()))
+local w_now = W0:weights()
+for k = 1, #w_cut do close(w_now[k], w_cut[k], 0, "weight after a cut phase " .. k) end
+ap.phase("forward", 5)
+assert(ap.phase_name() == nil)
 print("phases ok")

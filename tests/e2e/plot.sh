@@ -5,6 +5,27 @@
 # user sees, with no output left behind.
 . "$AP_TOP_SRCDIR/tests/e2e/lib.sh"
 
+# A build without cairo refuses every figure, from Lua and from `apical
+# plot`, saying why, and writes nothing.
+if [ "${AP_HAVE_CAIRO:-1}" = 0 ]; then
+  cat > noplot.lua <<'LUA'
+local ap = require "apical"
+local p = ap.population("poisson", 5, { rate = 100 })
+local r = ap.record(p, "spikes")
+ap.run(50)
+r:save("spikes.csv")
+assert(ap.plot.raster(r, "raster.png"))
+LUA
+  why="this apical was built without cairo (configure --without-cairo)"
+  expect_error "ap.plot without cairo" "$why" "$APICAL" run noplot.lua -q
+  [ -f spikes.csv ] && [ ! -e raster.png ] && ok ||
+    fail "without cairo: spikes.csv missing or raster.png written"
+  expect_error "apical plot without cairo" "$why" "$APICAL" plot spikes.csv
+  [ ! -e spikes.png ] && ok || fail "apical plot wrote spikes.png without cairo"
+  finish
+  exit $?
+fi
+
 # png FILE W H: a PNG signature, then an IHDR chunk of W x H pixels.
 png() {
   sig=$(od -An -tx1 -N8 "$1" 2>/dev/null | tr -d ' \n')

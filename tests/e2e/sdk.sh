@@ -3,7 +3,8 @@
 # install apical into a staging folder, write a neuron and a learning
 # rule with apical-new-plugin, build them with pkg-config against the
 # installed headers, check them with apical check-plugin, run their
-# tests (closed forms) and examples with the installed program.
+# tests (closed forms) and examples with the installed program; and
+# embed a network in a C program linked against the installed library.
 . "$AP_TOP_SRCDIR/tests/e2e/lib.sh"
 pc="$AP_TOP_BUILDDIR/apical.pc"
 [ -f "$pc" ] || { echo "FAIL: no $pc"; exit 1; }
@@ -66,5 +67,20 @@ expect_error "name" "plugin name '9x' must start with a letter or _" \
 expect_error "exists" "'my_neuron' exists already" \
   "$bin/apical-new-plugin" neuron my_neuron
 [ ! -e x ] && [ ! -e 9x ] && ok || fail "a refused call left a folder"
+
+# A program that embeds the installed library: built with pkg-config
+# alone, it makes a network, runs it with callbacks scheduled from C and
+# checks its spikes (tests/e2e/embed.c).
+cc=${CC:-cc}
+if $cc -std=gnu11 -Wall -Wextra -Werror ${CFLAGS:-} \
+     "$AP_TOP_SRCDIR/tests/e2e/embed.c" -o embed \
+     $($PKG_CONFIG --cflags --libs apical) -lm > embed_cc.log 2>&1; then ok
+else fail "embed.c does not build against the installed library:"
+  sed 's/^/    /' embed_cc.log; fi
+if [ -x embed ] && ./embed > embed.log 2>&1 && grep -q "^embed ok$" embed.log
+then ok; else fail "embed: $(cat embed.log)"; fi
+# the program links libapical itself, not a copy of the core
+if [ -x embed ] && ldd ./embed | grep -q "libapical"; then ok
+else fail "embed is not linked against libapical"; fi
 
 finish

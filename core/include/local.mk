@@ -1,0 +1,6 @@
+# core/include/apical/: the installed headers.
+apicalincludedir = $(includedir)/apical
+apicalinclude_HEADERS = core/include/apical/apical.h \
+	core/include/apical/apical_plugin.h
+nodist_apicalinclude_HEADERS = core/include/apical/apical_version.h
+EXTRA_DIST += core/include/README.md

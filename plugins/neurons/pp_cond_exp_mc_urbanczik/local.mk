@@ -1,0 +1,15 @@
+# plugins/neurons/pp_cond_exp_mc_urbanczik/: the neuron plugin pp_cond_exp_mc_urbanczik and its tests.
+# The two-compartment point-process neuron of Urbanczik & Senn (2014).
+pkglib_LTLIBRARIES += plugins/neurons/pp_cond_exp_mc_urbanczik/pp_cond_exp_mc_urbanczik.la
+plugins_neurons_pp_cond_exp_mc_urbanczik_pp_cond_exp_mc_urbanczik_la_SOURCES = \
+	plugins/neurons/pp_cond_exp_mc_urbanczik/pp_cond_exp_mc_urbanczik.c
+plugins_neurons_pp_cond_exp_mc_urbanczik_pp_cond_exp_mc_urbanczik_la_CFLAGS = $(NEURON_CFLAGS)
+plugins_neurons_pp_cond_exp_mc_urbanczik_pp_cond_exp_mc_urbanczik_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_neurons_pp_cond_exp_mc_urbanczik_pp_cond_exp_mc_urbanczik_la_LIBADD = -lm
+
+check_PROGRAMS += plugins/neurons/pp_cond_exp_mc_urbanczik/check_pp_cond_exp_mc_urbanczik
+TESTS += plugins/neurons/pp_cond_exp_mc_urbanczik/check_pp_cond_exp_mc_urbanczik
+plugins_neurons_pp_cond_exp_mc_urbanczik_check_pp_cond_exp_mc_urbanczik_SOURCES = \
+	plugins/neurons/pp_cond_exp_mc_urbanczik/check_pp_cond_exp_mc_urbanczik.c tests/harness/neuron_harness.h
+plugins_neurons_pp_cond_exp_mc_urbanczik_check_pp_cond_exp_mc_urbanczik_CFLAGS = $(CHECK_CFLAGS_ALL)
+plugins_neurons_pp_cond_exp_mc_urbanczik_check_pp_cond_exp_mc_urbanczik_LDADD = $(CHECK_LDADD_ALL) -lm
