@@ -72,7 +72,10 @@ expect_error "exists" "'my_neuron' exists already" \
 # alone, it makes a network, runs it with callbacks scheduled from C and
 # checks its spikes (tests/e2e/embed.c).
 cc=${CC:-cc}
-if $cc -std=gnu11 -Wall -Wextra -Werror ${CFLAGS:-} \
+# a library built with the sanitizers needs their runtime first in line
+san=
+[ "${AP_SANITIZERS:-0}" = 1 ] && san="-fsanitize=address,undefined"
+if $cc -std=gnu11 -Wall -Wextra -Werror $san ${CFLAGS:-} \
      "$AP_TOP_SRCDIR/tests/e2e/embed.c" -o embed \
      $($PKG_CONFIG --cflags --libs apical) -lm > embed_cc.log 2>&1; then ok
 else fail "embed.c does not build against the installed library:"

@@ -147,6 +147,7 @@ static void pop_init(t_pop *p, int kind, size_t n) {
     p->param[k] = t_calloc(n, sizeof(ap_real));
     for (size_t i = 0; i < n; i++) p->param[k][i] = pdefs[k];
   }
+  p->v.size = sizeof p->v;
   p->v.n = n;
   p->v.model = model;
   p->v.params = p->prm;
@@ -251,6 +252,7 @@ static fx *fx_open(const char *rule, int pre_kind, size_t n_pre,
   f->pre_credit = t_calloc(n_pre, sizeof(double));
   f->post_credit = t_calloc(n_post, sizeof(double));
   ap_rule_ctx *c = &f->c;
+  c->size = sizeof *c;
   c->param = f->param;
   c->syn_state = f->syn;
   c->post_state = f->pst;
@@ -328,9 +330,14 @@ static ap_real *fx_rv(fx *f, const char *name) {
 static void fx_phase(fx *f, const char *name, int64_t steps, int64_t win_off,
                      int64_t win_steps, const t_spike *sp, size_t n_sp) {
   ck_assert_msg(!f->in_phase, "phase %s begun inside another", name);
-  f->ph = (ap_phase_event){AP_PHASE_BEGIN, name,  1,
-                           f->step,        steps, f->step + win_off,
-                           win_steps};
+  f->ph = (ap_phase_event){.size = sizeof(ap_phase_event),
+                           .kind = AP_PHASE_BEGIN,
+                           .name = name,
+                           .index = 1,
+                           .first_step = f->step,
+                           .steps = steps,
+                           .window_first = f->step + win_off,
+                           .window_steps = win_steps};
   f->in_phase = 1;
   f->c.phase = &f->ph;
   memset(f->pre_credit, 0, f->n_pre * sizeof(double));
