@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "tools/describe.h"
+#include "plugin/host.h"
 #include "plugin/loader.h"
 #include "tmpdir.h"
 #include "base/strutil.h"
@@ -961,6 +962,45 @@ START_TEST(test_validate_stride) {
 }
 END_TEST
 
+/* A plugin written in C++ loads as any other (the headers are extern "C"
+ * and AP_PLUGIN gives its entry point C linkage), and runs. */
+START_TEST(test_cxx_plugin) {
+  char path[4096];
+  ap_fmt(path, sizeof path, "%s/../cxx/.libs/cxx_neuron.so", FX);
+  ck_assert_msg(access(path, R_OK) == 0, "fixture %s is missing", path);
+  ap_registry *reg = ap_registry_new();
+  ck_assert_int_eq(ap_registry_load_file(reg, path), AP_OK);
+  ck_assert_uint_eq(ap_registry_n_rejects(reg), 0);
+  const ap_plugin *p = ap_registry_find_kind(reg, AP_KIND_NEURON, "cxx_neuron");
+  ck_assert_ptr_nonnull(p);
+  const ap_neuron_desc *d = p->desc->desc;
+  /* one neuron driven to threshold: V += dt (I_e - V/tau) */
+  ap_real tau = 10, drive = 1, th = 0.5, v = 0, in = 0;
+  ap_real *param[3] = {&tau, &drive, &th}, *state[1] = {&v};
+  const ap_real *input[1] = {&in};
+  ap_neuron_pop pop = {.size = sizeof pop, .n = 1, .dt = 0.1,
+                       .param = (const ap_real *const *)param,
+                       .state = state, .host = ap_host_services()};
+  char err[128] = "";
+  void *inst = NULL;
+  ck_assert_int_eq(d->prepare(&inst, &pop, err, sizeof err), AP_OK);
+  uint32_t spk[1];
+  int fired = -1;
+  for (int s = 0; s < 100 && fired < 0; s++) {
+    ap_neuron_block b = {.size = sizeof b, .n = 1, .step = s, .dt = 0.1,
+                         .window_step = -1, .state = state,
+                         .param = (const ap_real *const *)param,
+                         .input = input, .inst = inst,
+                         .host = ap_host_services(), .spiked = spk};
+    ck_assert_int_eq(d->update(&b, err, sizeof err), AP_OK);
+    if (b.n_spiked) fired = s;
+  }
+  /* V_k = 10 (1 - 0.99^k) reaches 0.5 at k = 6 (after step 5) */
+  ck_assert_int_eq(fired, 5);
+  ap_registry_free(reg);
+}
+END_TEST
+
 START_TEST(test_validate_null) {
   char err[64];
   ck_assert_int_eq(ap_plugin_validate(NULL, err, sizeof err), AP_EPLUGIN);
@@ -1103,6 +1143,7 @@ Suite *make_loader_suite(void) {
   tcase_add_loop_test(tc, test_validate_bad, 0, N_BAD);
   tcase_add_test(tc, test_validate_null);
   tcase_add_test(tc, test_validate_stride);
+  tcase_add_test(tc, test_cxx_plugin);
   tcase_add_test(tc, test_param_check);
   suite_add_tcase(s, tc);
 
