@@ -22,8 +22,8 @@
 #define AP_PLUGIN_DESC_SIZE_2_0 AP_END_OF(ap_plugin_desc, desc)
 #define AP_NEURON_DESC_SIZE_2_0 AP_END_OF(ap_neuron_desc, lower)
 #define AP_SYNAPSE_DESC_SIZE_2_0 AP_END_OF(ap_synapse_desc, transmit)
-#define AP_RULE_DESC_SIZE_2_0 AP_END_OF(ap_rule_desc, flush)
-#define AP_BACKEND_DESC_SIZE_2_0 AP_END_OF(ap_backend_desc, report)
+#define AP_RULE_DESC_SIZE_2_0 AP_END_OF(ap_rule_desc, load)
+#define AP_BACKEND_DESC_SIZE_2_0 AP_END_OF(ap_backend_desc, load)
 
 /* ---------------------------------------------------------- validation */
 
@@ -320,6 +320,10 @@ static int check_rule(const char *pre, const ap_rule_desc *d, char *err,
       !d->on_step)
     return fail(err, n, "%s: the rule reads %u modulators but on_step is "
                 "NULL", pre, d->n_modulators);
+  if (!d->save != !d->load)
+    return fail(err, n, "%s: %s is NULL but %s is not (a rule saves and "
+                "loads its state, or neither)", pre,
+                d->save ? "load" : "save", d->save ? "save" : "load");
   if (AP_HAS_FIELD(d, ap_rule_desc, flags) &&
       (d->flags & ~(unsigned)AP_RULE_LOCAL_CALLBACKS))
     return fail(err, n, "%s: flags 0x%x has bits this host does not know "
@@ -340,6 +344,10 @@ static int check_backend(const char *pre, const ap_backend_desc *d, char *err,
     return fail(err, n, "%s: run is NULL (required for a backend)", pre);
   if (!d->destroy)
     return fail(err, n, "%s: destroy is NULL (required for a backend)", pre);
+  if (!d->save != !d->load)
+    return fail(err, n, "%s: %s is NULL but %s is not (a backend saves and "
+                "loads its state, or neither)", pre,
+                d->save ? "load" : "save", d->save ? "save" : "load");
   return AP_OK;
 }
 

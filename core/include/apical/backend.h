@@ -189,6 +189,14 @@ typedef struct ap_backend_desc {
    * nothing.  The items and text stay valid until the next call or
    * destroy(). */
   int (*report)(void *inst, ap_report *out, char *err, size_t err_size);
+  /* NULL for a backend whose evolving state is all in the host's arrays
+   * or reachable through sync and pending_get/pending_add (the cpu
+   * backend: neuron state in the host's arrays, spikes in flight through
+   * pending_*); else both: save writes the rest (a chip's registers),
+   * load reads it back into an instance made for the same network, after
+   * a reload of everything. */
+  int (*save)(void *inst, const ap_stream *out, char *err, size_t err_size);
+  int (*load)(void *inst, const ap_stream *in, char *err, size_t err_size);
 } ap_backend_desc;
 
 #ifdef __cplusplus

@@ -218,6 +218,19 @@ typedef struct ap_host {
   uint64_t (*rng_poisson)(ap_rng *r, double mean);
 } ap_host;
 
+/* The bytes a plugin saves and loads with its save/load hooks (see
+ * rule.h and backend.h): the host hands a stream to write to, or to read
+ * back from, in the order written.  Checkpoints and the moving of work
+ * between processes use them, so every piece of state a plugin evolves
+ * lives in the host's arrays or behind these hooks. */
+typedef struct ap_stream {
+  size_t size;                  /* sizeof(ap_stream) of the host */
+  void *ctx;
+  /* AP_OK, or AP_EIO (write: no room; read: fewer bytes remain) */
+  int (*write)(void *ctx, const void *data, size_t n);
+  int (*read)(void *ctx, void *data, size_t n);
+} ap_stream;
+
 /* ----------------------------------------------------- the entry point */
 
 typedef struct ap_plugin_desc {

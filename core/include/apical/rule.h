@@ -137,6 +137,12 @@ typedef struct ap_rule_ctx {
 
 #define AP_RULE_MAX_MODULATORS 8
 
+/* Credit across processes: pre_credit holds what this process's synapses
+ * add; before any rule reads a population's credit as post_credit (the
+ * ends of a phase go from the output down), the host sums the parts of
+ * every process, as it sums spikes.  A rule never reduces across
+ * neurons of other processes itself. */
+
 /* on_spikes and on_step read and write only the instance prepare() made
  * and the context's scalars: no weights, synapse or post variables, no
  * neuron state.  The host may then call them while a backend delivers
@@ -179,6 +185,16 @@ typedef struct ap_rule_desc {
   void (*on_phase)(ap_rule_ctx *c, const ap_phase_event *e);
   /* Bring every weight up to time c->t (rules that update lazily). */
   void (*flush)(ap_rule_ctx *c);
+  /* NULL for a rule whose evolving state all lives in the host's arrays
+   * (weights, syn_state, post_state); else both.  save writes the state
+   * the instance evolves (traces, averages, logs of spikes) to out;
+   * load, on an instance prepare() made for the same projection, reads
+   * it back, after which the rule goes on as the saved one would have.
+   * They run alone. */
+  int (*save)(const ap_rule_ctx *c, const ap_stream *out, char *err,
+              size_t err_size);
+  int (*load)(ap_rule_ctx *c, const ap_stream *in, char *err,
+              size_t err_size);
 } ap_rule_desc;
 
 #ifdef __cplusplus
