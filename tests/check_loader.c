@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "tools/describe.h"
+#include "plugin/host.h"
 #include "plugin/loader.h"
 #include "tmpdir.h"
 #include "base/strutil.h"
@@ -93,9 +94,10 @@ typedef struct reject_case {
 } reject_case;
 
 static const reject_case rejects[] = {
-    {"bad_abi", "built for plugin ABI 99.x, this apical supports 1.x"},
+    {"bad_abi", "built for plugin ABI 1.5, this apical's is 2.0: rebuild "
+                "it against this apical's headers"},
     {"bad_magic", "bad magic (not an apical plugin table)"},
-    {"bad_minor", "plugin ABI 1.6 is newer than this apical's 1.5"},
+    {"bad_minor", "plugin ABI 2.1 is newer than this apical's 2.0"},
     {"bad_range",
      "descriptor 'fixture_bad_range': parameter 'tau_m': default 0 ms "
      "outside its range (0, inf)"},
@@ -534,7 +536,8 @@ END_TEST
 
 /* ------------------------------------------ in-memory malformed tables */
 
-static int mem_update(ap_neuron_block *b) {
+static int mem_update(ap_neuron_block *b, char *err, size_t err_size) {
+  (void)err, (void)err_size;
   b->n_spiked = 0;
   return AP_OK;
 }
@@ -664,7 +667,7 @@ static void mem_init(mem *m) {
 
 typedef struct bad_case {
   void (*mutate)(mem *m);
-  const char *expect; /* may hold one %zu: the ABI 1.0 size at stake */
+  const char *expect; /* may hold one %zu: the ABI 2.0 size at stake */
   size_t arg;
 } bad_case;
 
@@ -672,7 +675,7 @@ typedef struct bad_case {
   static void name(mem *m) { body; }
 
 MUT(m_magic, m->t.magic = 0)
-MUT(m_major, m->t.abi_major = 2)
+MUT(m_major, m->t.abi_major = 1; m->t.abi_minor = 5)
 MUT(m_minor, m->t.abi_minor = AP_ABI_MINOR + 1)
 MUT(m_real, m->t.sizeof_real = 4)
 MUT(m_weight, m->t.sizeof_weight = 8)
@@ -745,15 +748,16 @@ MUT(m_bparam, m->bp[0].def = -1)
 
 static const bad_case bad[] = {
     {m_magic, "bad magic (not an apical plugin table)", 0},
-    {m_major, "built for plugin ABI 2.x, this apical supports 1.x", 0},
-    {m_minor, "plugin ABI 1.6 is newer than this apical's 1.5", 0},
+    {m_major, "built for plugin ABI 1.5, this apical's is 2.0: rebuild it "
+              "against this apical's headers", 0},
+    {m_minor, "plugin ABI 2.1 is newer than this apical's 2.0", 0},
     {m_real, "built with sizeof(ap_real)=4, this apical uses 8", 0},
     {m_weight, "built with sizeof(ap_weight)=8, this apical uses 4", 0},
-    {m_tsize, "plugin table size 8 is smaller than the ABI 1.0 size %zu",
+    {m_tsize, "plugin table size 8 is smaller than the ABI 2.0 size %zu",
      sizeof(ap_plugin_table)},
     {m_n0, "plugin table has no descriptors (n = 0)", 0},
     {m_nullp, "plugin table has n = 4 but plugins is NULL", 0},
-    {m_dsize, "descriptor 0: size 8 is smaller than the ABI 1.0 size %zu",
+    {m_dsize, "descriptor 0: size 8 is smaller than the ABI 2.0 size %zu",
      sizeof(ap_plugin_desc)},
     {m_name_null, "descriptor 1: name is NULL", 0},
     {m_name_digit,
@@ -775,8 +779,8 @@ static const bad_case bad[] = {
                "ap_backend_desc)", 0},
     {m_dup_name,
      DN "name used twice in this plugin (descriptors 0 and 3)", 0},
-    {m_nsize, DN "ap_neuron_desc size 8 is smaller than the ABI 1.0 size %zu",
-     offsetof(ap_neuron_desc, release) + sizeof(void (*)(void))},
+    {m_nsize, DN "ap_neuron_desc size 8 is smaller than the ABI 2.0 size %zu",
+     sizeof(ap_neuron_desc)},
     {m_params_null, DN "n_params = 3 but params is NULL", 0},
     {m_pname,
      DN "parameter 0: name 'tau-m' is not a valid identifier " IDENT_RULE, 0},
@@ -836,7 +840,7 @@ static const bad_case bad[] = {
     {m_update, DN "update is NULL (required for a neuron model)", 0},
     {m_ssize,
      "descriptor 'mem_synapse': ap_synapse_desc size 8 is smaller than the "
-     "ABI 1.0 size %zu",
+     "ABI 2.0 size %zu",
      sizeof(ap_synapse_desc)},
     {m_svcomp,
      "descriptor 'mem_synapse': state variable 'x': compartment 1 out of "
@@ -845,12 +849,12 @@ static const bad_case bad[] = {
      "descriptor 'mem_synapse': state variable 'delay' has the name of a "
      "parameter", 0},
     {m_rsize,
-     "descriptor 'mem_rule': ap_rule_desc size 8 is smaller than the ABI 1.0 "
+     "descriptor 'mem_rule': ap_rule_desc size 8 is smaller than the ABI 2.0 "
      "size %zu",
-     offsetof(ap_rule_desc, on_step) + sizeof(void (*)(void))},
+     sizeof(ap_rule_desc)},
     {m_rhooks,
-     "descriptor 'mem_rule': on_pre, on_post and on_phase are all NULL (a "
-     "learning rule needs at least one)", 0},
+     "descriptor 'mem_rule': on_pre, on_post, on_spikes, on_step and "
+     "on_phase are all NULL (a learning rule needs at least one)", 0},
     {m_rsyn_null, "descriptor 'mem_rule': n_syn_vars = 1 but syn_vars is NULL",
      0},
     {m_rpost_clash,
@@ -867,9 +871,8 @@ static const bad_case bad[] = {
      "(known: AP_RULE_LOCAL_CALLBACKS)", 0},
     {m_bsize,
      "descriptor 'mem_backend': ap_backend_desc size 8 is smaller than the "
-     "ABI 1.0 size %zu",
-     /* ABI 1.0 ends at destroy; the pending_* hooks were appended */
-     offsetof(ap_backend_desc, destroy) + sizeof(void (*)(void *))},
+     "ABI 2.0 size %zu",
+     sizeof(ap_backend_desc)},
     {m_bcreate, "descriptor 'mem_backend': create is NULL (required for a "
                 "backend)", 0},
     {m_brun, "descriptor 'mem_backend': run is NULL (required for a backend)",
@@ -925,6 +928,76 @@ START_TEST(test_validate_bad) {
   ap_fmt(want, sizeof want, c->expect, c->arg);
   ck_assert_int_eq(ap_plugin_validate(&m.t, err, sizeof err), AP_EPLUGIN);
   ck_assert_str_eq(err, want);
+}
+END_TEST
+
+/* The host steps through a table by the size its descriptors state: a
+ * table of larger descriptors (fields appended by a later minor) reads
+ * right, and one whose descriptors disagree on their size is refused. */
+typedef struct wide_desc {
+  ap_plugin_desc d;
+  char appended[24];
+} wide_desc;
+
+START_TEST(test_validate_stride) {
+  mem m;
+  mem_init(&m);
+  wide_desc w[4];
+  memset(w, 0, sizeof w);
+  for (int i = 0; i < 4; i++) {
+    w[i].d = m.d[i];
+    w[i].d.size = sizeof(wide_desc);
+  }
+  m.t.plugins = &w[0].d;
+  char err[512], want[512];
+  ck_assert_int_eq(ap_plugin_validate(&m.t, err, sizeof err), AP_OK);
+  for (size_t i = 0; i < 4; i++)
+    ck_assert_str_eq(ap_plugin_at(&m.t, i)->name, m.d[i].name);
+  w[2].d.size = sizeof(ap_plugin_desc) + 8;
+  ck_assert_int_eq(ap_plugin_validate(&m.t, err, sizeof err), AP_EPLUGIN);
+  ap_fmt(want, sizeof want, "descriptor 2: size %zu differs from descriptor "
+         "0's %zu (the descriptors of a table are of one type)",
+         sizeof(ap_plugin_desc) + 8, sizeof(wide_desc));
+  ck_assert_str_eq(err, want);
+}
+END_TEST
+
+/* A plugin written in C++ loads as any other (the headers are extern "C"
+ * and AP_PLUGIN gives its entry point C linkage), and runs. */
+START_TEST(test_cxx_plugin) {
+  char path[4096];
+  ap_fmt(path, sizeof path, "%s/../cxx/.libs/cxx_neuron.so", FX);
+  ck_assert_msg(access(path, R_OK) == 0, "fixture %s is missing", path);
+  ap_registry *reg = ap_registry_new();
+  ck_assert_int_eq(ap_registry_load_file(reg, path), AP_OK);
+  ck_assert_uint_eq(ap_registry_n_rejects(reg), 0);
+  const ap_plugin *p = ap_registry_find_kind(reg, AP_KIND_NEURON, "cxx_neuron");
+  ck_assert_ptr_nonnull(p);
+  const ap_neuron_desc *d = p->desc->desc;
+  /* one neuron driven to threshold: V += dt (I_e - V/tau) */
+  ap_real tau = 10, drive = 1, th = 0.5, v = 0, in = 0;
+  ap_real *param[3] = {&tau, &drive, &th}, *state[1] = {&v};
+  const ap_real *input[1] = {&in};
+  ap_neuron_pop pop = {.size = sizeof pop, .n = 1, .dt = 0.1,
+                       .param = (const ap_real *const *)param,
+                       .state = state, .host = ap_host_services()};
+  char err[128] = "";
+  void *inst = NULL;
+  ck_assert_int_eq(d->prepare(&inst, &pop, err, sizeof err), AP_OK);
+  uint32_t spk[1];
+  int fired = -1;
+  for (int s = 0; s < 100 && fired < 0; s++) {
+    ap_neuron_block b = {.size = sizeof b, .n = 1, .step = s, .dt = 0.1,
+                         .window_step = -1, .state = state,
+                         .param = (const ap_real *const *)param,
+                         .input = input, .inst = inst,
+                         .host = ap_host_services(), .spiked = spk};
+    ck_assert_int_eq(d->update(&b, err, sizeof err), AP_OK);
+    if (b.n_spiked) fired = s;
+  }
+  /* V_k = 10 (1 - 0.99^k) reaches 0.5 at k = 6 (after step 5) */
+  ck_assert_int_eq(fired, 5);
+  ap_registry_free(reg);
 }
 END_TEST
 
@@ -1069,6 +1142,8 @@ Suite *make_loader_suite(void) {
   tcase_add_test(tc, test_validate_good);
   tcase_add_loop_test(tc, test_validate_bad, 0, N_BAD);
   tcase_add_test(tc, test_validate_null);
+  tcase_add_test(tc, test_validate_stride);
+  tcase_add_test(tc, test_cxx_plugin);
   tcase_add_test(tc, test_param_check);
   suite_add_tcase(s, tc);
 

@@ -81,4 +81,13 @@ tests_check_loader_CFLAGS = $(CHECK_CFLAGS_ALL) \
 tests_check_loader_LDADD = $(CHECK_LDADD_ALL)
 # `make check` builds check_LTLIBRARIES before it runs TESTS; this also
 # makes `make tests/check_loader` alone bring the fixtures up to date.
-EXTRA_tests_check_loader_DEPENDENCIES = $(LOADER_FIXTURES)
+EXTRA_tests_check_loader_DEPENDENCIES = $(LOADER_FIXTURES) \
+	tests/fixtures/cxx/cxx_neuron.la
+
+# A neuron plugin written in C++, in a folder of its own (the scans of
+# tests/fixtures/.libs list exactly the fixtures above).
+check_LTLIBRARIES += tests/fixtures/cxx/cxx_neuron.la
+tests_fixtures_cxx_cxx_neuron_la_SOURCES = tests/fixtures/cxx/cxx_neuron.cc
+tests_fixtures_cxx_cxx_neuron_la_CXXFLAGS = -std=c++17 $(WARN_CXXFLAGS) \
+	$(SAN_CFLAGS) -fvisibility=hidden
+tests_fixtures_cxx_cxx_neuron_la_LDFLAGS = $(LOADER_FIXTURE_LDFLAGS)

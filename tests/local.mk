@@ -43,6 +43,7 @@ EXTRA_DIST += tests/harness/check_main.h tests/harness/tmpdir.h \
 
 include tests/core.mk
 include tests/loader.mk
+include tests/abi.mk
 include tests/conform.mk
 include tests/record.mk
 include tests/e2e.mk

@@ -44,7 +44,7 @@ static int step_to(ap_sim *sim, int64_t step, void *ctx) {
       p->list_val[c->param][p->list_off[c->param][i] + (size_t)c->comp] +=
           delta;
   }
-  sim->dirty = 1;
+  sim->dirty |= AP_CHANGED_PARAMS;
   return AP_OK;
 }
 

@@ -53,6 +53,7 @@ ap_plastic *ap_plastic_new(const ap_plugin *rule, const char *const *keys,
   if (!p) goto nomem;
   p->plugin = rule;
   p->d = d;
+  p->ctx.size = sizeof p->ctx;
   p->n_syn = n_syn;
   p->n_post = n_post;
   p->param = calloc(d->n_params ? d->n_params : 1, sizeof *p->param);

@@ -36,6 +36,7 @@ static int shape_pop(ap_sim *sim, const ap_plugin *pl, const char *const *keys,
   }
   char msg[512] = "";
   memset(sh, 0, sizeof *sh);
+  sh->size = sizeof *sh;
   sh->dt = sim->dt; /* fixed once populations exist (ap.setup refuses) */
   if (d->shape(sh, st, msg, sizeof msg)) {
     free(st);
@@ -253,7 +254,7 @@ int ap_pop_set(ap_sim *sim, ap_ref r, const char *name, const ap_value *v) {
     p->state_set[s] = 1;
   }
   free(tmp);
-  sim->dirty = 1;
+  sim->dirty |= k >= 0 ? AP_CHANGED_PARAMS : AP_CHANGED_STATE;
   return AP_OK;
 }
 
@@ -271,7 +272,7 @@ int ap_pop_reset(ap_sim *sim, ap_ref r) {
       p->state[v][i] = from >= 0 && p->param[from] ? p->param[from][i]
                                                     : d->vars[v].def;
   }
-  sim->dirty = 1;
+  sim->dirty |= AP_CHANGED_STATE;
   return AP_OK;
 }
 
@@ -331,7 +332,7 @@ int ap_pop_set_list(ap_sim *sim, ap_ref r, const char *name,
   p->list_val[k] = nv;
   p->lists[k].offset = no;
   p->lists[k].value = nv;
-  sim->dirty = 1;
+  sim->dirty |= AP_CHANGED_PARAMS;
   return AP_OK;
 }
 
@@ -358,7 +359,7 @@ static int silence(ap_sim *sim, pop *p, size_t pi, size_t idx) {
   if (!p->silenced) {
     p->silenced = calloc(p->n, 1);
     if (!p->silenced) return sim_fail(sim, AP_ENOMEM, "out of memory");
-    if (sim->nsil) sim->nsil[pi] = p->silenced;
+    if (sim->npops) sim->npops[pi].silenced = p->silenced;
   }
   if (!p->silenced[idx]) {
     p->silenced[idx] = 1;

@@ -405,7 +405,7 @@ int ap_proj_mirror(ap_sim *sim, size_t dst, size_t src) {
   sim->mirrors = nm;
   nm[sim->n_mirrors++] = (mirror){dst, src, map};
   sim_refresh_mirrors(sim);
-  sim->dirty = 1;
+  sim->dirty |= AP_CHANGED_WEIGHTS;
   return AP_OK;
 }
 

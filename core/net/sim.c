@@ -66,8 +66,8 @@ void sim_backend_destroy(ap_sim *sim) {
   free(sim->bset);
   free(sim->npops);
   free(sim->nprojs);
-  free(sim->nexts);
-  free(sim->nsil);
+  free(sim->npop_at);
+  free(sim->nproj_at);
   free(sim->views);
   if (sim->credit)
     for (size_t i = 0; i < sim->n_credit; i++) free(sim->credit[i]);
@@ -75,8 +75,8 @@ void sim_backend_destroy(ap_sim *sim) {
   sim->n_credit = 0;
   sim->views = NULL;
   sim->credit = NULL;
-  sim->nexts = NULL;
-  sim->nsil = NULL;
+  sim->npop_at = NULL;
+  sim->nproj_at = NULL;
   sim->bstr = NULL;
   sim->bset = NULL;
   sim->npops = NULL;
@@ -203,11 +203,18 @@ void ap_sim_set_script(ap_sim *sim, const char *path) {
 /* Bring the host's state arrays up to date from a backend that keeps
  * its own state, before the host reads or changes them: a backend's
  * reload() takes the host's arrays as the whole truth. */
+void sim_backend_sync_now(ap_sim *sim) {
+  char err[512] = "";
+  if (sim->bd->sync(sim->binst, err, sizeof err) && !sim->failed)
+    sim->failed = sim_fail(sim, AP_EPLUGIN, "backend %s: sync failed: %s",
+                           sim->bp->name, err[0] ? err : "no reason given");
+}
+
 void sim_backend_sync(ap_sim *sim) {
   /* once the host has changed its arrays (dirty), they are the newer
    * until the backend reloads them */
   if (sim->binst && sim->bd && sim->bd->sync && !sim->dirty)
-    sim->bd->sync(sim->binst);
+    sim_backend_sync_now(sim);
 }
 
 /* Whether the backend counts delivered events itself. */

@@ -144,11 +144,11 @@ struct ap_sim {
   ap_net net;
   ap_net_pop *npops;
   ap_net_proj *nprojs;
-  ap_net_proj_ext *nexts;
-  const unsigned char **nsil;
+  ap_net_pop **npop_at;   /* the pointer arrays of ap_net */
+  ap_net_proj **nproj_at;
   ap_real *bset;
   char **bstr;
-  int dirty; /* parameters or state changed since the backend read them */
+  int dirty; /* what changed since the backend read it (AP_CHANGED_*) */
   int grow;  /* populations or projections added since it was built */
   int failed;
   /* per-run statistics and helpers */
@@ -188,6 +188,9 @@ void sim_backend_destroy(ap_sim *sim);
 /* Bring the host's state arrays up to date from a backend that keeps its
  * own state, before the host reads or changes them. */
 void sim_backend_sync(ap_sim *sim);
+/* The same, unconditionally (the host's arrays are clean): while a run
+ * is active, from its callbacks. */
+void sim_backend_sync_now(ap_sim *sim);
 /* Whether the backend counts delivered events itself. */
 int sim_backend_counts_events(const ap_sim *sim);
 /* dt and seed, read from the settings when the first population is made

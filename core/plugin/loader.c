@@ -311,7 +311,7 @@ static int load_file(ap_registry *reg, const char *path) {
   size_t added = 0;
   int status = AP_OK;
   for (size_t i = 0; i < t->n; i++) {
-    const ap_plugin_desc *d = &t->plugins[i];
+    const ap_plugin_desc *d = ap_plugin_at(t, i);
     const ap_plugin *prev = ap_registry_find(reg, d->name);
     if (prev) {
       reject(reg, path, "plugin '%s' shadowed by the one already loaded from %s",

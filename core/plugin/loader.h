@@ -62,6 +62,9 @@ const char *ap_kind_name(int kind);
  * the first problem found to err ("descriptor 'x': parameter 'tau_m':
  * default 0 ms outside its range (0, inf)") and returns AP_EPLUGIN. */
 int ap_plugin_validate(const ap_plugin_table *t, char *err, size_t n);
+/* Descriptor i of a table, stepped through by the size its descriptors
+ * state (valid after ap_plugin_validate, or for i = 0 when n > 0). */
+const ap_plugin_desc *ap_plugin_at(const ap_plugin_table *t, size_t i);
 
 /* Index of a parameter / state variable / port by name, or -1. */
 int ap_param_index(const ap_param_desc *p, unsigned n, const char *name);

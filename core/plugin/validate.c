@@ -14,16 +14,16 @@
 
 #define AP_NAME_MAX 63
 
-/* Sizes of the structures as ABI 1.0 defined them: the end of their last
- * 1.0 field.  Fields appended by later minors must not move these. */
+/* Sizes of the structures as ABI 2.0 defines them: the end of their last
+ * 2.0 field.  Fields appended by later minors must not move these. */
 #define AP_END_OF(type, field) \
   (offsetof(type, field) + sizeof(((type *)0)->field))
-#define AP_TABLE_SIZE_1_0 AP_END_OF(ap_plugin_table, plugins)
-#define AP_PLUGIN_DESC_SIZE_1_0 AP_END_OF(ap_plugin_desc, desc)
-#define AP_NEURON_DESC_SIZE_1_0 AP_END_OF(ap_neuron_desc, release)
-#define AP_SYNAPSE_DESC_SIZE_1_0 AP_END_OF(ap_synapse_desc, transmit)
-#define AP_RULE_DESC_SIZE_1_0 AP_END_OF(ap_rule_desc, on_step)
-#define AP_BACKEND_DESC_SIZE_1_0 AP_END_OF(ap_backend_desc, destroy)
+#define AP_TABLE_SIZE_2_0 AP_END_OF(ap_plugin_table, plugins)
+#define AP_PLUGIN_DESC_SIZE_2_0 AP_END_OF(ap_plugin_desc, desc)
+#define AP_NEURON_DESC_SIZE_2_0 AP_END_OF(ap_neuron_desc, lower)
+#define AP_SYNAPSE_DESC_SIZE_2_0 AP_END_OF(ap_synapse_desc, transmit)
+#define AP_RULE_DESC_SIZE_2_0 AP_END_OF(ap_rule_desc, load)
+#define AP_BACKEND_DESC_SIZE_2_0 AP_END_OF(ap_backend_desc, load)
 
 /* ---------------------------------------------------------- validation */
 
@@ -198,7 +198,7 @@ static int check_vars(const char *pre, const char *what, const char *field,
 static int check_size(const char *pre, const char *type, size_t got,
                       size_t need, char *err, size_t n) {
   if (got < need)
-    return fail(err, n, "%s: %s size %zu is smaller than the ABI 1.0 size %zu",
+    return fail(err, n, "%s: %s size %zu is smaller than the ABI 2.0 size %zu",
                 pre, type, got, need);
   return AP_OK;
 }
@@ -252,7 +252,7 @@ static int check_layout(const char *pre, const ap_neuron_desc *d,
 
 static int check_neuron(const char *pre, const ap_neuron_desc *d, char *err,
                         size_t n) {
-  if (check_size(pre, "ap_neuron_desc", d->size, AP_NEURON_DESC_SIZE_1_0, err,
+  if (check_size(pre, "ap_neuron_desc", d->size, AP_NEURON_DESC_SIZE_2_0, err,
                  n))
     return AP_EPLUGIN;
   if (check_params(pre, AP_KIND_NEURON, d->params, d->n_params, err, n) ||
@@ -285,7 +285,7 @@ int ap_check_neuron_shape(const char *plugin, const ap_neuron_desc *d,
 
 static int check_synapse(const char *pre, const ap_synapse_desc *d, char *err,
                          size_t n) {
-  if (check_size(pre, "ap_synapse_desc", d->size, AP_SYNAPSE_DESC_SIZE_1_0,
+  if (check_size(pre, "ap_synapse_desc", d->size, AP_SYNAPSE_DESC_SIZE_2_0,
                  err, n))
     return AP_EPLUGIN;
   if (check_params(pre, AP_KIND_SYNAPSE, d->params, d->n_params, err, n) ||
@@ -297,7 +297,7 @@ static int check_synapse(const char *pre, const ap_synapse_desc *d, char *err,
 
 static int check_rule(const char *pre, const ap_rule_desc *d, char *err,
                       size_t n) {
-  if (check_size(pre, "ap_rule_desc", d->size, AP_RULE_DESC_SIZE_1_0, err, n))
+  if (check_size(pre, "ap_rule_desc", d->size, AP_RULE_DESC_SIZE_2_0, err, n))
     return AP_EPLUGIN;
   if (check_params(pre, AP_KIND_RULE, d->params, d->n_params, err, n) ||
       check_vars(pre, "synapse variable", "syn_vars", d->syn_vars,
@@ -306,11 +306,11 @@ static int check_rule(const char *pre, const ap_rule_desc *d, char *err,
                  d->n_post_vars, d->syn_vars, d->n_syn_vars, d->params,
                  d->n_params, 1, err, n))
     return AP_EPLUGIN;
-  const int phased = AP_HAS_FIELD(d, ap_rule_desc, on_phase) && d->on_phase;
-  if (!d->on_pre && !d->on_post && !phased)
+  if (!d->on_pre && !d->on_post && !d->on_phase && !d->on_spikes &&
+      !d->on_step)
     return fail(err, n,
-                "%s: on_pre, on_post and on_phase are all NULL (a learning "
-                "rule needs at least one)",
+                "%s: on_pre, on_post, on_spikes, on_step and on_phase are all "
+                "NULL (a learning rule needs at least one)",
                 pre);
   if (AP_HAS_FIELD(d, ap_rule_desc, n_modulators) &&
       d->n_modulators > AP_RULE_MAX_MODULATORS)
@@ -320,6 +320,10 @@ static int check_rule(const char *pre, const ap_rule_desc *d, char *err,
       !d->on_step)
     return fail(err, n, "%s: the rule reads %u modulators but on_step is "
                 "NULL", pre, d->n_modulators);
+  if (!d->save != !d->load)
+    return fail(err, n, "%s: %s is NULL but %s is not (a rule saves and "
+                "loads its state, or neither)", pre,
+                d->save ? "load" : "save", d->save ? "save" : "load");
   if (AP_HAS_FIELD(d, ap_rule_desc, flags) &&
       (d->flags & ~(unsigned)AP_RULE_LOCAL_CALLBACKS))
     return fail(err, n, "%s: flags 0x%x has bits this host does not know "
@@ -329,7 +333,7 @@ static int check_rule(const char *pre, const ap_rule_desc *d, char *err,
 
 static int check_backend(const char *pre, const ap_backend_desc *d, char *err,
                          size_t n) {
-  if (check_size(pre, "ap_backend_desc", d->size, AP_BACKEND_DESC_SIZE_1_0,
+  if (check_size(pre, "ap_backend_desc", d->size, AP_BACKEND_DESC_SIZE_2_0,
                  err, n))
     return AP_EPLUGIN;
   if (check_params(pre, AP_KIND_BACKEND, d->params, d->n_params, err, n))
@@ -340,6 +344,10 @@ static int check_backend(const char *pre, const ap_backend_desc *d, char *err,
     return fail(err, n, "%s: run is NULL (required for a backend)", pre);
   if (!d->destroy)
     return fail(err, n, "%s: destroy is NULL (required for a backend)", pre);
+  if (!d->save != !d->load)
+    return fail(err, n, "%s: %s is NULL but %s is not (a backend saves and "
+                "loads its state, or neither)", pre,
+                d->save ? "load" : "save", d->save ? "save" : "load");
   return AP_OK;
 }
 
@@ -352,13 +360,20 @@ static const char *desc_type(int kind) {
   }
 }
 
+const ap_plugin_desc *ap_plugin_at(const ap_plugin_table *t, size_t i) {
+  return (const ap_plugin_desc *)(const void *)((const char *)t->plugins +
+                                                i * t->plugins[0].size);
+}
+
 int ap_plugin_validate(const ap_plugin_table *t, char *err, size_t n) {
   if (!t) return fail(err, n, "entry returned NULL");
   if (t->magic != AP_PLUGIN_MAGIC)
     return fail(err, n, "bad magic (not an apical plugin table)");
   if (t->abi_major != AP_ABI_MAJOR)
-    return fail(err, n, "built for plugin ABI %u.x, this apical supports %d.x",
-                (unsigned)t->abi_major, AP_ABI_MAJOR);
+    return fail(err, n, "built for plugin ABI %u.%u, this apical's is %d.%d: "
+                "rebuild it against this apical's headers",
+                (unsigned)t->abi_major, (unsigned)t->abi_minor, AP_ABI_MAJOR,
+                AP_ABI_MINOR);
   if (t->abi_minor > AP_ABI_MINOR)
     return fail(err, n, "plugin ABI %u.%u is newer than this apical's %d.%d",
                 (unsigned)t->abi_major, (unsigned)t->abi_minor, AP_ABI_MAJOR,
@@ -369,20 +384,27 @@ int ap_plugin_validate(const ap_plugin_table *t, char *err, size_t n) {
   if (t->sizeof_weight != sizeof(ap_weight))
     return fail(err, n, "built with sizeof(ap_weight)=%u, this apical uses %zu",
                 (unsigned)t->sizeof_weight, sizeof(ap_weight));
-  if (t->size < AP_TABLE_SIZE_1_0)
-    return fail(err, n, "plugin table size %zu is smaller than the ABI 1.0 size %zu",
-                t->size, (size_t)AP_TABLE_SIZE_1_0);
+  if (t->size < AP_TABLE_SIZE_2_0)
+    return fail(err, n, "plugin table size %zu is smaller than the ABI 2.0 size %zu",
+                t->size, (size_t)AP_TABLE_SIZE_2_0);
   if (t->n == 0) return fail(err, n, "plugin table has no descriptors (n = 0)");
   if (!t->plugins)
     return fail(err, n, "plugin table has n = %zu but plugins is NULL", t->n);
 
+  /* The descriptors are stepped through by the size they state (a table
+   * built for an older minor has smaller ones). */
+  const size_t stride = t->plugins[0].size;
   for (size_t i = 0; i < t->n; i++) {
-    const ap_plugin_desc *d = &t->plugins[i];
+    const ap_plugin_desc *d = ap_plugin_at(t, i);
     char pre[96];
     ap_fmt(pre, sizeof pre, "descriptor %zu", i);
-    if (d->size < AP_PLUGIN_DESC_SIZE_1_0)
-      return fail(err, n, "%s: size %zu is smaller than the ABI 1.0 size %zu",
-                  pre, d->size, (size_t)AP_PLUGIN_DESC_SIZE_1_0);
+    if (d->size < AP_PLUGIN_DESC_SIZE_2_0)
+      return fail(err, n, "%s: size %zu is smaller than the ABI 2.0 size %zu",
+                  pre, d->size, (size_t)AP_PLUGIN_DESC_SIZE_2_0);
+    if (d->size != stride)
+      return fail(err, n, "%s: size %zu differs from descriptor 0's %zu (the "
+                  "descriptors of a table are of one type)", pre, d->size,
+                  stride);
     if (!d->name) return fail(err, n, "%s: name is NULL", pre);
     if (!is_ident(d->name))
       return fail(err, n,
@@ -390,7 +412,7 @@ int ap_plugin_validate(const ap_plugin_table *t, char *err, size_t n) {
                   pre, d->name);
     ap_fmt(pre, sizeof pre, "descriptor '%s'", d->name);
     for (size_t j = 0; j < i; j++)
-      if (strcmp(t->plugins[j].name, d->name) == 0)
+      if (strcmp(ap_plugin_at(t, j)->name, d->name) == 0)
         return fail(err, n,
                     "%s: name used twice in this plugin (descriptors %zu and "
                     "%zu)",

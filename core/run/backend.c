@@ -8,7 +8,12 @@ int ap_sim_report(ap_sim *sim, ap_report *out) {
   if (!sim->binst || !AP_HAS_FIELD(sim->bd, ap_backend_desc, report) ||
       !sim->bd->report)
     return AP_ENOTSUP;
-  return sim->bd->report(sim->binst, out);
+  char err[512] = "";
+  int rc = sim->bd->report(sim->binst, out, err, sizeof err);
+  if (rc && rc != AP_ENOTSUP)
+    return sim_fail(sim, rc, "backend %s: %s", sim->bp->name,
+                    err[0] ? err : "no report");
+  return rc;
 }
 
 /* ------------------------------------------------------ backend callbacks */
@@ -152,7 +157,7 @@ static void on_step_done(void *ctx, int64_t step) {
                            ap_rec_var(r->r));
       continue;
     }
-    if (!synced && sim->bd->sync) sim->bd->sync(sim->binst);
+    if (!synced && sim->bd->sync) sim_backend_sync_now(sim);
     synced = 1;
     if (ap_rec_sample(r->r, step, sim->dt,
                       sim->pops[r->ref.pop].state[r->var]) &&
@@ -230,17 +235,19 @@ static int start_backend(ap_sim *sim) {
   sim->bstr = calloc(nb, sizeof *sim->bstr);
   sim->npops = calloc(sim->n_pops ? sim->n_pops : 1, sizeof *sim->npops);
   sim->nprojs = calloc(sim->n_projs ? sim->n_projs : 1, sizeof *sim->nprojs);
-  sim->nexts = calloc(sim->n_projs ? sim->n_projs : 1, sizeof *sim->nexts);
-  sim->nsil = calloc(sim->n_pops ? sim->n_pops : 1, sizeof *sim->nsil);
+  sim->npop_at = calloc(sim->n_pops ? sim->n_pops : 1, sizeof *sim->npop_at);
+  sim->nproj_at =
+      calloc(sim->n_projs ? sim->n_projs : 1, sizeof *sim->nproj_at);
   sim->views = calloc(sim->n_pops ? sim->n_pops : 1, sizeof *sim->views);
   sim->credit = calloc(sim->n_pops ? sim->n_pops : 1, sizeof *sim->credit);
-  if (!sim->bset || !sim->bstr || !sim->npops || !sim->nprojs || !sim->nexts ||
-      !sim->nsil || !sim->views || !sim->credit)
+  if (!sim->bset || !sim->bstr || !sim->npops || !sim->nprojs ||
+      !sim->npop_at || !sim->nproj_at || !sim->views || !sim->credit)
     return sim_fail(sim, AP_ENOMEM, "out of memory");
   sim->n_credit = sim->n_pops;
   for (size_t i = 0; i < sim->n_pops; i++) {
     const pop *p = &sim->pops[i];
     ap_pop_view *v = &sim->views[i];
+    v->size = sizeof *v;
     v->n = p->n;
     v->model = p->plugin->name;
     v->params = p->d->params;
@@ -267,19 +274,23 @@ static int start_backend(ap_sim *sim) {
   for (size_t i = 0; i < sim->n_pops; i++) {
     pop *p = &sim->pops[i];
     ap_net_pop *q = &sim->npops[i];
+    q->size = sizeof *q;
     q->model = p->plugin->name;
     q->desc = p->d;
     q->n = p->n;
     q->gid0 = p->gid0;
     q->stream = p->stream;
     q->param = p->param;
-    q->state = p->state;
     q->lists = p->lists;
-    sim->nsil[i] = p->silenced;
+    q->state = p->state;
+    q->silenced = p->silenced;
+    sim->npop_at[i] = q;
   }
   for (size_t i = 0; i < sim->n_projs; i++) {
     proj *p = &sim->projs[i];
     ap_net_proj *q = &sim->nprojs[i];
+    sim->nproj_at[i] = q;
+    q->size = sizeof *q;
     q->pre = p->pre.pop;
     q->post = p->post.pop;
     q->port = p->port;
@@ -291,10 +302,8 @@ static int start_backend(ap_sim *sim) {
     q->syn = p->syn->desc->desc;
     q->syn_param = p->syn_param;
     q->syn_state = p->syn_state;
-    ap_net_proj_ext *x = &sim->nexts[i];
-    x->stream = AP_STREAM_REL_BASE + (uint32_t)i;
-    x->p_release = p->p_release;
-    x->weight = p->weight;
+    q->stream = AP_STREAM_REL_BASE + (uint32_t)i;
+    q->p_release = p->p_release;
     if (p->rule) {
       char msg[768];
       ap_rule_ctx *rc_ = &p->rule->ctx;
@@ -310,9 +319,9 @@ static int start_backend(ap_sim *sim) {
       rc_->stream = AP_STREAM_RULE_BASE + (uint32_t)i;
       int rc = ap_plastic_prepare(p->rule, sim_now_ms(sim), msg, sizeof msg);
       if (rc) return sim_fail(sim, rc, "projection %zu: %s", i + 1, msg);
-      x->rule = p->rule->d;
-      x->rule_name = p->rule->plugin->name;
-      x->rule_ctx = p->rule->ctx;
+      q->rule = p->rule->d;
+      q->rule_name = p->rule->plugin->name;
+      q->rule_ctx = &p->rule->ctx;
     }
     for (size_t m = 0; m < p->n_syn; m++) {
       unsigned d = sim_syn_delay(p, m);
@@ -328,15 +337,13 @@ static int start_backend(ap_sim *sim) {
   net->min_delay = min_d ? min_d : 1;
   net->max_delay = max_d;
   net->n_pops = sim->n_pops;
-  net->pops = sim->npops;
+  net->pops = (const ap_net_pop *const *)sim->npop_at;
   net->n_projs = sim->n_projs;
-  net->projs = sim->nprojs;
+  net->projs = (const ap_net_proj *const *)sim->nproj_at;
   net->host = ap_host_services();
   net->ctx = sim;
   net->spikes = on_spikes;
   net->step_done = on_step_done;
-  net->proj_ext = sim->nexts;
-  net->silenced = sim->nsil;
   net->window_start = &sim->window_start;
   net->concurrent_callbacks = &sim->concurrent;
   char err[1024] = "";
@@ -371,7 +378,8 @@ static int rebuild_backend(ap_sim *sim) {
   for (size_t i = 0; i < n_pops; i++)
     for (unsigned k = 0; k < sim->pops[i].d->n_ports; k++)
       for (unsigned a = 0; a < ahead; a++, at += sim->pops[i].n)
-        if (bd->pending_get(sim->binst, i, k, sim->step + a, at)) {
+        if (bd->pending_get(sim->binst, i, k, sim->step + a, at, sim->err,
+                            sizeof sim->err)) {
           free(saved);
           return sim_fail(sim, AP_EPLUGIN, "backend %s: could not hand over the "
                       "spikes in flight", sim->bp->name);
@@ -383,7 +391,8 @@ static int rebuild_backend(ap_sim *sim) {
   for (size_t i = 0; !rc && i < n_pops; i++)
     for (unsigned k = 0; !rc && k < sim->pops[i].d->n_ports; k++)
       for (unsigned a = 0; !rc && a < ahead; a++, at += sim->pops[i].n)
-        if (sim->bd->pending_add(sim->binst, i, k, sim->step + a, at))
+        if (sim->bd->pending_add(sim->binst, i, k, sim->step + a, at,
+                                 sim->err, sizeof sim->err))
           rc = sim_fail(sim, AP_EPLUGIN, "backend %s: could not take over the "
                     "spikes in flight", sim->bp->name);
   free(saved);
@@ -421,7 +430,8 @@ int sim_advance(ap_sim *sim, int64_t steps) {
     /* the changes are in the host's arrays (synced before they were
      * made, see backend_sync) */
     char err[1024] = "";
-    if ((rc = sim->bd->reload(sim->binst, err, sizeof err)))
+    if ((rc = sim->bd->reload(sim->binst, (unsigned)sim->dirty, err,
+                              sizeof err)))
       return sim_fail(sim, rc, "backend %s: %s", sim->bp->name, err);
     sim->dirty = 0;
   }
@@ -442,7 +452,8 @@ int sim_advance(ap_sim *sim, int64_t steps) {
     int changed = sim->n_modulations && sim_apply_modulations(sim);
     if (changed) sim_backend_sync(sim); /* the state, for reload() */
     if (changed && sim->bd->reload &&
-        (rc = sim->bd->reload(sim->binst, err, sizeof err))) {
+        (rc = sim->bd->reload(sim->binst, AP_CHANGED_PARAMS, err,
+                              sizeof err))) {
       sim->stats.wall_s += now_s() - t0;
       return sim->failed = sim_fail(sim, rc, "backend %s: %s", sim->bp->name, err);
     }

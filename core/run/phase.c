@@ -39,6 +39,7 @@ int ap_sim_phase_begin(ap_sim *sim, const char *name, int64_t steps,
   /* Start (or rebuild) the backend so that the rules are prepared. */
   if ((rc = sim_advance(sim, 0))) return rc;
   ap_phase_event *e = &sim->phase;
+  e->size = sizeof *e;
   e->kind = AP_PHASE_BEGIN;
   e->name = sim->phase_names[idx - 1];
   e->index = idx;
@@ -70,7 +71,7 @@ int ap_sim_phase_end(ap_sim *sim) {
       if (sim->projs[j].rule) ap_plastic_phase(sim->projs[j].rule, e);
     sim_refresh_mirrors(sim);
     /* on_phase may have changed parameters or state (a learned bias). */
-    sim->dirty = 1;
+    sim->dirty |= AP_CHANGED_PARAMS | AP_CHANGED_STATE | AP_CHANGED_WEIGHTS;
   }
   for (size_t j = 0; j < sim->n_projs; j++)
     if (sim->projs[j].rule) sim->projs[j].rule->ctx.phase = NULL;

@@ -70,6 +70,7 @@ static int open_shape(cf_pop *p, const ap_neuron_desc *d, char *err,
   for (unsigned k = 0; k < d->n_params; k++) st[k] = d->params[k].def;
   char msg[512] = "";
   memset(&p->shape, 0, sizeof p->shape);
+  p->shape.size = sizeof p->shape;
   p->shape.dt = p->dt;
   int rc = d->shape(&p->shape, st, msg, sizeof msg);
   free(st);
@@ -153,6 +154,7 @@ int cf_pop_prepare(cf_pop *p) {
     return AP_OK;
   }
   ap_neuron_pop pop = {
+      .size = sizeof(ap_neuron_pop),
       .n = p->n,
       .gid0 = 0,
       .seed = CF_SEED,
@@ -162,11 +164,9 @@ int cf_pop_prepare(cf_pop *p) {
       .state = p->state,
       .lists = p->lists,
       .host = ap_host_services(),
-      .err = p->err,
-      .err_size = sizeof p->err,
   };
   void *inst = NULL;
-  int rc = p->d->prepare(&inst, &pop);
+  int rc = p->d->prepare(&inst, &pop, p->err, sizeof p->err);
   if (rc) {
     if (!p->err[0])
       ap_fmt(p->err, sizeof p->err,
@@ -181,6 +181,7 @@ int cf_pop_prepare(cf_pop *p) {
 int cf_pop_step(cf_pop *p, int64_t step, int64_t window_step) {
   const ap_neuron_desc *d = p->d;
   ap_neuron_block b = {
+      .size = sizeof(ap_neuron_block),
       .first = 0,
       .n = p->n,
       .step = step,
@@ -202,12 +203,13 @@ int cf_pop_step(cf_pop *p, int64_t step, int64_t window_step) {
   };
   p->n_spk = 0;
   p->has_mult = 0;
-  int rc = d->update(&b);
+  char why[512] = "";
+  int rc = d->update(&b, why, sizeof why);
   for (unsigned q = 0; q < d->n_ports; q++)
     memset(p->input[q], 0, p->n * sizeof **p->input);
   if (rc) {
-    ap_fmt(p->err, sizeof p->err, "update() returned status %d in step %lld",
-           rc, (long long)step + 1);
+    ap_fmt(p->err, sizeof p->err, "update() returned status %d in step %lld: "
+           "%s", rc, (long long)step + 1, why[0] ? why : "no reason given");
     return rc;
   }
   if (b.n_spiked > p->n) {

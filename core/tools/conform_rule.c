@@ -159,8 +159,10 @@ static cf_rule *rule_open(const ap_plugin_desc *pd,
     q->target[s] = (uint32_t)(s % NPOST) | (1u << AP_PACK_TARGET_BITS);
   }
   for (size_t j = 0; j <= NPRE; j++) q->row[j] = j * NPOST;
-  q->pre_view = (ap_pop_view){NPRE, PATTERN, NULL, 0, NULL, 0, NULL, NULL};
-  q->post_view = (ap_pop_view){NPOST, PATTERN, NULL, 0, NULL, 0, NULL, NULL};
+  q->pre_view = (ap_pop_view){.size = sizeof(ap_pop_view), .n = NPRE,
+                              .model = PATTERN};
+  q->post_view = (ap_pop_view){.size = sizeof(ap_pop_view), .n = NPOST,
+                               .model = PATTERN};
   if (model) {
     if (cf_pop_open(&q->post, model, NPOST, DT, why, wn)) {
       rule_close(q);
@@ -173,11 +175,18 @@ static cf_rule *rule_open(const ap_plugin_desc *pd,
       return NULL;
     }
     const ap_neuron_desc *nd = q->post.d;
-    q->post_view = (ap_pop_view){NPOST,       model->name, nd->params,
-                                 nd->n_params, nd->vars,   nd->n_vars,
-                                 q->post.param, q->post.state};
+    q->post_view = (ap_pop_view){.size = sizeof(ap_pop_view),
+                                 .n = NPOST,
+                                 .model = model->name,
+                                 .params = nd->params,
+                                 .n_params = nd->n_params,
+                                 .vars = nd->vars,
+                                 .n_vars = nd->n_vars,
+                                 .param = q->post.param,
+                                 .state = q->post.state};
   }
   ap_rule_ctx *c = &q->c;
+  c->size = sizeof *c;
   c->param = q->param;
   c->syn_state = q->syn;
   c->post_state = q->pv;
@@ -285,9 +294,14 @@ static void phase_event(cf_rule *q, const phases *ph, int64_t s, int begin) {
       HOOK(q->d, on_phase);
   if (begin) {
     unsigned i = (unsigned)((s / PHASE_STEPS) % ph->n);
-    q->ev = (ap_phase_event){AP_PHASE_BEGIN, ph->name[i], i + 1, s,
-                             PHASE_STEPS, s + WINDOW_FROM,
-                             PHASE_STEPS - WINDOW_FROM};
+    q->ev = (ap_phase_event){.size = sizeof(ap_phase_event),
+                             .kind = AP_PHASE_BEGIN,
+                             .name = ph->name[i],
+                             .index = i + 1,
+                             .first_step = s,
+                             .steps = PHASE_STEPS,
+                             .window_first = s + WINDOW_FROM,
+                             .window_steps = PHASE_STEPS - WINDOW_FROM};
     memset(q->pre_credit, 0, sizeof q->pre_credit);
     memset(q->post_credit, 0, sizeof q->post_credit);
     q->c.phase = &q->ev;

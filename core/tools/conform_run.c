@@ -266,8 +266,10 @@ static int syn_go(syn_run *s, const ap_synapse_desc *d, char *why,
     ap_rng_init(&g, CF_SEED, CF_STREAM_SPIKE, 0, (uint64_t)k);
     t += DT * (double)(1 + ap_rng_below(&g, 200));
     for (size_t i = 0; i < ROW; i++) s->out[i] = NAN; /* must be written */
-    ap_syn_row row = {ROW, 0, s->w, s->st, s->param, t, s->out, NULL,
-                      ap_host_services()};
+    ap_syn_row row = {.size = sizeof(ap_syn_row), .first = 0, .n = ROW,
+                      .t_spike = t, .weight = s->w, .state = s->st,
+                      .param = s->param, .inst = NULL,
+                      .host = ap_host_services(), .out = s->out};
     d->transmit(&row);
     for (size_t i = 0; i < ROW; i++)
       if (!isfinite((double)s->out[i])) {
@@ -409,16 +411,18 @@ static int run_backend(const ap_plugin_desc *pd, const ap_plugin_desc *model,
   }
   row[N] = s;
   *n_syn = ns;
-  ap_net_pop npop = {model->name, p->d, N, 0, CF_STREAM_POP,
-                     p->param, p->state, p->lists};
-  ap_net_proj proj = {0, 0, 0, row, target, w, NULL, ns, &static_syn, NULL,
-                      NULL};
-  ap_net_proj_ext ext;
-  memset(&ext, 0, sizeof ext);
-  ext.stream = CF_STREAM_RULE;
-  ext.p_release = 1.0;
-  ext.weight = w;
-  const unsigned char *silenced[1] = {NULL};
+  ap_net_pop npop = {.size = sizeof(ap_net_pop), .model = model->name,
+                     .desc = p->d, .n = N, .gid0 = 0,
+                     .stream = CF_STREAM_POP, .param = p->param,
+                     .lists = p->lists, .state = p->state,
+                     .silenced = NULL};
+  ap_net_proj proj = {.size = sizeof(ap_net_proj), .pre = 0, .post = 0,
+                      .port = 0, .stream = CF_STREAM_RULE, .n_syn = ns,
+                      .row = row, .target = target, .weight = w,
+                      .delay = NULL, .p_release = 1.0, .syn = &static_syn,
+                      .syn_param = NULL, .syn_state = NULL, .rule = NULL};
+  const ap_net_pop *pops[1] = {&npop};
+  const ap_net_proj *projs[1] = {&proj};
   int64_t window_start = -1;
   ap_net net;
   memset(&net, 0, sizeof net);
@@ -427,15 +431,13 @@ static int run_backend(const ap_plugin_desc *pd, const ap_plugin_desc *model,
   net.seed = CF_SEED;
   net.min_delay = net.max_delay = 1;
   net.n_pops = 1;
-  net.pops = &npop;
+  net.pops = pops;
   net.n_projs = ns ? 1 : 0;
-  net.projs = &proj;
+  net.projs = projs;
   net.host = ap_host_services();
   net.ctx = o;
   net.spikes = bk_spikes;
   net.step_done = bk_step_done;
-  net.proj_ext = &ext;
-  net.silenced = silenced;
   net.window_start = &window_start;
   void *inst = NULL;
   char msg[2048] = "";
@@ -452,9 +454,9 @@ static int run_backend(const ap_plugin_desc *pd, const ap_plugin_desc *model,
       for (unsigned q = 0; q < nports && !rc; q++) {
         if (p->d->ports[q].sign < 0) continue; /* for spikes to carry */
         cf_pop_input(p, q, t);
-        rc = bd->pending_add(inst, 0, q, t, p->input[q]);
+        rc = bd->pending_add(inst, 0, q, t, p->input[q], msg, sizeof msg);
         memset(p->input[q], 0, N * sizeof **p->input);
-        if (rc)
+        if (rc && !msg[0])
           ap_fmt(msg, sizeof msg, "pending_add() returned status %d", rc);
       }
       if (!rc) rc = bd->run(inst, t, 1, msg, sizeof msg);
@@ -465,8 +467,9 @@ static int run_backend(const ap_plugin_desc *pd, const ap_plugin_desc *model,
   if (rc)
     ap_fmt(why, wn, "run() failed (status %d): %s", rc,
            msg[0] ? msg : "no reason given");
-  else if (bd->sync && (rc = bd->sync(inst)))
-    ap_fmt(why, wn, "sync() returned status %d", rc);
+  else if (bd->sync && (rc = bd->sync(inst, msg, sizeof msg)))
+    ap_fmt(why, wn, "sync() failed (status %d): %s", rc,
+           msg[0] ? msg : "no reason given");
   else if (!cf_pop_bad(p, BSTEPS, why, wn))
     ret = 0;
   bd->destroy(inst);

@@ -18,14 +18,15 @@
 /* The check every model with a threshold makes in prepare(): parameter
  * `lo` (V_reset, V_min) below parameter `hi` (V_th), both in mV, for
  * every neuron.  AP_OK, or AP_EINVAL with the first neuron at fault. */
-static inline int lif_check_below(const ap_neuron_pop *pop, int lo,
+static inline int lif_check_below(const ap_neuron_pop *pop, char *err,
+                                  size_t err_size, int lo,
                                   const char *lo_name, int hi,
                                   const char *hi_name) {
   const ap_real *a = pop->param[lo], *b = pop->param[hi];
   for (size_t i = 0; i < pop->n; i++)
     if (!(a[i] < b[i])) {
-      if (pop->err && pop->err_size)
-        snprintf(pop->err, pop->err_size,
+      if (err && err_size)
+        snprintf(err, err_size,
                  "neuron %zu: %s (%.10g mV) must be below %s (%.10g mV)",
                  i + 1, lo_name, a[i], hi_name, b[i]);
       return AP_EINVAL;

@@ -59,19 +59,20 @@ typedef struct derived {
 
 static void release(void *inst) { free(inst); }
 
-static int prepare(void **inst, const ap_neuron_pop *pop) {
+static int prepare(void **inst, const ap_neuron_pop *pop, char *err,
+                   size_t err_size) {
   const ap_real *const *p = pop->param;
   const double h = pop->dt;
   for (size_t i = 0; i < pop->n; i++)
     if (!(p[P_V_RESET][i] < p[P_V_TH][i])) {
-      snprintf(pop->err, pop->err_size,
+      snprintf(err, err_size,
                "neuron %zu: V_reset (%g mV) must be below V_th (%g mV)",
                i + 1, p[P_V_RESET][i], p[P_V_TH][i]);
       return AP_EINVAL;
     }
   derived *d = malloc(sizeof *d + 5 * (pop->n ? pop->n : 1) * sizeof(double));
   if (!d) {
-    snprintf(pop->err, pop->err_size, "out of memory");
+    snprintf(err, err_size, "out of memory");
     return AP_ENOMEM;
   }
   double *a = (double *)(d + 1);
@@ -94,7 +95,8 @@ static int prepare(void **inst, const ap_neuron_pop *pop) {
 
 /* One step, as NEST's iaf_psc_exp: propagate V_m (unless refractory),
  * decay the current and add this step's input, test the threshold. */
-static int update(ap_neuron_block *b) {
+static int update(ap_neuron_block *b, char *err, size_t err_size) {
+  (void)err, (void)err_size;
   const derived *d = b->inst;
   const size_t o = b->first;
   const ap_real *E_L = b->param[P_E_L], *V_th = b->param[P_V_TH],

@@ -3,8 +3,8 @@
 . "$AP_TOP_SRCDIR/tests/e2e/lib.sh"
 
 # the ABI printed is the header's
-minor=$(sed -n 's/^#define AP_ABI_MINOR \([0-9]*\)$/\1/p' "$AP_TOP_SRCDIR/core/include/apical/apical_plugin.h")
-"$APICAL" --version > v.txt && grep -q "^apical [0-9]\+\.[0-9]\+\.[0-9]\+ (plugin ABI 1\.$minor)$" v.txt &&
+minor=$(sed -n 's/^#define AP_ABI_MINOR \([0-9]*\)$/\1/p' "$AP_TOP_SRCDIR/core/include/apical/plugin.h")
+"$APICAL" --version > v.txt && grep -q "^apical [0-9]\+\.[0-9]\+\.[0-9]\+ (plugin ABI 2\.$minor)$" v.txt &&
   ok || fail "--version: $(cat v.txt)"
 "$APICAL" --help > h.txt && grep -q "apical run SCRIPT.lua" h.txt && ok || fail "--help"
 expect_error "no command" "usage" "$APICAL"

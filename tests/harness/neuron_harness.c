@@ -89,6 +89,7 @@ nh *nh_open_shaped(const char *name, size_t n, double dt,
   }
   ap_neuron_shape sh;
   memset(&sh, 0, sizeof sh);
+  sh.size = sizeof sh;
   sh.dt = dt;
   char msg[256] = "";
   if (base->shape(&sh, st, msg, sizeof msg) != AP_OK) {
@@ -203,6 +204,7 @@ int nh_prepare(nh *h) {
   nh_build_lists_(h);
   h->err[0] = '\0';
   ap_neuron_pop pop = {
+      .size = sizeof(ap_neuron_pop),
       .n = h->n,
       .gid0 = h->gid0,
       .seed = h->seed,
@@ -212,10 +214,8 @@ int nh_prepare(nh *h) {
       .state = h->state,
       .lists = h->lists,
       .host = ap_host_services(),
-      .err = h->err,
-      .err_size = sizeof h->err,
   };
-  int rc = h->d->prepare(&h->inst, &pop);
+  int rc = h->d->prepare(&h->inst, &pop, h->err, sizeof h->err);
   if (rc == AP_OK)
     h->prepared = 1;
   else
@@ -243,6 +243,7 @@ int nh_step_blocks(nh *h, const size_t *sizes, size_t nb) {
     for (unsigned p = 0; p < d->n_ports; p++)
       h->binput[p] = h->input[p] + first;
     ap_neuron_block b = {
+        .size = sizeof(ap_neuron_block),
         .first = first,
         .n = m,
         .step = h->step,
@@ -262,7 +263,7 @@ int nh_step_blocks(nh *h, const size_t *sizes, size_t nb) {
         .has_mult = 0,
         .window_step = h->window_step,
     };
-    int r = d->update(&b);
+    int r = d->update(&b, h->err, sizeof h->err);
     if (r != AP_OK && rc == AP_OK) rc = r;
     NH_CHECK(b.n_spiked <= m, "update reported %zu spikes in a block of %zu",
              b.n_spiked, m);

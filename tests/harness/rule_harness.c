@@ -46,6 +46,7 @@ rh *rh_open(const char *name, size_t n_syn, size_t n_post,
   for (size_t s = 0; s < n_syn; s++)
     h->target[s] = (uint32_t)(s % n_post) | (5u << AP_PACK_TARGET_BITS);
   h->c = (ap_rule_ctx){
+      .size = sizeof(ap_rule_ctx),
       .param = h->param,
       .syn_state = h->syn,
       .post_state = h->post,

@@ -16,6 +16,10 @@
 #include "apical_plugin.h"
 #include "apical_version.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #if defined(__GNUC__)
 #define AP_API __attribute__((visibility("default")))
 #else
@@ -356,4 +360,7 @@ AP_API void ap_sim_set_progress(ap_sim *sim,
                                 void (*fn)(void *ctx, int64_t step),
                                 void *ctx);
 
+#ifdef __cplusplus
+}
+#endif
 #endif /* APICAL_H */

@@ -41,7 +41,8 @@ END_TEST
 
 /* A neuron that integrates a constant drive and its input, spiking (and
  * subtracting 1) when V >= 1: the fractional part keeps every rounding. */
-static int acc_update(ap_neuron_block *b) {
+static int acc_update(ap_neuron_block *b, char *err, size_t err_size) {
+  (void)err, (void)err_size;
   size_t ns = 0;
   for (size_t i = 0; i < b->n; i++) {
     ap_real *V = b->state[0];
@@ -110,7 +111,9 @@ static void run_net(unsigned threads, int concurrent, trace *tr, ap_real *V,
     drive[i] = 0.05 + 0.031 * (double)(i % 10);
     V[i] = 0.0;
   }
-  ap_net_pop pop = {"acc", &acc, NN, 0, 0, param, state, NULL};
+  ap_net_pop pop = {.size = sizeof pop, .model = "acc", .desc = &acc,
+                    .n = NN, .param = param, .state = state};
+  const ap_net_pop *pops[1] = {&pop};
   /* two projections from the population onto itself, one with transmit */
   static size_t row[2][NN + 1];
   static uint32_t target[2][NN * NN];
@@ -118,6 +121,7 @@ static void run_net(unsigned threads, int concurrent, trace *tr, ap_real *V,
   static uint16_t delay[2][NN * NN];
   ap_real *ustate[1] = {u};
   ap_net_proj proj[2];
+  const ap_net_proj *projs[2] = {&proj[0], &proj[1]};
   for (int j = 0; j < 2; j++) {
     size_t ns = 0;
     for (size_t i = 0; i < NN; i++) {
@@ -131,18 +135,36 @@ static void run_net(unsigned threads, int concurrent, trace *tr, ap_real *V,
       }
     }
     row[j][NN] = ns;
-    proj[j] = (ap_net_proj){0, 0, 0, row[j], target[j], weight[j], delay[j],
-                            ns, j ? &dep : &stat, NULL,
-                            j ? ustate : NULL};
+    proj[j] = (ap_net_proj){.size = sizeof(ap_net_proj),
+                            .n_syn = ns,
+                            .row = row[j],
+                            .target = target[j],
+                            .weight = weight[j],
+                            .delay = delay[j],
+                            .p_release = 1.0,
+                            .syn = j ? &dep : &stat,
+                            .syn_state = j ? ustate : NULL};
     if (j) {
       *n_u = ns;
       for (size_t s = 0; s < ns; s++) u[s] = 1.0;
     }
   }
   memset(tr, 0, sizeof *tr);
-  ap_net net = {sizeof(ap_net), 0.1, 1, 1, 3, 1, &pop, concurrent ? 1 : 2,
-                proj, NULL, tr, on_spikes, on_done, NULL, NULL, NULL,
-                &concurrent};
+  ap_net net = {.size = sizeof(ap_net),
+                .dt = 0.1,
+                .seed = 1,
+                .min_delay = 1,
+                .max_delay = 3,
+                .n_pops = 1,
+                .pops = pops,
+                .n_projs = concurrent ? 1 : 2,
+                .projs = projs,
+                .host = NULL,
+                .ctx = tr,
+                .spikes = on_spikes,
+                .step_done = on_done,
+                .window_start = NULL,
+                .concurrent_callbacks = &concurrent};
   void *inst = NULL;
   char err[256] = "";
   ap_real settings[2] = {(ap_real)threads, 0}; /* threads, profile */

@@ -84,7 +84,7 @@ typedef struct cpu_proj {
                             synapses [lo[t][i], lo[t+1][i]) */
   size_t *split;         /* storage of lo[1 .. threads-1] */
   ap_weight *wout;       /* transmit() output by synapse, or NULL */
-  const ap_net_proj_ext *x; /* ABI 1.1 extras, or NULL */
+  const ap_net_proj *x;  /* the projection (its rule and release) */
   const ap_rule_desc *rule; /* with on_pre or on_post, else NULL */
   size_t *col_off;       /* on_post: synapses into post neuron i are */
   size_t *col;           /* col[col_off[i] .. col_off[i+1]), ascending */
@@ -112,6 +112,7 @@ typedef struct cpu_worker {
   int *has_mult;
   int rc[2];             /* failure of the update, by step parity */
   size_t fail_pop, bad_spikes, bad_n;
+  char why[256];         /* the message of a failed update */
   uint64_t events;       /* synaptic events this thread delivered */
   ap_rule_ctx *rctx;     /* per projection: this thread's rule contexts */
   double part_s[N_PARTS]; /* profile = 1: seconds in each part */
@@ -122,7 +123,6 @@ typedef struct cpu_worker {
 
 struct cpu {
   const ap_net *net;
-  const unsigned char *const *silenced; /* ABI 1.1, or NULL */
   int any_post;          /* some projection has an on_post rule */
   int can_overlap;       /* no transmit() and no on_pre/on_post rule: the
                             host's calls may run beside delivery */
@@ -309,7 +309,7 @@ static void release_pops(cpu *c) {
   const ap_net *net = c->net;
   for (size_t i = 0; i < net->n_pops; i++) {
     cpu_pop *p = &c->pops[i];
-    if (p->inst && net->pops[i].desc->release) net->pops[i].desc->release(p->inst);
+    if (p->inst && net->pops[i]->desc->release) net->pops[i]->desc->release(p->inst);
     p->inst = NULL;
   }
 }
@@ -317,13 +317,20 @@ static void release_pops(cpu *c) {
 static int prepare_pops(cpu *c, char *err, size_t err_size) {
   const ap_net *net = c->net;
   for (size_t i = 0; i < net->n_pops; i++) {
-    const ap_net_pop *q = &net->pops[i];
+    const ap_net_pop *q = net->pops[i];
     if (!q->desc->prepare) continue;
     char msg[512] = "";
-    ap_neuron_pop np = {q->n,  q->gid0,   net->seed, q->stream,
-                        net->dt, (const ap_real *const *)q->param,
-                        q->state, q->lists, net->host, msg, sizeof msg};
-    int rc = q->desc->prepare(&c->pops[i].inst, &np);
+    ap_neuron_pop np = {.size = sizeof np,
+                        .n = q->n,
+                        .dt = net->dt,
+                        .gid0 = q->gid0,
+                        .seed = net->seed,
+                        .stream = q->stream,
+                        .param = (const ap_real *const *)q->param,
+                        .lists = q->lists,
+                        .state = q->state,
+                        .host = net->host};
+    int rc = q->desc->prepare(&c->pops[i].inst, &np, msg, sizeof msg);
     if (rc) {
       snprintf(err, err_size, "population %zu (%s): %s", i + 1, q->model,
                msg[0] ? msg : "its parameters were refused");
@@ -340,7 +347,7 @@ static void update_blocks(cpu *c, cpu_worker *w, int64_t step) {
   const size_t par = (size_t)(step & 1);
   w->rc[par] = AP_OK;
   for (size_t i = 0; i < net->n_pops; i++) {
-    const ap_net_pop *q = &net->pops[i];
+    const ap_net_pop *q = net->pops[i];
     const ap_neuron_desc *d = q->desc;
     cpu_pop *p = &c->pops[i];
     const size_t first = p->cut[t], nb = p->cut[t + 1] - first;
@@ -355,14 +362,30 @@ static void update_blocks(cpu *c, cpu_worker *w, int64_t step) {
       w->param[k] = q->param[k] ? q->param[k] + first : NULL;
     for (unsigned k = 0; k < d->n_ports; k++)
       w->input[k] = ap_ring_slot(&p->rings[k], step) + first;
-    ap_neuron_block b = {first, nb, step, net->dt, q->gid0 + first,
-                         net->seed, q->stream, w->state, w->param,
-                         w->input, q->lists, p->inst, net->host,
-                         spk + first, 0, mlt + first, 0, -1};
-    if (AP_HAS_FIELD(net, ap_net, window_start) && net->window_start &&
-        *net->window_start >= 0 && step >= *net->window_start)
+    ap_neuron_block b = {.size = sizeof b,
+                         .first = first,
+                         .n = nb,
+                         .gid0 = q->gid0 + first,
+                         .step = step,
+                         .dt = net->dt,
+                         .window_step = -1,
+                         .seed = net->seed,
+                         .stream = q->stream,
+                         .state = w->state,
+                         .param = w->param,
+                         .input = w->input,
+                         .lists = q->lists,
+                         .inst = p->inst,
+                         .host = net->host,
+                         .spiked = spk + first,
+                         .n_spiked = 0,
+                         .mult = mlt + first,
+                         .has_mult = 0};
+    if (net->window_start && *net->window_start >= 0 &&
+        step >= *net->window_start)
       b.window_step = step - *net->window_start;
-    int rc = d->update(&b);
+    w->why[0] = '\0';
+    int rc = d->update(&b, w->why, sizeof w->why);
     if (rc || b.n_spiked > nb) {
       w->rc[par] = rc ? rc : AP_EPLUGIN;
       w->fail_pop = i;
@@ -370,7 +393,7 @@ static void update_blocks(cpu *c, cpu_worker *w, int64_t step) {
       w->bad_n = nb;
       return;
     }
-    const unsigned char *sil = c->silenced ? c->silenced[i] : NULL;
+    const unsigned char *sil = q->silenced;
     if (sil) { /* lesioned neurons: their spikes go nowhere */
       size_t kept = 0;
       for (size_t k = 0; k < b.n_spiked; k++) {
@@ -403,15 +426,15 @@ static int serial(cpu *c, int64_t step) {
       bad = &c->w[t];
   if (bad) {
     size_t i = bad->fail_pop;
-    const ap_net_pop *q = &net->pops[i];
+    const ap_net_pop *q = net->pops[i];
     if (bad->bad_spikes)
       snprintf(c->err, c->err_size, "population %zu (%s) reported %zu "
                "spikes from %zu neurons at t = %g ms", i + 1, q->model,
                bad->bad_spikes, bad->bad_n, (double)step * net->dt);
     else
       snprintf(c->err, c->err_size, "population %zu (%s) failed at t = %g "
-               "ms (status %d)", i + 1, q->model, (double)step * net->dt,
-               bad->rc[par]);
+               "ms (status %d): %s", i + 1, q->model, (double)step * net->dt,
+               bad->rc[par], bad->why[0] ? bad->why : "no reason given");
     c->rc = bad->rc[par];
     return 1;
   }
@@ -425,7 +448,7 @@ static int serial(cpu *c, int64_t step) {
       if (!ns) continue;
       const uint32_t *idx = p->spiked + par * p->buf + p->cut[bt];
       for (size_t o = 0; o < p->n_out; o++) {
-        const ap_net_proj *pr = &net->projs[p->out[o]];
+        const ap_net_proj *pr = net->projs[p->out[o]];
         if (!pr->syn->transmit) continue;
         ap_weight *wout = c->projs[p->out[o]].wout;
         for (size_t k = 0; k < ns; k++) {
@@ -434,8 +457,16 @@ static int serial(cpu *c, int64_t step) {
           if (a == b) continue;
           for (unsigned v = 0; v < pr->syn->n_vars; v++)
             c->sbuf[v] = pr->syn_state[v] + a;
-          ap_syn_row row = {b - a, a, pr->weight + a, c->sbuf, pr->syn_param,
-                            t_spike, wout + a, NULL, net->host};
+          ap_syn_row row = {.size = sizeof row,
+                            .first = a,
+                            .n = b - a,
+                            .t_spike = t_spike,
+                            .weight = pr->weight + a,
+                            .state = c->sbuf,
+                            .param = pr->syn_param,
+                            .inst = NULL,
+                            .host = net->host,
+                            .out = wout + a};
           pr->syn->transmit(&row);
         }
       }
@@ -482,7 +513,7 @@ static void deliver_slow(cpu *c, cpu_worker *w, size_t j, int64_t step,
                          const uint32_t *src_of, const uint32_t *mult,
                          size_t n, const size_t *lo, const size_t *hi,
                          const ap_weight *wt, unsigned base) {
-  const ap_net_proj *pr = &c->net->projs[j];
+  const ap_net_proj *pr = c->net->projs[j];
   const cpu_proj *cp = &c->projs[j];
   ap_ring *ring = &c->pops[pr->post].rings[pr->port];
   double *buf = ring->buf;
@@ -520,7 +551,7 @@ static void post_events(cpu *c, cpu_worker *w, int64_t step) {
   for (size_t j = 0; j < net->n_projs; j++) {
     const cpu_proj *cp = &c->projs[j];
     if (!cp->col_off) continue;
-    const ap_net_proj *pr = &net->projs[j];
+    const ap_net_proj *pr = net->projs[j];
     const cpu_pop *p = &c->pops[pr->post];
     const size_t ns = w->n_spiked[par * net->n_pops + pr->post];
     if (!ns) continue;
@@ -549,7 +580,7 @@ static void add_scaled(double *restrict y, const ap_weight *restrict w,
 static void deliver_rows(cpu *c, cpu_worker *w, unsigned t, size_t j,
                          int64_t step, const uint32_t *src_of,
                          const uint32_t *mult, size_t n) {
-  const ap_net_proj *pr = &c->net->projs[j];
+  const ap_net_proj *pr = c->net->projs[j];
   const cpu_proj *cp = &c->projs[j];
   ap_ring *ring = &c->pops[pr->post].rings[pr->port];
   const size_t *lo = cp->lo[t], *hi = cp->lo[t + 1];
@@ -614,7 +645,7 @@ static void deliver(cpu *c, cpu_worker *w, int64_t step) {
       const uint32_t *src_of = p->spiked + at;
       const uint32_t *mult = c->w[bt].has_mult[slot] ? p->mult + at : NULL;
       for (size_t o = 0; o < p->n_out; o++) {
-        const size_t *own = c->pops[net->projs[p->out[o]].post].cut;
+        const size_t *own = c->pops[net->projs[p->out[o]]->post].cut;
         if (own[t] < own[t + 1]) /* this thread owns targets there */
           deliver_rows(c, w, t, p->out[o], step, src_of, mult, n_sp);
       }
@@ -711,7 +742,7 @@ static void cpu_destroy(void *vc) {
     for (size_t i = 0; i < c->net->n_pops; i++) {
       cpu_pop *p = &c->pops[i];
       if (p->rings)
-        for (unsigned k = 0; k < c->net->pops[i].desc->n_ports; k++)
+        for (unsigned k = 0; k < c->net->pops[i]->desc->n_ports; k++)
           ap_ring_free(&p->rings[k]);
       free(p->rings);
       free(p->spiked);
@@ -751,9 +782,9 @@ static void cpu_destroy(void *vc) {
  * thread ranges.  Returns 0, -1 on allocation failure, or 1 when a row's
  * targets do not ascend. */
 static int split_rows(cpu *c, size_t j) {
-  const ap_net_proj *pr = &c->net->projs[j];
+  const ap_net_proj *pr = c->net->projs[j];
   cpu_proj *cp = &c->projs[j];
-  const size_t npre = c->net->pops[pr->pre].n, nt = c->nt;
+  const size_t npre = c->net->pops[pr->pre]->n, nt = c->nt;
   const size_t *cut = c->pops[pr->post].cut;
   cp->lo = malloc((nt + 1) * sizeof *cp->lo);
   if (!cp->lo) return -1;
@@ -781,11 +812,11 @@ static int split_rows(cpu *c, size_t j) {
  * the synapses into each post neuron (column index).  -1 when out of
  * memory. */
 static int setup_plastic(cpu *c, size_t j) {
-  const ap_net_proj *pr = &c->net->projs[j];
+  const ap_net_proj *pr = c->net->projs[j];
   cpu_proj *cp = &c->projs[j];
-  const ap_net_proj_ext *x = &c->net->proj_ext[j];
+  const ap_net_proj *x = pr;
   cp->dense = 1;
-  const size_t npre = c->net->pops[pr->pre].n;
+  const size_t npre = c->net->pops[pr->pre]->n;
   for (size_t i = 0; i < npre && cp->dense; i++)
     for (size_t s = pr->row[i] + 1; s < pr->row[i + 1]; s++)
       if (syn_post(pr, s) != syn_post(pr, s - 1) + 1 ||
@@ -801,7 +832,7 @@ static int setup_plastic(cpu *c, size_t j) {
   if (!x->rule || (!x->rule->on_pre && !x->rule->on_post)) return 0;
   cp->rule = x->rule;
   if (!x->rule->on_post) return 0;
-  const size_t npost = c->net->pops[pr->post].n;
+  const size_t npost = c->net->pops[pr->post]->n;
   cp->col_off = calloc(npost + 1, sizeof *cp->col_off);
   cp->col = malloc((pr->n_syn ? pr->n_syn : 1) * sizeof *cp->col);
   if (!cp->col_off || !cp->col) return -1;
@@ -866,7 +897,7 @@ static int cpu_create(void **out, const ap_net *net, const ap_real *settings,
   unsigned max_vars = 1, max_params = 1, max_ports = 1, max_syn_vars = 1;
   unsigned len = net->max_delay + 1;
   for (size_t i = 0; i < net->n_pops; i++) {
-    const ap_net_pop *q = &net->pops[i];
+    const ap_net_pop *q = net->pops[i];
     cpu_pop *p = &c->pops[i];
     unsigned np = q->desc->n_ports;
     if (q->desc->n_vars > max_vars) max_vars = q->desc->n_vars;
@@ -903,10 +934,10 @@ static int cpu_create(void **out, const ap_net *net, const ap_real *settings,
       p->cut[t] = u == parts ? q->n : up < q->n ? up : q->n;
     }
     for (size_t j = 0; j < net->n_projs; j++)
-      if (net->projs[j].pre == i) p->out[p->n_out++] = j;
+      if (net->projs[j]->pre == i) p->out[p->n_out++] = j;
   }
   for (size_t j = 0; j < net->n_projs; j++) {
-    const ap_net_proj *pr = &net->projs[j];
+    const ap_net_proj *pr = net->projs[j];
     int rc = split_rows(c, j);
     if (rc < 0) goto nomem;
     if (rc > 0) {
@@ -924,10 +955,8 @@ static int cpu_create(void **out, const ap_net *net, const ap_real *settings,
   }
   c->sbuf = malloc(max_syn_vars * sizeof *c->sbuf);
   if (!c->sbuf) goto nomem;
-  if (AP_HAS_FIELD(net, ap_net, silenced)) c->silenced = net->silenced;
-  if (AP_HAS_FIELD(net, ap_net, proj_ext) && net->proj_ext)
-    for (size_t j = 0; j < net->n_projs; j++)
-      if (setup_plastic(c, j)) goto nomem;
+  for (size_t j = 0; j < net->n_projs; j++)
+    if (setup_plastic(c, j)) goto nomem;
   c->can_overlap = 1;
   for (size_t j = 0; j < net->n_projs; j++)
     if (c->projs[j].wout || c->projs[j].rule) c->can_overlap = 0;
@@ -946,7 +975,7 @@ static int cpu_create(void **out, const ap_net *net, const ap_real *settings,
         !w->rctx)
       goto nomem;
     for (size_t j = 0; j < net->n_projs; j++)
-      if (c->projs[j].rule) w->rctx[j] = c->projs[j].x->rule_ctx;
+      if (c->projs[j].rule) AP_COPY_SIZED(&w->rctx[j], c->projs[j].x->rule_ctx);
   }
   int rc = prepare_pops(c, err, err_size);
   if (!rc && c->nt > 1) rc = start_threads(c, err, err_size);
@@ -962,8 +991,12 @@ nomem:
   return AP_ENOMEM;
 }
 
-static int cpu_reload(void *vc, char *err, size_t err_size) {
+/* The host's arrays hold the truth, and this backend computes in them:
+ * only new parameters need the models to prepare again. */
+static int cpu_reload(void *vc, unsigned changed, char *err,
+                      size_t err_size) {
   cpu *c = vc;
+  if (!(changed & AP_CHANGED_PARAMS)) return AP_OK;
   release_pops(c);
   return prepare_pops(c, err, err_size);
 }
@@ -990,8 +1023,8 @@ static size_t cpu_synapse_bytes(void *vc) {
   cpu *c = vc;
   size_t bytes = 0;
   for (size_t j = 0; j < c->net->n_projs; j++) {
-    const ap_net_proj *pr = &c->net->projs[j];
-    size_t npre = c->net->pops[pr->pre].n;
+    const ap_net_proj *pr = c->net->projs[j];
+    size_t npre = c->net->pops[pr->pre]->n;
     bytes += pr->n_syn * (sizeof *pr->target + sizeof *pr->weight +
                           (pr->delay ? sizeof *pr->delay : 0));
     bytes += (npre + 1) * sizeof *pr->row;
@@ -1000,7 +1033,7 @@ static size_t cpu_synapse_bytes(void *vc) {
     if (c->projs[j].split) bytes += (c->nt - 1) * npre * sizeof(size_t);
     if (c->projs[j].wout) bytes += pr->n_syn * sizeof(ap_weight);
     if (c->projs[j].col) bytes += pr->n_syn * sizeof(size_t);
-    if (c->projs[j].col_off) bytes += (c->net->pops[pr->post].n + 1) *
+    if (c->projs[j].col_off) bytes += (c->net->pops[pr->post]->n + 1) *
                                       sizeof(size_t);
     if (c->projs[j].x && c->projs[j].x->rule)
       bytes += pr->n_syn * c->projs[j].x->rule->n_syn_vars * sizeof(ap_real);
@@ -1008,30 +1041,35 @@ static size_t cpu_synapse_bytes(void *vc) {
   return bytes;
 }
 
-static int pending(cpu *c, size_t pop, unsigned port, int64_t step) {
+static int pending(cpu *c, size_t pop, unsigned port, int64_t step,
+                   char *err, size_t err_size) {
   const ap_net *net = c->net;
-  if (pop >= net->n_pops || port >= net->pops[pop].desc->n_ports || step < 0)
+  if (pop >= net->n_pops || port >= net->pops[pop]->desc->n_ports ||
+      step < 0) {
+    snprintf(err, err_size, "no input in flight for population %zu, port "
+             "%u, step %lld", pop + 1, port + 1, (long long)step);
     return AP_EINVAL;
+  }
   return AP_OK;
 }
 
 static int cpu_pending_get(void *vc, size_t pop, unsigned port, int64_t step,
-                           double *out) {
+                           double *out, char *err, size_t err_size) {
   cpu *c = vc;
-  int rc = pending(c, pop, port, step);
+  int rc = pending(c, pop, port, step, err, err_size);
   if (rc) return rc;
   memcpy(out, ap_ring_slot(&c->pops[pop].rings[port], step),
-         c->net->pops[pop].n * sizeof *out);
+         c->net->pops[pop]->n * sizeof *out);
   return AP_OK;
 }
 
 static int cpu_pending_add(void *vc, size_t pop, unsigned port, int64_t step,
-                           const double *in) {
+                           const double *in, char *err, size_t err_size) {
   cpu *c = vc;
-  int rc = pending(c, pop, port, step);
+  int rc = pending(c, pop, port, step, err, err_size);
   if (rc) return rc;
   double *slot = ap_ring_slot(&c->pops[pop].rings[port], step);
-  for (size_t i = 0; i < c->net->pops[pop].n; i++) slot[i] += in[i];
+  for (size_t i = 0; i < c->net->pops[pop]->n; i++) slot[i] += in[i];
   return AP_OK;
 }
 
@@ -1045,7 +1083,7 @@ static uint64_t cpu_events(void *vc) {
 /* profile = 1: the seconds each thread spent in each part of the steps
  * so far, as items threads.T.update_s, .host_calls_s, .delivery_s and
  * .wait_s (T from 1), with steps, and as a table for standard error. */
-static int cpu_report(void *vc, ap_report *out) {
+static int cpu_report(void *vc, ap_report *out, char *err, size_t err_size) {
   cpu *c = vc;
   if (!c->profile) return AP_ENOTSUP;
   static const char *const part_key[N_PARTS] = {"update_s", "host_calls_s",
@@ -1060,7 +1098,10 @@ static int cpu_report(void *vc, ap_report *out) {
   c->prof_items = calloc(n_items, sizeof *c->prof_items);
   c->prof_keys = calloc(n_items, key_len);
   c->prof_text = malloc(text_len);
-  if (!c->prof_items || !c->prof_keys || !c->prof_text) return AP_ENOMEM;
+  if (!c->prof_items || !c->prof_keys || !c->prof_text) {
+    snprintf(err, err_size, "out of memory for the profile");
+    return AP_ENOMEM;
+  }
   size_t k = 0, at = 0;
   snprintf(c->prof_keys, key_len, "steps");
   c->prof_items[k++] = (ap_report_item){c->prof_keys,
@@ -1090,11 +1131,19 @@ static int cpu_report(void *vc, ap_report *out) {
 }
 
 static const ap_backend_desc cpu_desc = {
-    sizeof(ap_backend_desc), cpu_params,      2,
-    cpu_create,              cpu_run,         NULL,
-    cpu_reload,              cpu_synapse_bytes, cpu_destroy,
-    cpu_pending_get,         cpu_pending_add, cpu_events,
-    cpu_report};
+    .size = sizeof(ap_backend_desc),
+    .params = cpu_params,
+    .n_params = 2,
+    .create = cpu_create,
+    .destroy = cpu_destroy,
+    .run = cpu_run,
+    .sync = NULL, /* it computes in the host's arrays */
+    .reload = cpu_reload,
+    .pending_get = cpu_pending_get,
+    .pending_add = cpu_pending_add,
+    .synapse_bytes = cpu_synapse_bytes,
+    .events = cpu_events,
+    .report = cpu_report};
 
 static const ap_plugin_desc plugins[] = {
     {sizeof(ap_plugin_desc), AP_KIND_BACKEND, "cpu", "1.0",

@@ -33,13 +33,13 @@ void nm_refuse(nm *m, const char *fmt, ...) {
 }
 
 const char *nm_pop_name(const nm *m, size_t i, char *buf, size_t n) {
-  snprintf(buf, n, "population %zu (%s)", i + 1, m->net->pops[i].model);
+  snprintf(buf, n, "population %zu (%s)", i + 1, m->net->pops[i]->model);
   return buf;
 }
 
 const char *nm_proj_name(const nm *m, size_t j, char *buf, size_t n) {
-  const ap_net_proj *pr = &m->net->projs[j];
-  const ap_neuron_desc *d = m->net->pops[pr->post].desc;
+  const ap_net_proj *pr = m->net->projs[j];
+  const ap_neuron_desc *d = m->net->pops[pr->post]->desc;
   snprintf(buf, n, "projection %zu (population %zu -> %zu, port %s)", j + 1,
            pr->pre + 1, pr->post + 1,
            pr->port < d->n_ports ? d->ports[pr->port].name : "?");
@@ -73,7 +73,7 @@ static double pick_scale(nm *m, size_t i) {
       c->activation_shift == 0) {
     double wmax = 0;
     for (size_t j = 0; j < m->net->n_projs; j++) {
-      const ap_net_proj *pr = &m->net->projs[j];
+      const ap_net_proj *pr = m->net->projs[j];
       if (pr->post != i) continue;
       for (size_t q = 0; q < pr->n_syn; q++) {
         double w = fabs((double)pr->weight[q]) *
@@ -147,7 +147,7 @@ static int lower_lif(nm *m, size_t i) {
         nm_refuse(m, "%s: port '%s' carries a synaptic current (%.4g of it "
                   "kept per tick); %s neurons have no synaptic current: input "
                   "goes straight into V", nb,
-                  m->net->pops[i].desc->ports[q].name, l->u_keep[q], c->name);
+                  m->net->pops[i]->desc->ports[q].name, l->u_keep[q], c->name);
         ok = 0;
         break;
       }
@@ -264,7 +264,7 @@ static int lower_lif(nm *m, size_t i) {
 int nm_lower_pops(nm *m, char *err, size_t err_size) {
   const ap_net *net = m->net;
   for (size_t i = 0; i < net->n_pops; i++) {
-    const ap_net_pop *q = &net->pops[i];
+    const ap_net_pop *q = net->pops[i];
     nm_pop *p = &m->pops[i];
     char nb[128];
     nm_pop_name(m, i, nb, sizeof nb);
@@ -274,10 +274,17 @@ int nm_lower_pops(nm *m, char *err, size_t err_size) {
     /* the model's own checks first, at the run's dt */
     if (q->desc->prepare) {
       char msg[512] = "";
-      ap_neuron_pop np = {q->n,  q->gid0,   net->seed, q->stream,
-                          net->dt, (const ap_real *const *)q->param,
-                          q->state, q->lists, net->host, msg, sizeof msg};
-      int rc = q->desc->prepare(&p->inst, &np);
+      ap_neuron_pop np = {.size = sizeof np,
+                          .n = q->n,
+                          .dt = net->dt,
+                          .gid0 = q->gid0,
+                          .seed = net->seed,
+                          .stream = q->stream,
+                          .param = (const ap_real *const *)q->param,
+                          .lists = q->lists,
+                          .state = q->state,
+                          .host = net->host};
+      int rc = q->desc->prepare(&p->inst, &np, msg, sizeof msg);
       if (rc) {
         snprintf(err, err_size, "%s: %s", nb,
                  msg[0] ? msg : "its parameters were refused");
@@ -291,9 +298,16 @@ int nm_lower_pops(nm *m, char *err, size_t err_size) {
     }
     if (!p->low && !(p->low = calloc(q->n ? q->n : 1, sizeof *p->low)))
       return AP_ENOMEM;
-    ap_neuron_pop np = {q->n,  q->gid0,     net->seed, q->stream,
-                        m->tick, (const ap_real *const *)q->param,
-                        q->state, q->lists, net->host, NULL, 0};
+    ap_neuron_pop np = {.size = sizeof np,
+                        .n = q->n,
+                        .dt = m->tick,
+                        .gid0 = q->gid0,
+                        .seed = net->seed,
+                        .stream = q->stream,
+                        .param = (const ap_real *const *)q->param,
+                        .lists = q->lists,
+                        .state = q->state,
+                        .host = net->host};
     int form = 0, bad = 0;
     for (size_t k = 0; k < q->n && !bad; k++) {
       char msg[512] = "";
@@ -354,11 +368,11 @@ static double rule_param(const ap_rule_desc *r, const ap_rule_ctx *c,
 
 void nm_quantise(nm *m, size_t j, size_t a, size_t b, int stochastic,
                  int64_t tick) {
-  const ap_net_proj *pr = &m->net->projs[j];
+  const ap_net_proj *pr = m->net->projs[j];
   nm_proj *pj = &m->projs[j];
   const nm_pop *post = &m->pops[pr->post];
   const int64_t mmax = pow2((int)pj->mag_bits) - 1;
-  ap_weight *wr = m->net->proj_ext ? m->net->proj_ext[j].weight : NULL;
+  ap_weight *wr = pr->weight;
   const ap_host *h = m->net->host;
   for (size_t q = a; q < b; q++) {
     const double g = post->low[pj->tgt[q]].gain[pr->port] * post->scale;
@@ -383,8 +397,8 @@ void nm_quantise(nm *m, size_t j, size_t a, size_t b, int stochastic,
 static int lower_proj(nm *m, size_t j) {
   const ap_net *net = m->net;
   const nm_chip *c = &m->chip;
-  const ap_net_proj *pr = &net->projs[j];
-  const ap_net_proj_ext *x = net->proj_ext ? &net->proj_ext[j] : NULL;
+  const ap_net_proj *pr = net->projs[j];
+  const ap_net_proj *x = pr;
   nm_proj *pj = &m->projs[j];
   nm_pop *post = &m->pops[pr->post];
   char nb[160];
@@ -417,7 +431,7 @@ static int lower_proj(nm *m, size_t j) {
     } else if (r->on_pre || r->on_post) {
       pj->plastic = 1;
       pj->rule = r;
-      pj->rc = x->rule_ctx;
+      AP_COPY_SIZED(&pj->rc, x->rule_ctx);
     }
   }
   if (!ok || post->form != AP_LOWER_LIF || !post->low) return 0;
@@ -505,7 +519,7 @@ int nm_alloc_rings(nm *m) {
   unsigned longest = 1;
   for (size_t j = 0; j < m->net->n_projs; j++) {
     const nm_proj *pj = &m->projs[j];
-    for (size_t q = 0; pj->off && q < m->net->projs[j].n_syn; q++)
+    for (size_t q = 0; pj->off && q < m->net->projs[j]->n_syn; q++)
       if (pj->off[q] > longest) longest = pj->off[q];
   }
   /* the ring spans the longest delay the network uses, not the chip's
@@ -533,7 +547,7 @@ int nm_lower_projs(nm *m) {
       int n = 0, over = 0;
       size_t at = 0;
       for (size_t j = 0; j < net->n_projs && !over; j++) {
-        const ap_net_proj *pr = &net->projs[j];
+        const ap_net_proj *pr = net->projs[j];
         if (pr->post != i || !m->projs[j].w) continue;
         for (size_t q = 0; q < pr->n_syn && !over; q++) {
           int32_t w = m->projs[j].w[q];
@@ -579,7 +593,7 @@ void nm_state_in(nm *m) {
   for (size_t i = 0; i < net->n_pops; i++) {
     nm_pop *p = &m->pops[i];
     if (p->form != AP_LOWER_LIF || !p->v) continue;
-    ap_real *const *st = net->pops[i].state;
+    ap_real *const *st = net->pops[i]->state;
     for (size_t k = 0; k < p->n; k++) {
       const ap_lowered *l = &p->low[k];
       p->v[k] = nm_fit(nm_round((st[l->v_var][k] - l->v_off) * p->scale),
@@ -604,7 +618,7 @@ void nm_state_out(nm *m) {
   for (size_t i = 0; i < net->n_pops; i++) {
     nm_pop *p = &m->pops[i];
     if (p->form != AP_LOWER_LIF || !p->v) continue;
-    ap_real *const *st = net->pops[i].state;
+    ap_real *const *st = net->pops[i]->state;
     for (size_t k = 0; k < p->n; k++) {
       const ap_lowered *l = &p->low[k];
       st[l->v_var][k] = (double)p->v[k] / p->scale + l->v_off;

@@ -118,12 +118,12 @@ static int map_once(nm *m) {
   const ap_net *net = m->net;
   const nm_chip *c = &m->chip;
   uint64_t total = 0;
-  for (size_t i = 0; i < net->n_pops; i++) total += net->pops[i].n;
+  for (size_t i = 0; i < net->n_pops; i++) total += net->pops[i]->n;
   uint64_t *gid0 = calloc(net->n_pops + 1, sizeof *gid0);
   uint32_t *mark = calloc(total ? total : 1, sizeof *mark);
   if (!gid0 || !mark) goto oom;
   for (size_t i = 0; i < net->n_pops; i++)
-    gid0[i + 1] = gid0[i] + net->pops[i].n;
+    gid0[i + 1] = gid0[i] + net->pops[i]->n;
   size_t n_cores = 0, cap = 0;
   for (size_t i = 0; i < net->n_pops; i++) {
     nm_pop *p = &m->pops[i];
@@ -145,7 +145,7 @@ static int map_once(nm *m) {
     size_t *soff = calloc(p->n + 1, sizeof *soff);
     if (!soff) goto oom;
     for (size_t j = 0; j < net->n_projs; j++) {
-      const ap_net_proj *pr = &net->projs[j];
+      const ap_net_proj *pr = net->projs[j];
       if (pr->post != i) continue;
       for (size_t q = 0; q < pr->n_syn; q++) soff[syn_post(pr, q) + 1]++;
     }
@@ -158,9 +158,9 @@ static int map_once(nm *m) {
     }
     memcpy(fill, soff, p->n * sizeof *fill);
     for (size_t j = 0; j < net->n_projs; j++) {
-      const ap_net_proj *pr = &net->projs[j];
+      const ap_net_proj *pr = net->projs[j];
       if (pr->post != i) continue;
-      for (size_t a = 0; a < net->pops[pr->pre].n; a++)
+      for (size_t a = 0; a < net->pops[pr->pre]->n; a++)
         for (size_t q = pr->row[a]; q < pr->row[a + 1]; q++)
           src[fill[syn_post(pr, q)]++] = gid0[pr->pre] + a;
     }
@@ -197,7 +197,7 @@ static int map_once(nm *m) {
       }
       double ej = 0, ts = 0;
       for (size_t j = 0; j < net->n_projs; j++) {
-        const ap_net_proj *pr = &net->projs[j];
+        const ap_net_proj *pr = net->projs[j];
         if (pr->pre != i || !m->projs[j].w) continue;
         const nm_pop *post = &m->pops[pr->post];
         for (size_t q = pr->row[a]; q < pr->row[a + 1]; q++) {

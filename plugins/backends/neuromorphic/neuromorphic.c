@@ -46,8 +46,8 @@ static void free_pops(nm *m) {
   const ap_net *net = m->net;
   for (size_t i = 0; m->pops && i < net->n_pops; i++) {
     nm_pop *p = &m->pops[i];
-    if (p->inst && net->pops[i].desc->release)
-      net->pops[i].desc->release(p->inst);
+    if (p->inst && net->pops[i]->desc->release)
+      net->pops[i]->desc->release(p->inst);
     free(p->low), free(p->v), free(p->ref), free(p->keep_v), free(p->bias);
     free(p->vth), free(p->ref_steps), free(p->spk), free(p->mult);
     free(p->noise_sd), free(p->noise_shift);
@@ -79,10 +79,10 @@ static void nm_destroy(void *vm) {
 
 /* Synapses into each post neuron, for on_post. */
 static int build_cols(nm *m, size_t j) {
-  const ap_net_proj *pr = &m->net->projs[j];
+  const ap_net_proj *pr = m->net->projs[j];
   nm_proj *pj = &m->projs[j];
   if (!pj->plastic || !pj->rule->on_post) return 0;
-  const size_t np = m->net->pops[pr->post].n;
+  const size_t np = m->net->pops[pr->post]->n;
   pj->col_off = calloc(np + 1, sizeof *pj->col_off);
   pj->col = malloc((pr->n_syn ? pr->n_syn : 1) * sizeof *pj->col);
   size_t *fill = malloc((np ? np : 1) * sizeof *fill);
@@ -177,7 +177,7 @@ static void deliver(nm *m, size_t i, int64_t T, const uint32_t *idx,
       m->core_busy[p->core[a]] += (double)mm * p->route_s[a];
   }
   for (size_t j = 0; j < net->n_projs; j++) {
-    const ap_net_proj *pr = &net->projs[j];
+    const ap_net_proj *pr = net->projs[j];
     if (pr->pre != i) continue;
     nm_proj *pj = &m->projs[j];
     nm_pop *post = &m->pops[pr->post];
@@ -220,7 +220,7 @@ static void post_rules(nm *m, size_t i, int64_t T) {
   const ap_net *net = m->net;
   const nm_pop *p = &m->pops[i];
   for (size_t j = 0; j < net->n_projs; j++) {
-    const ap_net_proj *pr = &net->projs[j];
+    const ap_net_proj *pr = net->projs[j];
     nm_proj *pj = &m->projs[j];
     if (pr->post != i || !pj->col_off) continue;
     pj->rc.step = (T + 1) * (int64_t)m->k - 1;
@@ -254,9 +254,7 @@ tick_body(nm *m, size_t i, int64_t T, unsigned db, unsigned ub, unsigned vb,
                        ? (long)p->n_currents : 1;
   const double t_act = (double)cpn * c->t_active,
                t_ina = (double)cpn * c->t_inactive;
-  const unsigned char *sil =
-      AP_HAS_FIELD(m->net, ap_net, silenced) && m->net->silenced
-          ? m->net->silenced[i] : NULL;
+  const unsigned char *sil = m->net->pops[i]->silenced;
   int cur[AP_LOWER_MAX_PORTS];
   int64_t *acc[AP_LOWER_MAX_PORTS], *u[AP_LOWER_MAX_PORTS];
   const int64_t *ku[AP_LOWER_MAX_PORTS];
@@ -273,7 +271,7 @@ tick_body(nm *m, size_t i, int64_t T, unsigned db, unsigned ub, unsigned vb,
   /* one parameter set for all (the common case): every constant is
    * read from entry 0, so only the state streams through memory */
   const size_t um = p->uniform ? 0 : SIZE_MAX;
-  const ap_net_pop *np_ = &m->net->pops[i];
+  const ap_net_pop *np_ = m->net->pops[i];
   const ap_host *h = m->net->host;
   /* the host's key of this tick's draws: its last step */
   const uint64_t draw_step = (uint64_t)((T + 1) * (int64_t)m->k - 1);
@@ -357,7 +355,7 @@ static void tick_pop(nm *m, size_t i, int64_t T) {
 /* Host step s of a spike source (population i). */
 static int step_source(nm *m, size_t i, int64_t s, char *err, size_t n) {
   const ap_net *net = m->net;
-  const ap_net_pop *q = &net->pops[i];
+  const ap_net_pop *q = net->pops[i];
   nm_pop *p = &m->pops[i];
   ap_real *state[64];
   const ap_real *param[64];
@@ -368,20 +366,33 @@ static int step_source(nm *m, size_t i, int64_t s, char *err, size_t n) {
   }
   for (unsigned v = 0; v < q->desc->n_vars; v++) state[v] = q->state[v];
   for (unsigned k = 0; k < q->desc->n_params; k++) param[k] = q->param[k];
-  ap_neuron_block b = {0,         q->n,      s,        net->dt,
-                       q->gid0,   net->seed, q->stream, state,
-                       param,     NULL,      q->lists, p->inst,
-                       net->host, p->spk,    0,        p->mult,
-                       0,         -1};
-  int rc = q->desc->update(&b);
+  ap_neuron_block b = {.size = sizeof b,
+                       .first = 0,
+                       .n = q->n,
+                       .gid0 = q->gid0,
+                       .step = s,
+                       .dt = net->dt,
+                       .window_step = -1,
+                       .seed = net->seed,
+                       .stream = q->stream,
+                       .state = state,
+                       .param = param,
+                       .input = NULL,
+                       .lists = q->lists,
+                       .inst = p->inst,
+                       .host = net->host,
+                       .spiked = p->spk,
+                       .n_spiked = 0,
+                       .mult = p->mult,
+                       .has_mult = 0};
+  char why[256] = "";
+  int rc = q->desc->update(&b, why, sizeof why);
   if (rc || b.n_spiked > q->n) {
-    snprintf(err, n, "population %zu (%s) failed at t = %g ms", i + 1,
-             q->model, (double)s * net->dt);
+    snprintf(err, n, "population %zu (%s) failed at t = %g ms%s%s", i + 1,
+             q->model, (double)s * net->dt, why[0] ? ": " : "", why);
     return rc ? rc : AP_EPLUGIN;
   }
-  const unsigned char *sil =
-      AP_HAS_FIELD(net, ap_net, silenced) && net->silenced
-          ? net->silenced[i] : NULL;
+  const unsigned char *sil = net->pops[i]->silenced;
   size_t kept = 0;
   for (size_t k = 0; k < b.n_spiked; k++) {
     if (sil && sil[p->spk[k]]) continue;
@@ -433,13 +444,17 @@ static int nm_run(void *vm, int64_t step, int64_t n, char *err,
   return AP_OK;
 }
 
-static int nm_sync(void *vm) {
+static int nm_sync(void *vm, char *err, size_t err_size) {
+  (void)err, (void)err_size;
   nm_state_out(vm);
   return AP_OK;
 }
 
-static int nm_reload(void *vm, char *err, size_t err_size) {
+/* The chip's registers are its own: whatever changed, the populations and
+ * projections are lowered again from the host's arrays. */
+static int nm_reload(void *vm, unsigned changed, char *err, size_t err_size) {
   nm *m = vm;
+  (void)changed;
   m->why_n = 0;
   m->why_len = 0;
   int rc = nm_lower_pops(m, err, err_size);
@@ -464,7 +479,7 @@ static size_t nm_synapse_bytes(void *vm) {
   size_t b = 0;
   for (size_t j = 0; j < m->net->n_projs; j++)
     if (m->projs[j].w)
-      b += m->net->projs[j].n_syn * (sizeof(int32_t) + sizeof(uint16_t) +
+      b += m->net->projs[j]->n_syn * (sizeof(int32_t) + sizeof(uint16_t) +
                                      sizeof(uint32_t));
   return b;
 }
@@ -521,8 +536,9 @@ static void out(char **buf, size_t *len, size_t *cap, const char *fmt, ...) {
   }
 }
 
-static int nm_report(void *vm, ap_report *r) {
+static int nm_report(void *vm, ap_report *r, char *err, size_t err_size) {
   nm *m = vm;
+  (void)err, (void)err_size;
   const nm_chip *c = &m->chip;
   const ap_net *net = m->net;
   for (size_t k = 0; k < m->n_strs; k++) free(m->strs[k]);
@@ -592,8 +608,8 @@ static int nm_report(void *vm, ap_report *r) {
   for (size_t j = 0; j < net->n_projs; j++) {
     const nm_proj *pj = &m->projs[j];
     if (!pj->w) continue;
-    const ap_net_proj *pr = &net->projs[j];
-    const int pt = net->pops[pr->post].desc->ports[pr->port].type;
+    const ap_net_proj *pr = net->projs[j];
+    const int pt = net->pops[pr->post]->desc->ports[pr->port].type;
     const char *wu = pt == AP_PORT_CURRENT ? "pA"
                      : pt == AP_PORT_CONDUCTANCE ? "nS" : "mV";
 #define PJ(name, v, u)                                                     \

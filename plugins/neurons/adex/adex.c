@@ -164,10 +164,10 @@ enum { N_DERIVED = 5 };
 
 static void release(void *p) { free(p); }
 
-static int fail(const ap_neuron_pop *pop, const char *fmt, size_t i,
+static int fail(char *err, size_t err_size, const char *fmt, size_t i,
                 double x, double y) {
-  if (pop->err && pop->err_size)
-    snprintf(pop->err, pop->err_size, fmt, i + 1, x, y);
+  if (err && err_size)
+    snprintf(err, err_size, fmt, i + 1, x, y);
   return AP_EINVAL;
 }
 
@@ -176,7 +176,8 @@ static int fail(const ap_neuron_pop *pop, const char *fmt, size_t i,
  * log(DBL_MAX/1e20), about 664. */
 static double max_exp_arg(void) { return log(DBL_MAX / 1e20); }
 
-static int prepare(void **out, const ap_neuron_pop *pop) {
+static int prepare(void **out, const ap_neuron_pop *pop, char *err,
+                   size_t err_size) {
   const size_t n = pop->n, m = n ? n : 1;
   const double h = pop->dt;
   const ap_real *const *par = pop->param;
@@ -185,25 +186,25 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
     const double V_th = par[PAR_V_TH][i], V_peak = par[PAR_V_PEAK][i],
                  V_reset = par[PAR_V_RESET][i], DT = par[PAR_DELTA_T][i];
     if (!(V_peak >= V_th))
-      return fail(pop,
+      return fail(err, err_size,
                   "neuron %zu: V_peak (%.10g mV) must be at or above V_th "
                   "(%.10g mV)",
                   i, V_peak, V_th);
     if (!(V_reset < V_peak))
-      return fail(pop,
+      return fail(err, err_size,
                   "neuron %zu: V_reset (%.10g mV) must be below V_peak "
                   "(%.10g mV)",
                   i, V_reset, V_peak);
     /* With Delta_T = 0, V_th is the threshold (as NEST): a reset at or
      * above it would fire again at once. */
     if (DT == 0.0 && !(V_reset < V_th))
-      return fail(pop,
+      return fail(err, err_size,
                   "neuron %zu: with Delta_T = 0, V_reset (%.10g mV) must be "
                   "below V_th (%.10g mV), the threshold",
                   i, V_reset, V_th);
     if (DT > 0.0 && !((V_peak - V_th) / DT < max_exp_arg())) {
-      if (pop->err && pop->err_size)
-        snprintf(pop->err, pop->err_size,
+      if (err && err_size)
+        snprintf(err, err_size,
                  "neuron %zu: (V_peak - V_th)/Delta_T = (%.10g mV - %.10g mV)"
                  "/%.10g mV would overflow the exponential at V_peak (it "
                  "must be below %.4g): raise Delta_T or lower V_peak",
@@ -213,8 +214,8 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
   }
   adex_inst *in = malloc(sizeof *in + N_DERIVED * m * sizeof(double));
   if (!in) {
-    if (pop->err && pop->err_size)
-      snprintf(pop->err, pop->err_size,
+    if (err && err_size)
+      snprintf(err, err_size,
                "out of memory for the derived values of %zu neurons", n);
     return AP_ENOMEM;
   }
@@ -449,7 +450,8 @@ static uint32_t integrate(const adex_nrn *p, double *y, double *r, double *hs,
  *   2. count the refractory period down;
  *   3. the conductances: decayed exactly over the step, plus this step's
  *      inputs; I_stim = this step's input on port current. */
-static int update(ap_neuron_block *b) {
+static int update(ap_neuron_block *b, char *err, size_t err_size) {
+  (void)err, (void)err_size;
   const adex_inst *in = b->inst;
   const size_t o = b->first;
   const ap_real *const *P = b->param;

@@ -432,10 +432,10 @@ static int same_params(const cparams *a, const cparams *b) {
   return 1;
 }
 
-/* Resolve and check neuron i's parameters; 0, or -1 with pop->err set.
+/* Resolve and check neuron i's parameters; 0, or -1 with err set.
  * Messages name the neuron and compartment 1-based, as users index. */
 static int resolve(cparams *cp, const ap_neuron_pop *pop, size_t i,
-                   unsigned n) {
+                   unsigned n, char *err, size_t err_size) {
   const ap_real *const *par = pop->param;
   cp->n = n;
   for (int j = 0; j < N_LISTS; j++) {
@@ -444,7 +444,7 @@ static int resolve(cparams *cp, const ap_neuron_pop *pop, size_t i,
     const size_t lo = l && l->offset ? l->offset[i] : 0;
     const size_t len = l && l->offset ? l->offset[i + 1] - lo : 0;
     if (len != 0 && len != n) {
-      set_err(pop->err, pop->err_size,
+      set_err(err, err_size,
               "neuron %zu: list parameter '%s' has %zu value%s but n_comp = "
               "%u: give one value per compartment (or an empty list for "
               "the defaults)",
@@ -468,7 +468,7 @@ static int resolve(cparams *cp, const ap_neuron_pop *pop, size_t i,
       if (!isfinite(v)) {
         char name[COMP_LEN];
         comp_name(name, sizeof name, c);
-        set_err(pop->err, pop->err_size,
+        set_err(err, err_size,
                 "neuron %zu, compartment %u (%s): %s must be finite, got %g",
                 i + 1, c + 1, name, params[k].name, v);
         return -1;
@@ -486,14 +486,14 @@ static int resolve(cparams *cp, const ap_neuron_pop *pop, size_t i,
     comp_name(name, sizeof name, c);
     const double p = cp->list[L_PARENT][c];
     if (c == 0 && p != 0.0) {
-      set_err(pop->err, pop->err_size,
+      set_err(err, err_size,
               "neuron %zu: the parent of compartment 1 (soma) must be 0 (the "
               "soma is the root of the tree), got %g",
               i + 1, p);
       return -1;
     }
     if (c > 0 && !(p >= 1.0 && p <= c && p == floor(p))) {
-      set_err(pop->err, pop->err_size,
+      set_err(err, err_size,
               "neuron %zu, compartment %u (%s): parent %g must be the index "
               "of a compartment before it, an integer in 1..%u",
               i + 1, c + 1, name, p, c);
@@ -502,19 +502,19 @@ static int resolve(cparams *cp, const ap_neuron_pop *pop, size_t i,
     const double C = cp->list[L_C_M][c], gl = cp->list[L_G_L][c],
                  gc = cp->list[L_G_C][c];
     if (!(C > 0.0)) {
-      set_err(pop->err, pop->err_size,
+      set_err(err, err_size,
               "neuron %zu, compartment %u (%s): C_m must be > 0 pF, got %g pF",
               i + 1, c + 1, name, C);
       return -1;
     }
     if (!(gl >= 0.0)) {
-      set_err(pop->err, pop->err_size,
+      set_err(err, err_size,
               "neuron %zu, compartment %u (%s): g_L must be >= 0 nS, got %g nS",
               i + 1, c + 1, name, gl);
       return -1;
     }
     if (c > 0 && !(gc > 0.0)) {
-      set_err(pop->err, pop->err_size,
+      set_err(err, err_size,
               "neuron %zu, compartment %u (%s): g_c must be > 0 nS (it "
               "couples the compartment to its parent), got %g nS",
               i + 1, c + 1, name, gc);
@@ -522,13 +522,13 @@ static int resolve(cparams *cp, const ap_neuron_pop *pop, size_t i,
     }
   }
   if (!(cp->V_reset < cp->V_th)) {
-    set_err(pop->err, pop->err_size,
+    set_err(err, err_size,
             "neuron %zu: V_reset (%.10g mV) must be below V_th (%.10g mV)",
             i + 1, cp->V_reset, cp->V_th);
     return -1;
   }
   if (!(cp->t_ref >= 0.0) || !(cp->tau_ex > 0.0) || !(cp->tau_in > 0.0)) {
-    set_err(pop->err, pop->err_size,
+    set_err(err, err_size,
             "neuron %zu: t_ref (%g ms) must be >= 0 and tau_syn_ex (%g ms), "
             "tau_syn_in (%g ms) > 0",
             i + 1, cp->t_ref, cp->tau_ex, cp->tau_in);
@@ -626,7 +626,8 @@ static void release(void *p) {
   free(in);
 }
 
-static int prepare(void **out, const ap_neuron_pop *pop) {
+static int prepare(void **out, const ap_neuron_pop *pop, char *err,
+                   size_t err_size) {
   const size_t n = pop->n;
   *out = NULL;
   /* n_comp was fixed for the whole population when it was shaped; it
@@ -634,7 +635,7 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
   const unsigned nc = n ? n_comp_of(pop->param[PAR_N_COMP][0]) : 1;
   for (size_t i = 0; i < n; i++)
     if (!nc || pop->param[PAR_N_COMP][i] != nc) {
-      set_err(pop->err, pop->err_size,
+      set_err(err, err_size,
               "neuron %zu: n_comp %g differs from the population's shape "
               "(n_comp must be an integer in 1..%d, the same for all)",
               i + 1, pop->param[PAR_N_COMP][i], MAX_COMP);
@@ -644,7 +645,7 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
   cparams *cp = malloc(2 * sizeof *cp);
   if (in) in->kidx = malloc((n ? n : 1) * sizeof *in->kidx);
   if (!in || !cp || !in->kidx) {
-    set_err(pop->err, pop->err_size,
+    set_err(err, err_size,
             "out of memory for the propagators of %zu neurons", n);
     free(cp);
     release(in);
@@ -658,7 +659,7 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
    * computes and stores one per run of equal neurons, not one each. */
   cparams *cur = &cp[0], *last = &cp[1];
   for (size_t i = 0; i < n; i++) {
-    if (resolve(cur, pop, i, nc)) {
+    if (resolve(cur, pop, i, nc, err, err_size)) {
       free(cp);
       release(in);
       return AP_EINVAL;
@@ -674,7 +675,7 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
   in->kern = malloc((in->n_kern ? in->n_kern : 1) * in->stride *
                     sizeof *in->kern);
   if (!in->kern) {
-    set_err(pop->err, pop->err_size,
+    set_err(err, err_size,
             "out of memory for %zu propagator sets of %u compartments",
             in->n_kern, nc);
     free(cp);
@@ -683,9 +684,9 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
   }
   for (size_t i = 0; i < n; i++) {
     if (i > 0 && in->kidx[i] == in->kidx[i - 1]) continue;
-    resolve(cur, pop, i, nc); /* checked above */
+    resolve(cur, pop, i, nc, NULL, 0); /* checked above */
     if (build_kernel(in->kern + in->kidx[i] * in->stride, cur, pop->dt)) {
-      set_err(pop->err, pop->err_size,
+      set_err(err, err_size,
               "neuron %zu: the eigen-decomposition of the compartments' "
               "coupling did not converge", i + 1);
       free(cp);
@@ -705,7 +706,8 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
  * while refractory, propagate the dendrites with the soma held at V_reset
  * and count r_ref down), decay the currents and add this step's weights,
  * then test the soma against V_th. */
-static int update(ap_neuron_block *b) {
+static int update(ap_neuron_block *b, char *err, size_t err_size) {
+  (void)err, (void)err_size;
   const comp_inst *in = b->inst;
   const unsigned n = in->nc, m = n - 1;
   ap_real *const *st = b->state;

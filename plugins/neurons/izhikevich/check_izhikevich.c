@@ -387,6 +387,7 @@ static void step_counting(nh *h) {
   host.rng_init = count_init;
   host.rng_normal = count_normal;
   ap_neuron_block b = {
+      .size = sizeof(ap_neuron_block),
       .first = 0,
       .n = h->n,
       .step = h->step,
@@ -403,7 +404,8 @@ static void step_counting(nh *h) {
       .spiked = h->bspk,
       .mult = h->bmult,
   };
-  ck_assert_int_eq(h->d->update(&b), AP_OK);
+  char why[128] = "";
+  ck_assert_int_eq(h->d->update(&b, why, sizeof why), AP_OK);
   h->step++;
 }
 

@@ -106,17 +106,18 @@ enum { N_DERIVED = 3 };
 
 static void release(void *p) { free(p); }
 
-static int prepare(void **out, const ap_neuron_pop *pop) {
+static int prepare(void **out, const ap_neuron_pop *pop, char *err,
+                   size_t err_size) {
   const size_t n = pop->n, m = n ? n : 1;
   const double h = pop->dt;
   const ap_real *const *par = pop->param;
   *out = NULL;
-  if (lif_check_below(pop, PAR_V_MIN, "V_min", PAR_V_TH, "V_th"))
+  if (lif_check_below(pop, err, err_size, PAR_V_MIN, "V_min", PAR_V_TH, "V_th"))
     return AP_EINVAL;
   izhikevich_inst *in = malloc(sizeof *in + N_DERIVED * m * sizeof(double));
   if (!in) {
-    if (pop->err && pop->err_size)
-      snprintf(pop->err, pop->err_size,
+    if (err && err_size)
+      snprintf(err, err_size,
                "out of memory for the derived values of %zu neurons", n);
     return AP_ENOMEM;
   }
@@ -198,7 +199,8 @@ static size_t step_block(const izhikevich_inst *in, ap_neuron_block *b) {
   return lif_collect(fired, n, b->spiked);
 }
 
-static int update(ap_neuron_block *b) {
+static int update(ap_neuron_block *b, char *err, size_t err_size) {
+  (void)err, (void)err_size;
   const izhikevich_inst *in = b->inst;
   noise_step_shaped(b, in->E_n + b->first, in->S_n + b->first,
                     b->param[PAR_NOISE_UNIFORM], b->state[VAR_I_NOISE]);

@@ -117,25 +117,26 @@ enum { N_DERIVED = 11 }; /* double arrays in lif_cond_exp_inst */
 
 static void release(void *p) { free(p); }
 
-static int fail(const ap_neuron_pop *pop, int rc, const char *fmt, size_t i,
-                double a, double b) {
-  if (pop->err && pop->err_size) snprintf(pop->err, pop->err_size, fmt, i, a, b);
+static int fail(char *err, size_t err_size, int rc, const char *fmt,
+                size_t i, double a, double b) {
+  if (err && err_size) snprintf(err, err_size, fmt, i, a, b);
   return rc;
 }
 
-static int prepare(void **out, const ap_neuron_pop *pop) {
+static int prepare(void **out, const ap_neuron_pop *pop, char *err,
+                   size_t err_size) {
   const size_t n = pop->n, m = n ? n : 1;
   const double h = pop->dt;
   const ap_real *const *par = pop->param;
   *out = NULL;
-  if (lif_check_below(pop, PAR_V_RESET, "V_reset", PAR_V_TH, "V_th"))
+  if (lif_check_below(pop, err, err_size, PAR_V_RESET, "V_reset", PAR_V_TH, "V_th"))
     return AP_EINVAL;
   lif_cond_exp_inst *in =
       malloc(sizeof *in + N_DERIVED * m * sizeof(double) +
              m * sizeof(uint32_t) + m * sizeof(double));
   if (!in) {
-    if (pop->err && pop->err_size)
-      snprintf(pop->err, pop->err_size,
+    if (err && err_size)
+      snprintf(err, err_size,
                "out of memory for the derived values of %zu neurons", n);
     return AP_ENOMEM;
   }
@@ -167,7 +168,7 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
     if (k < 1.0) k = 1.0;
     if (k > 1e6) {
       free(in);
-      return fail(pop, AP_EINVAL,
+      return fail(err, err_size, AP_EINVAL,
                   "neuron %zu: time constants down to %.10g ms are too short "
                   "for dt = %.10g ms",
                   i + 1, tau_min, h);
@@ -370,7 +371,8 @@ static size_t update_noisy(const lif_cond_exp_inst *in, ap_neuron_block *b) {
  * start, middle and end of each substep take the exact conductances
  * there; the step's final conductances come from the full-step decay
  * factor, so they do not depend on the substep count. */
-static int update(ap_neuron_block *b) {
+static int update(ap_neuron_block *b, char *err, size_t err_size) {
+  (void)err, (void)err_size;
   const lif_cond_exp_inst *in = b->inst;
   if (in->noisy) { /* decided once per population: see noise_current.h */
     b->n_spiked = update_noisy(in, b);

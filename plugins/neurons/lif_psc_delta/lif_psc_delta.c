@@ -76,18 +76,19 @@ typedef struct lif_psc_delta_inst {
 
 static void release(void *p) { free(p); }
 
-static int prepare(void **out, const ap_neuron_pop *pop) {
+static int prepare(void **out, const ap_neuron_pop *pop, char *err,
+                   size_t err_size) {
   const size_t n = pop->n;
   const double h = pop->dt;
   const ap_real *const *par = pop->param;
   *out = NULL;
-  if (lif_check_below(pop, PAR_V_RESET, "V_reset", PAR_V_TH, "V_th"))
+  if (lif_check_below(pop, err, err_size, PAR_V_RESET, "V_reset", PAR_V_TH, "V_th"))
     return AP_EINVAL;
   lif_psc_delta_inst *in =
       malloc(sizeof *in + 5 * (n ? n : 1) * sizeof(double));
   if (!in) {
-    if (pop->err && pop->err_size)
-      snprintf(pop->err, pop->err_size,
+    if (err && err_size)
+      snprintf(err, err_size,
                "out of memory for the propagators of %zu neurons", n);
     return AP_ENOMEM;
   }
@@ -149,7 +150,8 @@ static size_t update_noisy(const lif_psc_delta_inst *in, ap_neuron_block *b) {
  * this step's jumps; when refractory, count down and drop the jumps; then
  * test the threshold (so an input can make the neuron fire in the step it
  * arrives in).  V_m is propagated relative to E_L, stored absolute. */
-static int update(ap_neuron_block *b) {
+static int update(ap_neuron_block *b, char *err, size_t err_size) {
+  (void)err, (void)err_size;
   const lif_psc_delta_inst *in = b->inst;
   if (in->noisy) { /* decided once per population: see noise_current.h */
     b->n_spiked = update_noisy(in, b);

@@ -46,13 +46,14 @@ typedef struct poisson_inst {
 
 static void release(void *p) { free(p); }
 
-static int prepare(void **out, const ap_neuron_pop *pop) {
+static int prepare(void **out, const ap_neuron_pop *pop, char *err,
+                   size_t err_size) {
   size_t n = pop->n, m = n ? n : 1;
   poisson_inst *in =
       malloc(sizeof *in + 2 * m * sizeof(double) + m * sizeof(uint32_t));
   if (!in) {
-    if (pop->err && pop->err_size)
-      snprintf(pop->err, pop->err_size, "out of memory for %zu neurons", n);
+    if (err && err_size)
+      snprintf(err, err_size, "out of memory for %zu neurons", n);
     return AP_ENOMEM;
   }
   in->mean = (double *)(in + 1);
@@ -198,7 +199,8 @@ static int live_chunk(ap_neuron_block *b, const poisson_inst *in, size_t c0,
   return AP_OK;
 }
 
-static int update(ap_neuron_block *b) {
+static int update(ap_neuron_block *b, char *err, size_t err_size) {
+  (void)err, (void)err_size;
   const poisson_inst *in = b->inst;
   uint32_t draw[CHUNK];
   size_t ns = 0;

@@ -185,15 +185,16 @@ static const ap_port_desc ports[N_PORTS] = {
 /* ------------------------------------------------------------- prepare */
 
 #if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
+__attribute__((format(printf, 4, 5)))
 #endif
-static void set_err(const ap_neuron_pop *pop, size_t i, const char *fmt, ...) {
-  if (!pop->err || !pop->err_size) return;
-  int k = snprintf(pop->err, pop->err_size, "neuron %zu: ", i + 1);
-  if (k < 0 || (size_t)k >= pop->err_size) return;
+static void set_err(char *err, size_t err_size, size_t i, const char *fmt,
+                    ...) {
+  if (!err || !err_size) return;
+  int k = snprintf(err, err_size, "neuron %zu: ", i + 1);
+  if (k < 0 || (size_t)k >= err_size) return;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(pop->err + k, pop->err_size - (size_t)k, fmt, ap);
+  vsnprintf(err + k, err_size - (size_t)k, fmt, ap);
   va_end(ap);
 }
 
@@ -230,27 +231,28 @@ static void decay(uz_decay *d, double tau, double hs, double dt) {
   d->step = exp(-dt / tau);
 }
 
-/* Check neuron i's parameters; 0, or -1 with a sentence in pop->err. */
-static int check_params(const ap_neuron_pop *pop, size_t i) {
+/* Check neuron i's parameters; 0, or -1 with a sentence in err. */
+static int check_params(const ap_neuron_pop *pop, size_t i, char *err,
+                        size_t err_size) {
   const ap_real *const *q = pop->param;
   for (int k = 0; k < N_PARAMS; k++)
     if (!isfinite(q[k][i])) {
-      set_err(pop, i, "%s must be finite, got %g %s", params[k].name,
+      set_err(err, err_size, i, "%s must be finite, got %g %s", params[k].name,
               q[k][i], params[k].unit);
       return -1;
     }
   /* NEST's checks, in its order, then those it lacks. */
   if (q[PAR_RATE_SLOPE][i] < 0.0) {
-    set_err(pop, i, "rate_slope must be >= 0, got %g", q[PAR_RATE_SLOPE][i]);
+    set_err(err, err_size, i, "rate_slope must be >= 0, got %g", q[PAR_RATE_SLOPE][i]);
     return -1;
   }
   if (q[PAR_PHI_MAX][i] < 0.0) {
-    set_err(pop, i, "phi_max (the maximum rate) must be >= 0 1/ms, got %g "
+    set_err(err, err_size, i, "phi_max (the maximum rate) must be >= 0 1/ms, got %g "
             "1/ms", q[PAR_PHI_MAX][i]);
     return -1;
   }
   if (q[PAR_T_REF][i] < 0.0) {
-    set_err(pop, i, "t_ref (the dead time) must be >= 0 ms, got %g ms",
+    set_err(err, err_size, i, "t_ref (the dead time) must be >= 0 ms, got %g ms",
             q[PAR_T_REF][i]);
     return -1;
   }
@@ -260,24 +262,24 @@ static int check_params(const ap_neuron_pop *pop, size_t i) {
   static const int cond[] = {PAR_G_SP, PAR_G_PS, PAR_G_L_S, PAR_G_L_P};
   for (int j = 0; j < 2; j++)
     if (!(q[cap[j]][i] > 0.0)) {
-      set_err(pop, i, "capacitance %s must be > 0 pF, got %g pF",
+      set_err(err, err_size, i, "capacitance %s must be > 0 pF, got %g pF",
               params[cap[j]].name, q[cap[j]][i]);
       return -1;
     }
   for (int j = 0; j < 4; j++)
     if (!(q[tau[j]][i] > 0.0)) {
-      set_err(pop, i, "time constant %s must be > 0 ms, got %g ms",
+      set_err(err, err_size, i, "time constant %s must be > 0 ms, got %g ms",
               params[tau[j]].name, q[tau[j]][i]);
       return -1;
     }
   for (int j = 0; j < 4; j++)
     if (q[cond[j]][i] < 0.0) {
-      set_err(pop, i, "conductance %s must be >= 0 nS, got %g nS",
+      set_err(err, err_size, i, "conductance %s must be >= 0 nS, got %g nS",
               params[cond[j]].name, q[cond[j]][i]);
       return -1;
     }
   if (!(q[PAR_G_L_S][i] + q[PAR_G_SP][i] > 0.0)) {
-    set_err(pop, i, "g_L_s + g_sp must be > 0 nS (the dendritic prediction "
+    set_err(err, err_size, i, "g_L_s + g_sp must be > 0 nS (the dendritic prediction "
             "V_w_star divides by it), both are 0 nS");
     return -1;
   }
@@ -289,18 +291,19 @@ static double v_w_star(const ap_real *const *q, size_t i, double vp) {
   return (gl * q[PAR_E_L_S][i] + gd * vp) / (gl + gd);
 }
 
-static int prepare(void **out, const ap_neuron_pop *pop) {
+static int prepare(void **out, const ap_neuron_pop *pop, char *err,
+                   size_t err_size) {
   const size_t n = pop->n;
   const double dt = pop->dt;
   const ap_real *const *q = pop->param;
   *out = NULL;
   for (size_t i = 0; i < n; i++)
-    if (check_params(pop, i)) return AP_EINVAL;
+    if (check_params(pop, i, err, err_size)) return AP_EINVAL;
   uz_inst *in = calloc(1, sizeof *in);
   if (in) in->k = malloc((n ? n : 1) * sizeof *in->k);
   if (!in || !in->k) {
-    if (pop->err && pop->err_size)
-      snprintf(pop->err, pop->err_size,
+    if (err && err_size)
+      snprintf(err, err_size,
                "out of memory for the derived values of %zu neurons", n);
     release(in);
     return AP_ENOMEM;
@@ -320,7 +323,7 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
     double ks = ceil(dt / hmax * (1.0 - 1e-12));
     if (ks < 1.0) ks = 1.0;
     if (ks > SUBSTEPS_MAX) {
-      set_err(pop, i, "time constants down to %.10g ms are too short for "
+      set_err(err, err_size, i, "time constants down to %.10g ms are too short for "
               "dt = %.10g ms", 1.0 / rmax, dt);
       release(in);
       return AP_EINVAL;
@@ -436,7 +439,8 @@ static uint64_t draw_count(const ap_neuron_block *b, size_t i, double m,
  * step and add this step's weights; unless in the dead time, draw the
  * spike count from phi(V_m_s) and start the dead time on a spike; then
  * the dendritic prediction and the rule's error term. */
-static int update(ap_neuron_block *b) {
+static int update(ap_neuron_block *b, char *err, size_t err_size) {
+  (void)err, (void)err_size;
   const uz_inst *in = b->inst;
   ap_real *const *st = b->state;
   const ap_real *const *q = b->param;

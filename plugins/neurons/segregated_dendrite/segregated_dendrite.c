@@ -374,31 +374,32 @@ static void release(void *p) {
   free(in);
 }
 
-/* Check neuron i's parameters; 0 or -1 with a sentence in pop->err. */
-static int check_params(const ap_neuron_pop *pop, size_t i, int layer) {
+/* Check neuron i's parameters; 0 or -1 with a sentence in err. */
+static int check_params(const ap_neuron_pop *pop, size_t i, int layer,
+                        char *err, size_t err_size) {
   const ap_real *const *q = pop->param;
   const double tl = q[PAR_TAU_L][i], ts = q[PAR_TAU_S][i];
   if (!(tl > 0.0) || !isfinite(tl)) {
-    set_err(pop->err, pop->err_size,
+    set_err(err, err_size,
             "neuron %zu: tau_L must be > 0 ms and finite, got %g ms", i + 1,
             tl);
     return -1;
   }
   if (!(ts > 0.0) || !isfinite(ts)) {
-    set_err(pop->err, pop->err_size,
+    set_err(err, err_size,
             "neuron %zu: tau_s must be > 0 ms and finite, got %g ms", i + 1,
             ts);
     return -1;
   }
   if (tl == ts) {
-    set_err(pop->err, pop->err_size,
+    set_err(err, err_size,
             "neuron %zu: tau_L and tau_s must differ (the PSP kernel "
             "divides by tau_L - tau_s), both are %g ms", i + 1, tl);
     return -1;
   }
   const double lm = q[PAR_LAMBDA_MAX][i];
   if (!(lm >= 0.0) || !isfinite(lm)) {
-    set_err(pop->err, pop->err_size,
+    set_err(err, err_size,
             "neuron %zu: lambda_max must be >= 0 Hz and finite, got %g Hz",
             i + 1, lm);
     return -1;
@@ -412,7 +413,7 @@ static int check_params(const ap_neuron_pop *pop, size_t i, int layer) {
   for (int j = 0; j < ng; j++) {
     const double v = q[g[j]][i];
     if (!(v >= 0.0) || !isfinite(v)) {
-      set_err(pop->err, pop->err_size,
+      set_err(err, err_size,
               "neuron %zu: %s must be >= 0 (per ms) and finite, got %g",
               i + 1, params[g[j]].name, v);
       return -1;
@@ -424,7 +425,7 @@ static int check_params(const ap_neuron_pop *pop, size_t i, int layer) {
   const int nv = layer == LAYER_HIDDEN ? 2 : 3;
   for (int j = 0; j < nv; j++)
     if (!isfinite(q[v[j]][i])) {
-      set_err(pop->err, pop->err_size, "neuron %zu: %s must be finite, got %g",
+      set_err(err, err_size, "neuron %zu: %s must be finite, got %g",
               i + 1, params[v[j]].name, q[v[j]][i]);
       return -1;
     }
@@ -432,7 +433,7 @@ static int check_params(const ap_neuron_pop *pop, size_t i, int layer) {
   for (int j = 0; j < 2; j++) {
     const double f = q[flags[j]][i];
     if (f != 0.0 && f != 1.0) {
-      set_err(pop->err, pop->err_size, "neuron %zu: %s must be 0 or 1, got %g",
+      set_err(err, err_size, "neuron %zu: %s must be 0 or 1, got %g",
               i + 1, params[flags[j]].name, f);
       return -1;
     }
@@ -440,7 +441,8 @@ static int check_params(const ap_neuron_pop *pop, size_t i, int layer) {
   return 0;
 }
 
-static int prepare(void **out, const ap_neuron_pop *pop) {
+static int prepare(void **out, const ap_neuron_pop *pop, char *err,
+                   size_t err_size) {
   /* m: the arrays' length, whole multiples of 16 neurons, each array on
    * a cache line of its own: update() writes m and draw every step, and
    * threads whose blocks begin at multiples of 16 then never write one
@@ -454,7 +456,7 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
   for (size_t i = 0; i < n; i++)
     if (layer < 0 || layer_of(pop->param[PAR_LAYER][i]) != layer ||
         pop->param[PAR_PSP_MEMORY][i] != mem) {
-      set_err(pop->err, pop->err_size,
+      set_err(err, err_size,
               "neuron %zu: layer %g and psp_memory %g ms differ from the "
               "population's shape (layer 0 or 1 and one psp_memory for all)",
               i + 1, pop->param[PAR_LAYER][i],
@@ -463,20 +465,20 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
     }
   const long M = sd_memory_steps(mem, pop->dt);
   if (M < 0 || M > MAX_M) {
-    set_err(pop->err, pop->err_size,
+    set_err(err, err_size,
             "psp_memory %g ms is not a whole number of steps of dt = %g ms",
             mem, pop->dt);
     return AP_EINVAL;
   }
   for (size_t i = 0; i < n; i++)
-    if (check_params(pop, i, layer)) return AP_EINVAL;
+    if (check_params(pop, i, layer, err, err_size)) return AP_EINVAL;
   sd_inst *in = calloc(1, sizeof *in);
   if (in) {
     in->P = aligned_alloc(64, N_ARRAYS * m * sizeof(double));
     in->draw = aligned_alloc(64, m * sizeof *in->draw);
   }
   if (!in || !in->P || !in->draw) {
-    set_err(pop->err, pop->err_size, "out of memory for %zu neurons", n);
+    set_err(err, err_size, "out of memory for %zu neurons", n);
     release(in);
     return AP_ENOMEM;
   }
@@ -537,7 +539,7 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
   }
   for (size_t i = 1; i < n; i++)
     if (pop->param[PAR_SOMA_EULER][i] != pop->param[PAR_SOMA_EULER][0]) {
-      set_err(pop->err, pop->err_size,
+      set_err(err, err_size,
               "neuron %zu: soma_euler must be the same for every neuron of "
               "a population (neuron 1 has %g, this one %g)", i + 1,
               pop->param[PAR_SOMA_EULER][0], pop->param[PAR_SOMA_EULER][i]);
@@ -810,7 +812,8 @@ static void step_output(ap_neuron_block *b, const sd_inst *in) {
   }
 }
 
-static int update(ap_neuron_block *b) {
+static int update(ap_neuron_block *b, char *err, size_t err_size) {
+  (void)err, (void)err_size;
   const sd_inst *in = b->inst;
   if (in->layer == LAYER_HIDDEN) step_hidden(b, in);
   else step_output(b, in);

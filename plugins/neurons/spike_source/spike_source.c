@@ -46,13 +46,14 @@ static void release(void *p) { free(p); }
 /* Write the reason for refusing neuron i's time t (formats take i, t, x). */
 #define REFUSE(fmt, i, t, x)                                             \
   do {                                                                   \
-    if (pop->err && pop->err_size)                                       \
-      snprintf(pop->err, pop->err_size, fmt, i, t, x);                   \
+    if (err && err_size)                                       \
+      snprintf(err, err_size, fmt, i, t, x);                   \
     free(in);                                                            \
     return AP_EINVAL;                                                    \
   } while (0)
 
-static int prepare(void **out, const ap_neuron_pop *pop) {
+static int prepare(void **out, const ap_neuron_pop *pop, char *err,
+                   size_t err_size) {
   const size_t n = pop->n;
   const double dt = pop->dt;
   static const ap_list none = {NULL, NULL};
@@ -63,8 +64,8 @@ static int prepare(void **out, const ap_neuron_pop *pop) {
       malloc(sizeof *in + (total ? total : 1) * sizeof(int64_t) +
              (n + 1) * sizeof(size_t));
   if (!in) {
-    if (pop->err && pop->err_size)
-      snprintf(pop->err, pop->err_size,
+    if (err && err_size)
+      snprintf(err, err_size,
                "out of memory for the spike times of %zu neurons", n);
     return AP_ENOMEM;
   }
@@ -119,7 +120,8 @@ static size_t lower_bound(const int64_t *step, size_t lo, size_t hi,
   return lo;
 }
 
-static int update(ap_neuron_block *b) {
+static int update(ap_neuron_block *b, char *err, size_t err_size) {
+  (void)err, (void)err_size;
   const spike_source_inst *in = b->inst;
   const size_t *off = in->offset + b->first;
   const int64_t *step = in->step, s = b->step;

@@ -575,6 +575,110 @@ static void on_phase(ap_rule_ctx *c, const ap_phase_event *e) {
   else if (tgt) end_target(c, in);
 }
 
+/* ---------------------------------------------------- saving the state */
+
+/* What the instance evolves, for checkpoints: the window sums and the
+ * forward averages of the PSPs, their counts, and the PSPs' history (the
+ * traces for M = 0, the log of spikes that may still reach a window for
+ * M > 0), and a feedback projection's forward apical means.  The rest of
+ * the instance is derived by prepare() from the parameters. */
+#define GR_SAVE_MAGIC 0x47525331u /* "GRS1" */
+
+static int put(const ap_stream *o, const void *p, size_t n, char *err,
+               size_t err_size) {
+  if (o->write(o->ctx, p, n) == AP_OK) return 0;
+  snprintf(err, err_size, "could not write the rule's state");
+  return -1;
+}
+static int get(const ap_stream *i, void *p, size_t n, char *err,
+               size_t err_size) {
+  if (i->read(i->ctx, p, n) == AP_OK) return 0;
+  snprintf(err, err_size, "the saved state of the rule ends early");
+  return -1;
+}
+
+static int save_state(const ap_rule_ctx *c, const ap_stream *o, char *err,
+                      size_t err_size) {
+  const gr_inst *in = c->inst;
+  const size_t np = c->n_pre, n1 = c->n_post;
+  const uint32_t magic = GR_SAVE_MAGIC;
+  const int64_t head[6] = {in->M, (int64_t)np, (int64_t)n1, in->cnt,
+                           in->cnt_f, in->lost};
+  if (put(o, &magic, sizeof magic, err, err_size) ||
+      put(o, head, sizeof head, err, err_size) ||
+      put(o, in->sum, np * sizeof *in->sum, err, err_size) ||
+      put(o, in->psp_f, np * sizeof *in->psp_f, err, err_size))
+    return AP_EIO;
+  if (in->M == 0) {
+    if (put(o, in->xL, np * sizeof *in->xL, err, err_size) ||
+        put(o, in->xs, np * sizeof *in->xs, err, err_size) ||
+        put(o, in->pend[0], np * sizeof *in->pend[0], err, err_size) ||
+        put(o, in->pend[1], np * sizeof *in->pend[1], err, err_size))
+      return AP_EIO;
+  } else {
+    const uint64_t nl = in->n_log;
+    if (put(o, &nl, sizeof nl, err, err_size) ||
+        put(o, in->log, in->n_log * sizeof *in->log, err, err_size))
+      return AP_EIO;
+  }
+  if (in->A_f && put(o, in->A_f, n1 * sizeof *in->A_f, err, err_size))
+    return AP_EIO;
+  return AP_OK;
+}
+
+static int load_state(ap_rule_ctx *c, const ap_stream *i, char *err,
+                      size_t err_size) {
+  gr_inst *in = c->inst;
+  const size_t np = c->n_pre, n1 = c->n_post;
+  uint32_t magic = 0;
+  int64_t head[6];
+  if (get(i, &magic, sizeof magic, err, err_size) ||
+      get(i, head, sizeof head, err, err_size))
+    return AP_EIO;
+  if (magic != GR_SAVE_MAGIC) {
+    snprintf(err, err_size, "the saved state is not this rule's");
+    return AP_EINVAL;
+  }
+  if (head[0] != in->M || head[1] != (int64_t)np || head[2] != (int64_t)n1) {
+    snprintf(err, err_size, "the state was saved for another projection "
+             "(%lld pre and %lld post neurons, memory %lld steps; this one "
+             "has %zu, %zu, %ld)", (long long)head[1], (long long)head[2],
+             (long long)head[0], np, n1, in->M);
+    return AP_EINVAL;
+  }
+  in->cnt = head[3];
+  in->cnt_f = head[4];
+  in->lost = (int)head[5];
+  if (get(i, in->sum, np * sizeof *in->sum, err, err_size) ||
+      get(i, in->psp_f, np * sizeof *in->psp_f, err, err_size))
+    return AP_EIO;
+  if (in->M == 0) {
+    if (get(i, in->xL, np * sizeof *in->xL, err, err_size) ||
+        get(i, in->xs, np * sizeof *in->xs, err, err_size) ||
+        get(i, in->pend[0], np * sizeof *in->pend[0], err, err_size) ||
+        get(i, in->pend[1], np * sizeof *in->pend[1], err, err_size))
+      return AP_EIO;
+  } else {
+    uint64_t nl = 0;
+    if (get(i, &nl, sizeof nl, err, err_size)) return AP_EIO;
+    if (nl > in->cap_log) {
+      gr_spike *g = realloc(in->log, nl * sizeof *g);
+      if (!g) {
+        snprintf(err, err_size, "out of memory for %llu logged spikes",
+                 (unsigned long long)nl);
+        return AP_ENOMEM;
+      }
+      in->log = g;
+      in->cap_log = nl;
+    }
+    in->n_log = nl;
+    if (get(i, in->log, nl * sizeof *in->log, err, err_size)) return AP_EIO;
+  }
+  if (in->A_f && get(i, in->A_f, n1 * sizeof *in->A_f, err, err_size))
+    return AP_EIO;
+  return AP_OK;
+}
+
 #define RULE_DESC(NAME, PREP, SYNV, NSYNV)                                  \
   static const ap_rule_desc NAME = {                                       \
       .size = sizeof(ap_rule_desc),                                        \
@@ -589,6 +693,8 @@ static void on_phase(ap_rule_ctx *c, const ap_phase_event *e) {
       .release = release,                                                  \
       .on_spikes = on_spikes,                                              \
       .on_phase = on_phase,                                                \
+      .save = save_state,                                                  \
+      .load = load_state,                                                  \
       .flags = AP_RULE_LOCAL_CALLBACKS,                                    \
   }
 

@@ -45,8 +45,10 @@ static void row_init(row3 *r, double U, double tau_rec, double tau_fac) {
 }
 
 static void spike(row3 *r, double t) {
-  ap_syn_row row = {NSYN, 0, r->w, r->sp, r->par, t, r->out, NULL,
-                    ap_host_services()};
+  ap_syn_row row = {.size = sizeof row, .first = 0, .n = NSYN,
+                    .t_spike = t, .weight = r->w, .state = r->sp,
+                    .param = r->par, .inst = NULL,
+                    .host = ap_host_services(), .out = r->out};
   synapse.transmit(&row);
 }
 

@@ -1,0 +1,205 @@
+/*
+ * backend.h -- backends (part of the plugin ABI; see plugin.h).
+ *
+ * A backend owns execution: the host builds the network in its own
+ * arrays and hands the backend a view of them (ap_net); the backend
+ * advances it, calls the neuron, synapse and rule plugins' hooks as their
+ * headers say, and reports spikes back to the host.
+ *
+ * Calls and threads:
+ *   - The host calls create, run, reload, pending_get, pending_add,
+ *     report, synapse_bytes, events and destroy from one thread, one at a
+ *     time and never while run is active.
+ *   - sync may be called while run is active: from the host's callbacks
+ *     (spikes, step_done) during run, which the backend makes between
+ *     steps; it makes the host's state arrays current as of the last
+ *     completed step.  Outside run it may come at any time.
+ *   - Within run, the backend may use as many threads as it likes; it
+ *     calls spikes() and step_done() from one thread at a time, in step
+ *     order (see concurrent_callbacks for whether they may overlap with
+ *     its own work).
+ */
+#ifndef APICAL_BACKEND_H
+#define APICAL_BACKEND_H
+
+#include "neuron.h"
+#include "plugin.h"
+#include "rule.h"
+#include "synapse.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A population as a backend sees it. */
+typedef struct ap_net_pop {
+  size_t size;                  /* sizeof(ap_net_pop) of the host */
+  const char *model;            /* neuron plugin name */
+  const ap_neuron_desc *desc;
+  size_t n;
+  uint64_t gid0;
+  uint32_t stream;
+  ap_real *const *param;
+  const ap_list *lists;
+  ap_real *const *state;
+  /* NULL, or 1 byte per neuron, nonzero for a lesioned (silenced)
+   * neuron, whose spikes the backend drops.  The host changes it only
+   * between run() calls. */
+  const unsigned char *silenced;
+} ap_net_pop;
+
+/* Packed synapses: when a projection's `delay` array is NULL, each
+ * target word holds the delay in steps in its top AP_PACK_DELAY_BITS bits
+ * and the post index below; with the weight that is 8 bytes a synapse.
+ * The host packs a projection whose delays fit and whose post population
+ * has fewer than 2^AP_PACK_TARGET_BITS neurons. */
+#define AP_PACK_TARGET_BITS 24
+#define AP_PACK_TARGET_MASK ((1u << AP_PACK_TARGET_BITS) - 1u)
+#define AP_PACK_DELAY_BITS 8
+
+/* A projection: synapses in compressed rows by presynaptic neuron
+ * (population index of the pre population), targets and weights in
+ * parallel arrays; within a row, synapses are ordered by target. */
+typedef struct ap_net_proj {
+  size_t size;                  /* sizeof(ap_net_proj) of the host */
+  size_t pre, post;             /* population indices */
+  unsigned port;                /* index into the post model's ports */
+  uint32_t stream;              /* the projection's random stream */
+  /* the synapses */
+  size_t n_syn;
+  const size_t *row;            /* n_pre + 1 offsets */
+  const uint32_t *target;       /* post population index (packed with the
+                                   delay when `delay` is NULL, see above) */
+  ap_weight *weight;            /* written only by the rule's hooks */
+  const uint16_t *delay;        /* in steps, >= 1; NULL when packed */
+  double p_release;             /* probability that a spike crosses a
+                                   synapse (1: always), drawn per synapse
+                                   and step from (seed, stream, synapse,
+                                   step) */
+  /* the synapse model */
+  const ap_synapse_desc *syn;
+  const ap_real *syn_param;
+  ap_real *const *syn_state;
+  /* the learning rule, or NULL */
+  const ap_rule_desc *rule;
+  const char *rule_name;
+  const ap_rule_ctx *rule_ctx;  /* filled by the host (param, states,
+                                   weight, target, inst, ...): a backend
+                                   copies it per thread (AP_COPY_SIZED)
+                                   and sets t, step, window_step and
+                                   modulators */
+} ap_net_proj;
+
+typedef struct ap_net {
+  size_t size;                  /* sizeof(ap_net) of the host */
+  double dt;                    /* ms */
+  uint64_t seed;
+  unsigned min_delay, max_delay; /* steps */
+  /* the network: arrays of pointers, fixed for the life of the backend
+   * instance (a network that grows between runs gets a new instance) */
+  size_t n_pops;
+  const ap_net_pop *const *pops;
+  size_t n_projs;
+  const ap_net_proj *const *projs;
+  /* the host */
+  const ap_host *host;
+  void *ctx;                    /* for the callbacks below */
+  /* The backend reports the spikes of each population at each step
+   * (population indices, ascending; a population's spikes may come in
+   * several calls, in ascending order), then calls step_done(). */
+  void (*spikes)(void *ctx, size_t pop, int64_t step, const uint32_t *idx,
+                 const uint32_t *mult, size_t n); /* mult may be NULL */
+  void (*step_done)(void *ctx, int64_t step);
+  /* The step at which the current integration window opened, or -1 (see
+   * ap_phase_event); the host changes it only between run() calls.  A
+   * backend passes step - *window_start (or -1) to neurons as
+   * window_step. */
+  const int64_t *window_start;
+  /* Nonzero while spikes() and step_done() read only the spike lists
+   * they are given and the host's own data (no neuron state, weights or
+   * synapse state, and they call no rule that touches them; see
+   * AP_RULE_LOCAL_CALLBACKS).  A backend may then call them for step s
+   * while it delivers step s and updates step s + 1, in one call at a
+   * time and in step order as always.  The host changes it only between
+   * run() calls. */
+  const int *concurrent_callbacks;
+} ap_net;
+
+/* A backend's report.  Keys are dotted paths ("energy.total",
+ * "projections.2.weight_rms"); a numeric component is a 1-based index.
+ * An item holds a number or, when text is not NULL, text. */
+typedef struct ap_report_item {
+  const char *key;
+  double value;
+  const char *unit;             /* "J", "1", "ms", ... never NULL */
+  const char *text;
+} ap_report_item;
+
+typedef struct ap_report {
+  const ap_report_item *items;
+  size_t n;
+  const char *text;             /* lines for standard error, each ending in
+                                   a newline (may be NULL) */
+} ap_report;
+
+/* What changed between runs, for reload(). */
+#define AP_CHANGED_PARAMS 0x1u  /* neuron parameters (models re-prepare) */
+#define AP_CHANGED_STATE 0x2u   /* neuron state variables */
+#define AP_CHANGED_WEIGHTS 0x4u /* weights, synapse or rule state */
+#define AP_CHANGED_OTHER 0x8u   /* lesions, rule or synapse parameters */
+
+typedef struct ap_backend_desc {
+  size_t size;
+  const ap_param_desc *params;  /* backend settings (--set key=value) */
+  unsigned n_params;
+  /* settings[k] for numeric settings, strings[k] for AP_PT_STRING ones. */
+  int (*create)(void **inst, const ap_net *net, const ap_real *settings,
+                const char *const *strings, char *err, size_t err_size);
+  void (*destroy)(void *inst);
+  /* Simulate steps [step, step + n). */
+  int (*run)(void *inst, int64_t step, int64_t n, char *err,
+             size_t err_size);
+  /* Make the host-visible state arrays current (for recording, snapshots,
+   * Lua reads; see above for when).  NULL when the backend computes in
+   * the host's arrays. */
+  int (*sync)(void *inst, char *err, size_t err_size);
+  /* Called before a run after the host changed what `changed` says
+   * (AP_CHANGED_*) in its arrays, which then hold the whole truth: a
+   * backend re-reads only what changed. */
+  int (*reload)(void *inst, unsigned changed, char *err, size_t err_size);
+  /* NULL allowed.  Input in flight: the summed weights that arrive on
+   * `port` of population `pop` at the end of `step`, for steps from the
+   * next one to run up to max_delay beyond it.  get copies the
+   * population's n values out, add adds n values in.  With them the host
+   * carries spikes in flight across a rebuild of the backend (when the
+   * network grows between runs).  A backend without them cannot grow a
+   * network after its first run. */
+  int (*pending_get)(void *inst, size_t pop, unsigned port, int64_t step,
+                     double *out, char *err, size_t err_size);
+  int (*pending_add)(void *inst, size_t pop, unsigned port, int64_t step,
+                     const double *in, char *err, size_t err_size);
+  /* NULL allowed: bytes of memory held for synapses (reported per
+   * synapse), and synaptic events delivered so far (a spike of
+   * multiplicity m through r synapses counts m * r; when the backend
+   * counts them, the host need not look at every spike). */
+  size_t (*synapse_bytes)(void *inst);
+  uint64_t (*events)(void *inst);
+  /* NULL allowed: what the backend has to say about the run so far (a
+   * chip backend: mapping, quantisation, energy); AP_ENOTSUP when it has
+   * nothing.  The items and text stay valid until the next call or
+   * destroy(). */
+  int (*report)(void *inst, ap_report *out, char *err, size_t err_size);
+  /* NULL for a backend whose evolving state is all in the host's arrays
+   * or reachable through sync and pending_get/pending_add (the cpu
+   * backend: neuron state in the host's arrays, spikes in flight through
+   * pending_*); else both: save writes the rest (a chip's registers),
+   * load reads it back into an instance made for the same network, after
+   * a reload of everything. */
+  int (*save)(void *inst, const ap_stream *out, char *err, size_t err_size);
+  int (*load)(void *inst, const ap_stream *in, char *err, size_t err_size);
+} ap_backend_desc;
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* APICAL_BACKEND_H */
