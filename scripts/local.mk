@@ -1,5 +1,5 @@
 # scripts/: set-up and test scripts, examples and experiments.
-dist_noinst_SCRIPTS += scripts/setup.sh scripts/test.sh \
+dist_noinst_SCRIPTS += scripts/setup.sh scripts/test.sh scripts/identical.sh \
 	scripts/experiments/guerguiev2017_runs.sh \
 	scripts/experiments/guerguiev2017_study.sh
 EXTRA_DIST += scripts/examples/coba.lua
