@@ -62,7 +62,8 @@ static view *view_open(rh *h, const char *model, const ap_param_desc *pd,
     w->state[k] = rh_calloc_(n, sizeof(ap_real));
     for (size_t i = 0; i < n; i++) w->state[k][i] = vd[k].def;
   }
-  w->v = (ap_pop_view){.n = n,
+  w->v = (ap_pop_view){.size = sizeof(ap_pop_view),
+                       .n = n,
                        .model = model,
                        .params = pd,
                        .n_params = np,
@@ -377,6 +378,90 @@ START_TEST(test_two_spikes) {
   ck_assert(exact_w(h, 0) < w0);
   view_close(v);
   rh_close(h);
+}
+END_TEST
+
+/* Saved mid-epoch and loaded into a fresh instance (the host's arrays
+ * copied over), the rule goes on exactly as the uninterrupted one, and
+ * not without the load; a state of another projection is refused. */
+typedef struct sbuf {
+  unsigned char data[4096];
+  size_t len, at;
+} sbuf;
+static int sb_write(void *ctx, const void *p, size_t n) {
+  sbuf *b = ctx;
+  if (b->len + n > sizeof b->data) return AP_EIO;
+  memcpy(b->data + b->len, p, n);
+  b->len += n;
+  return AP_OK;
+}
+static int sb_read(void *ctx, void *p, size_t n) {
+  sbuf *b = ctx;
+  if (b->at + n > b->len) return AP_EIO;
+  memcpy(p, b->data + b->at, n);
+  b->at += n;
+  return AP_OK;
+}
+
+static void uz_drive(rh *h, view *v, int64_t s0, int64_t s1) {
+  ap_real *dpi = vstate(v, "dPI");
+  for (int64_t s = s0; s < s1; s++) {
+    for (size_t i = 0; i < h->n_post; i++)
+      dpi[i] = 0.3 * sin(0.01 * (double)(s + 7 * (int64_t)i));
+    rh_step(h, s, 0.0);
+    for (size_t j = 0; j < 3; j++)
+      if ((s + 11 * (int64_t)j) % 37 == 0) rh_pre(h, s, j * h->n_post,
+                                                  h->n_post);
+  }
+}
+
+START_TEST(test_save_load) {
+  rh *h[3];
+  view *v[3];
+  for (int k = 0; k < 3; k++) {
+    h[k] = uz_rule(3, 2, 0.1, 5.0);
+    v[k] = uz_view(h[k]);
+    rh_prepare_ok(h[k], 0.0);
+  }
+  uz_drive(h[0], v[0], 0, 700);
+  rh_flush(h[0], 699); /* the weights shown, then more steps */
+  uz_drive(h[0], v[0], 700, 777);
+  static sbuf b;
+  ap_stream st = {sizeof st, &b, sb_write, sb_read};
+  ck_assert_int_eq(h[0]->d->save(&h[0]->c, &st, h[0]->err, sizeof h[0]->err),
+                   AP_OK);
+  for (int k = 1; k < 3; k++) {
+    memcpy(h[k]->w, h[0]->w, h[0]->n_syn * sizeof *h[0]->w);
+    for (unsigned q = 0; q < h[0]->d->n_syn_vars; q++)
+      memcpy(h[k]->syn[q], h[0]->syn[q], h[0]->n_syn * sizeof(ap_real));
+    for (unsigned q = 0; q < v[0]->v.n_vars; q++)
+      memcpy(v[k]->state[q], v[0]->state[q], h[0]->n_post * sizeof(ap_real));
+  }
+  ck_assert_int_eq(h[1]->d->load(&h[1]->c, &st, h[1]->err, sizeof h[1]->err),
+                   AP_OK);
+  for (int k = 0; k < 3; k++) {
+    uz_drive(h[k], v[k], 777, 2500);
+    rh_flush(h[k], 2499);
+  }
+  int differs = 0;
+  for (size_t s = 0; s < h[0]->n_syn; s++) {
+    RH_CHECK(h[1]->w[s] == h[0]->w[s], "synapse %zu after the load", s);
+    differs |= h[2]->w[s] != h[0]->w[s];
+  }
+  ck_assert_msg(differs, "without the load the rule learned the same");
+  rh *o = uz_rule(2, 2, 0.1, 5.0);
+  view *ov = uz_view(o);
+  rh_prepare_ok(o, 0.0);
+  b.at = 0;
+  ck_assert_int_eq(o->d->load(&o->c, &st, o->err, sizeof o->err), AP_EINVAL);
+  ck_assert_str_eq(o->err, "the state was saved for a projection of 6 "
+                   "synapses into 2 neurons, this one has 4 into 2");
+  view_close(ov);
+  rh_close(o);
+  for (int k = 0; k < 3; k++) {
+    view_close(v[k]);
+    rh_close(h[k]);
+  }
 }
 END_TEST
 
@@ -808,6 +893,7 @@ static Suite *make_urbanczik_suite(void) {
   tcase_add_test(tc, test_doc);
   tcase_add_test(tc, test_one_spike_closed_form);
   tcase_add_test(tc, test_two_spikes);
+  tcase_add_test(tc, test_save_load);
   tcase_add_test(tc, test_eta_zero);
   tcase_add_test(tc, test_clip);
   tcase_add_test(tc, test_references);

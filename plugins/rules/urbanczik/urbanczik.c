@@ -523,6 +523,73 @@ static void flush(ap_rule_ctx *c) {
   u->flushed = 1;
 }
 
+/* ---------------------------------------------------- saving the state */
+
+/* What the instance evolves, for checkpoints: the epoch (its start, the
+ * time the sums are at, its exponentials and step count), the per-neuron
+ * sums and exponentials, and the weights flush() last wrote.  Written
+ * and read field by field in this order. */
+#define UZ_SAVE_MAGIC 0x555a5331u /* "UZS1" */
+
+static int uz_io(const ap_stream *st, int writing, void *p, size_t n) {
+  return writing ? st->write(st->ctx, p, n) : st->read(st->ctx, p, n);
+}
+
+static int uz_state(uz *u, const ap_stream *st, int writing, char *err,
+                    size_t err_size) {
+  uint64_t head[4] = {UZ_SAVE_MAGIC, u->n_syn, u->n_post,
+                      u->shown != NULL};
+  double sc[5] = {u->tE, u->t, u->gD, u->dD, (double)u->warned};
+  int64_t ki[2] = {u->k, u->flushed};
+  if (uz_io(st, writing, head, sizeof head) != AP_OK) goto short_io;
+  if (!writing) {
+    if (head[0] != UZ_SAVE_MAGIC) {
+      snprintf(err, err_size, "the saved state is not this rule's");
+      return AP_EINVAL;
+    }
+    if (head[1] != u->n_syn || head[2] != u->n_post) {
+      snprintf(err, err_size, "the state was saved for a projection of "
+               "%llu synapses into %llu neurons, this one has %zu into %zu",
+               (unsigned long long)head[1], (unsigned long long)head[2],
+               u->n_syn, u->n_post);
+      return AP_EINVAL;
+    }
+    if (head[3] && !u->shown && u->n_syn &&
+        !(u->shown = malloc(u->n_syn * sizeof *u->shown))) {
+      snprintf(err, err_size, "out of memory");
+      return AP_ENOMEM;
+    }
+  }
+  if (uz_io(st, writing, sc, sizeof sc) != AP_OK ||
+      uz_io(st, writing, ki, sizeof ki) != AP_OK ||
+      uz_io(st, writing, u->sum, u->n_post * sizeof *u->sum) != AP_OK ||
+      uz_io(st, writing, u->post, u->n_post * sizeof *u->post) != AP_OK ||
+      (head[3] &&
+       uz_io(st, writing, u->shown, u->n_syn * sizeof *u->shown) != AP_OK))
+    goto short_io;
+  if (!writing) {
+    u->tE = sc[0], u->t = sc[1], u->gD = sc[2], u->dD = sc[3];
+    u->warned = sc[4] != 0.0;
+    u->k = ki[0];
+    u->flushed = (int)ki[1];
+  }
+  return AP_OK;
+short_io:
+  snprintf(err, err_size, writing ? "could not write the rule's state"
+                                  : "the saved state of the rule ends early");
+  return AP_EIO;
+}
+
+static int save(const ap_rule_ctx *c, const ap_stream *out, char *err,
+                size_t err_size) {
+  return uz_state(c->inst, out, 1, err, err_size);
+}
+
+static int load(ap_rule_ctx *c, const ap_stream *in, char *err,
+                size_t err_size) {
+  return uz_state(c->inst, in, 0, err, err_size);
+}
+
 static const ap_rule_desc rule = {
     .size = sizeof(ap_rule_desc),
     .params = params,
@@ -538,6 +605,8 @@ static const ap_rule_desc rule = {
     .prepare = prepare,
     .release = release,
     .flush = flush,
+    .save = save,
+    .load = load,
 };
 
 static const char doc_long[] =
