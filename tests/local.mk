@@ -36,7 +36,8 @@ CHECK_LDADD_ALL = tests/harness/libharness.la core/tools/libapical_tools.la \
 check_LTLIBRARIES += tests/harness/libharness.la
 tests_harness_libharness_la_SOURCES = \
 	tests/harness/neuron_harness.c tests/harness/neuron_harness.h \
-	tests/harness/rule_harness.c tests/harness/rule_harness.h
+	tests/harness/rule_harness.c tests/harness/rule_harness.h \
+	tests/harness/memstream.c tests/harness/memstream.h
 tests_harness_libharness_la_CFLAGS = $(CHECK_CFLAGS_ALL)
 EXTRA_DIST += tests/harness/check_main.h tests/harness/tmpdir.h \
 	tests/harness/lif_noise_checks.h

@@ -25,6 +25,7 @@
 #include <float.h>
 
 #include "check_main.h"
+#include "memstream.h"
 #include "plugin/host.h"
 
 /* The neurons' parameters (per neuron, all alike unless a test says). */
@@ -480,26 +481,6 @@ END_TEST
 
 /* ----------------------------------------------- saving the rule's state */
 
-/* A stream in memory for save and load. */
-typedef struct membuf {
-  unsigned char data[1 << 16];
-  size_t len, at;
-} membuf;
-static int mb_write(void *ctx, const void *p, size_t n) {
-  membuf *m = ctx;
-  if (m->len + n > sizeof m->data) return AP_EIO;
-  memcpy(m->data + m->len, p, n);
-  m->len += n;
-  return AP_OK;
-}
-static int mb_read(void *ctx, void *p, size_t n) {
-  membuf *m = ctx;
-  if (m->at + n > m->len) return AP_EIO;
-  memcpy(p, m->data + m->at, n);
-  m->at += n;
-  return AP_OK;
-}
-
 /* The scenario of test_psp_memory up to the end of the forward phase,
  * whose spikes (step 37) still reach the target phase's window. */
 static const t_spike sv_sp[] = {{2, 0, 1},  {15, 1, 1}, {18, 2, 3},
@@ -532,9 +513,8 @@ START_TEST(test_save_load) {
   for (int q = 0; q < 2; q++) {
     t_psp_memory = mems[q];
     fx *a = sv_forward();
-    static membuf mb;
-    memset(&mb, 0, sizeof mb);
-    ap_stream out = {sizeof out, &mb, mb_write, mb_read};
+    static memstream mb;
+    ap_stream out = memstream_open(&mb);
     ck_assert_ptr_nonnull(a->rule->save);
     ck_assert_int_eq(a->rule->save(&a->c, &out, a->err, sizeof a->err),
                      AP_OK);
@@ -558,7 +538,7 @@ START_TEST(test_save_load) {
           memcpy(g->post.param[k], a->post.param[k],
                  a->n_post * sizeof(ap_real));
     }
-    ap_stream in = {sizeof in, &mb, mb_write, mb_read};
+    ap_stream in = out;
     ck_assert_int_eq(b->rule->load(&b->c, &in, b->err, sizeof b->err),
                      AP_OK);
     ck_assert_uint_eq(mb.at, mb.len); /* read to the end */
@@ -574,7 +554,7 @@ START_TEST(test_save_load) {
     /* refused: the state of a projection of another size */
     fx *c = fx_open("guerguiev", POP_INPUT, 3, POP_OUTPUT, 1);
     fx_prepare(c);
-    mb.at = 0;
+    memstream_rewind(&mb);
     ck_assert_int_eq(c->rule->load(&c->c, &in, c->err, sizeof c->err),
                      AP_EINVAL);
     ck_assert_msg(strstr(c->err, "saved for another projection") != NULL,

@@ -8,6 +8,7 @@
 #include "stdp_dopamine.c"
 
 #include "check_main.h"
+#include "memstream.h"
 #include "rule_harness.h"
 
 START_TEST(test_doc) { rh_check_doc("stdp_dopamine"); }
@@ -413,25 +414,6 @@ END_TEST
  * copied over), the rule goes on exactly as the uninterrupted one; one
  * left without the load (its epoch and dopamine integral lost) does
  * not. */
-typedef struct sbuf {
-  unsigned char data[256];
-  size_t len, at;
-} sbuf;
-static int sb_write(void *ctx, const void *p, size_t n) {
-  sbuf *b = ctx;
-  if (b->len + n > sizeof b->data) return AP_EIO;
-  memcpy(b->data + b->len, p, n);
-  b->len += n;
-  return AP_OK;
-}
-static int sb_read(void *ctx, void *p, size_t n) {
-  sbuf *b = ctx;
-  if (b->at + n > b->len) return AP_EIO;
-  memcpy(p, b->data + b->at, n);
-  b->at += n;
-  return AP_OK;
-}
-
 static void drive(rh *h, int64_t s0, int64_t s1, uint32_t *x) {
   for (int64_t s = s0; s < s1; s++) {
     rh_step(h, s, (s % 500) < 20 ? 1.0 : 0.15);
@@ -456,8 +438,8 @@ START_TEST(test_save_load) {
   }
   uint32_t x = 7u;
   drive(h[0], 0, 1234, &x); /* mid-epoch: the integral is under way */
-  static sbuf b;
-  ap_stream st = {sizeof st, &b, sb_write, sb_read};
+  static memstream b;
+  ap_stream st = memstream_open(&b);
   ck_assert_int_eq(h[0]->d->save(&h[0]->c, &st, h[0]->err, sizeof h[0]->err),
                    AP_OK);
   for (int k = 1; k < 3; k++) {
@@ -484,7 +466,7 @@ START_TEST(test_save_load) {
   /* a state saved for another projection is refused */
   rh *o = dopa_rule(2, 3, 0.1, 50.0);
   rh_prepare_ok(o, 0.0);
-  b.at = 0;
+  memstream_rewind(&b);
   ck_assert_int_eq(o->d->load(&o->c, &st, o->err, sizeof o->err), AP_EINVAL);
   ck_assert_str_eq(o->err, "the state was saved for a projection of 12 "
                    "synapses, this one has 6");

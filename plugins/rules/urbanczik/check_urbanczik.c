@@ -15,6 +15,7 @@
 #include "urbanczik.c"
 
 #include "check_main.h"
+#include "memstream.h"
 #include "rule_harness.h"
 
 /* ------------------------------------------------- postsynaptic view */
@@ -384,25 +385,6 @@ END_TEST
 /* Saved mid-epoch and loaded into a fresh instance (the host's arrays
  * copied over), the rule goes on exactly as the uninterrupted one, and
  * not without the load; a state of another projection is refused. */
-typedef struct sbuf {
-  unsigned char data[4096];
-  size_t len, at;
-} sbuf;
-static int sb_write(void *ctx, const void *p, size_t n) {
-  sbuf *b = ctx;
-  if (b->len + n > sizeof b->data) return AP_EIO;
-  memcpy(b->data + b->len, p, n);
-  b->len += n;
-  return AP_OK;
-}
-static int sb_read(void *ctx, void *p, size_t n) {
-  sbuf *b = ctx;
-  if (b->at + n > b->len) return AP_EIO;
-  memcpy(p, b->data + b->at, n);
-  b->at += n;
-  return AP_OK;
-}
-
 static void uz_drive(rh *h, view *v, int64_t s0, int64_t s1) {
   ap_real *dpi = vstate(v, "dPI");
   for (int64_t s = s0; s < s1; s++) {
@@ -426,8 +408,8 @@ START_TEST(test_save_load) {
   uz_drive(h[0], v[0], 0, 700);
   rh_flush(h[0], 699); /* the weights shown, then more steps */
   uz_drive(h[0], v[0], 700, 777);
-  static sbuf b;
-  ap_stream st = {sizeof st, &b, sb_write, sb_read};
+  static memstream b;
+  ap_stream st = memstream_open(&b);
   ck_assert_int_eq(h[0]->d->save(&h[0]->c, &st, h[0]->err, sizeof h[0]->err),
                    AP_OK);
   for (int k = 1; k < 3; k++) {
@@ -452,7 +434,7 @@ START_TEST(test_save_load) {
   rh *o = uz_rule(2, 2, 0.1, 5.0);
   view *ov = uz_view(o);
   rh_prepare_ok(o, 0.0);
-  b.at = 0;
+  memstream_rewind(&b);
   ck_assert_int_eq(o->d->load(&o->c, &st, o->err, sizeof o->err), AP_EINVAL);
   ck_assert_str_eq(o->err, "the state was saved for a projection of 6 "
                    "synapses into 2 neurons, this one has 4 into 2");
