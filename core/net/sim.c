@@ -70,7 +70,7 @@ void sim_backend_destroy(ap_sim *sim) {
   free(sim->nproj_at);
   free(sim->views);
   if (sim->credit)
-    for (size_t i = 0; i < sim->n_credit; i++) free(sim->credit[i]);
+    for (size_t i = 0; i < sim->n_credit; i++) free(sim->credit[i].sum);
   free(sim->credit);
   sim->n_credit = 0;
   sim->views = NULL;

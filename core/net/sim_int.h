@@ -161,7 +161,7 @@ struct ap_sim {
   void *progress_ctx;
   /* phases (ABI 1.2) */
   ap_pop_view *views;    /* per population, for rules */
-  double **credit;       /* per population, n values (rules' credit) */
+  ap_credit *credit;     /* per population: the rules' credit */
   size_t n_credit;       /* populations when credit was made */
   int64_t window_start;  /* step the integration window opened, or -1 */
   int concurrent;        /* ap_net.concurrent_callbacks (ABI 1.5) */

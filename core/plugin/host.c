@@ -21,10 +21,25 @@ static void host_log(int level, const char *plugin, const char *fmt, ...) {
   va_end(ap);
 }
 
+/* In order, from 0, then into the neuron's sum: with one process, the
+ * sums a rule would make itself.  A distributed run sums each process's
+ * part here and then across processes, as the host decides. */
+static void host_credit_add(ap_credit *to, size_t pre, const double *terms,
+                            size_t n) {
+  if (!to || pre >= to->n) {
+    host_log(AP_LOG_ERROR, NULL, "credit_add: neuron %zu of %zu", pre,
+             to ? to->n : 0);
+    return;
+  }
+  double acc = 0.0;
+  for (size_t k = 0; k < n; k++) acc += terms[k];
+  to->sum[pre] += acc;
+}
+
 static const ap_host host = {
     sizeof(ap_host), AP_ABI_MAJOR,   AP_ABI_MINOR,   host_log,
     ap_rng_init,     ap_rng_u32,     ap_rng_uniform, ap_rng_normal,
-    ap_rng_poisson,
+    ap_rng_poisson,  host_credit_add,
 };
 
 const ap_host *ap_host_services(void) { return &host; }

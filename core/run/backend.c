@@ -256,8 +256,9 @@ static int start_backend(ap_sim *sim) {
     v->n_vars = p->d->n_vars;
     v->param = p->param;
     v->state = p->state;
-    sim->credit[i] = calloc(p->n ? p->n : 1, sizeof **sim->credit);
-    if (!sim->credit[i]) return sim_fail(sim, AP_ENOMEM, "out of memory");
+    sim->credit[i].n = p->n;
+    sim->credit[i].sum = calloc(p->n ? p->n : 1, sizeof *sim->credit[i].sum);
+    if (!sim->credit[i].sum) return sim_fail(sim, AP_ENOMEM, "out of memory");
   }
   for (unsigned k = 0; k < bd->n_params; k++) {
     sim->bset[k] = bd->params[k].def;
@@ -309,8 +310,8 @@ static int start_backend(ap_sim *sim) {
       ap_rule_ctx *rc_ = &p->rule->ctx;
       rc_->pre = &sim->views[p->pre.pop];
       rc_->post = &sim->views[p->post.pop];
-      rc_->pre_credit = sim->credit[p->pre.pop];
-      rc_->post_credit = sim->credit[p->post.pop];
+      rc_->pre_credit = &sim->credit[p->pre.pop];
+      rc_->post_credit = sim->credit[p->post.pop].sum;
       rc_->window_step = -1;
       rc_->phase = sim->phase.kind ? &sim->phase : NULL;
       rc_->row = p->row;

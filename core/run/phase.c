@@ -48,7 +48,7 @@ int ap_sim_phase_begin(ap_sim *sim, const char *name, int64_t steps,
   e->window_first = sim->step + window_from;
   e->window_steps = steps - window_from;
   for (size_t i = 0; i < sim->n_pops; i++)
-    memset(sim->credit[i], 0, sim->pops[i].n * sizeof **sim->credit);
+    memset(sim->credit[i].sum, 0, sim->pops[i].n * sizeof *sim->credit[i].sum);
   sim_backend_sync(sim); /* on_phase reads the neurons */
   for (size_t j = 0; j < sim->n_projs; j++)
     if (sim->projs[j].rule) ap_plastic_phase(sim->projs[j].rule, e);

@@ -92,6 +92,7 @@ typedef struct cf_rule {
   size_t list[NPRE];
   uint32_t pre_spk[NPRE], post_spk[NPOST];
   double pre_credit[NPRE], post_credit[NPOST];
+  ap_credit pre_sums;           /* the host's view of pre_credit */
   double mods[AP_RULE_MAX_MODULATORS];
   ap_phase_event ev;
   ap_rule_ctx c;
@@ -201,7 +202,8 @@ static cf_rule *rule_open(const ap_plugin_desc *pd,
   c->n_modulators = n_mods(d);
   c->pre = &q->pre_view;
   c->post = &q->post_view;
-  c->pre_credit = q->pre_credit;
+  q->pre_sums = (ap_credit){q->pre_credit, NPRE};
+  c->pre_credit = &q->pre_sums;
   c->post_credit = q->post_credit;
   c->window_step = -1;
   c->row = q->row;

@@ -199,6 +199,9 @@ typedef struct ap_rng {
   unsigned pos;
 } ap_rng;
 
+/* The host's sums of the credit learning rules pass down (rule.h). */
+typedef struct ap_credit ap_credit;
+
 enum { AP_LOG_ERROR = 0, AP_LOG_WARN = 1, AP_LOG_INFO = 2, AP_LOG_DEBUG = 3 };
 
 /* The host's services.  Every function may be called from any thread at
@@ -216,6 +219,11 @@ typedef struct ap_host {
   double (*rng_uniform)(ap_rng *r);           /* [0, 1) */
   double (*rng_normal)(ap_rng *r);            /* mean 0, sd 1 */
   uint64_t (*rng_poisson)(ap_rng *r, double mean);
+  /* Credit passed down between layers of learning rules (see rule.h):
+   * add the n terms to presynaptic neuron `pre`'s sum in `to`.  Only
+   * from on_phase. */
+  void (*credit_add)(ap_credit *to, size_t pre, const double *terms,
+                     size_t n);
 } ap_host;
 
 /* The bytes a plugin saves and loads with its save/load hooks (see

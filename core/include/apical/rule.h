@@ -44,10 +44,11 @@
  *     them).  Only on_phase writes them, parameters included (a bias it
  *     learns); the host passes such changes on to the backend before the
  *     next step.
- *   - Credit: on_phase adds to pre_credit (one value per presynaptic
- *     neuron, shared by every rule and zeroed when a phase begins) what
- *     the layer below needs, and reads post_credit, left by the rules of
- *     the projections out of its post population.
+ *   - Credit: on_phase hands the host, through host->credit_add, what
+ *     the layer below needs (one sum per presynaptic neuron, shared by
+ *     every rule and zeroed when a phase begins), and reads post_credit,
+ *     left by the rules of the projections out of its post population.
+ *     The rule gives the terms; the host sums them (see ap_credit).
  */
 #ifndef APICAL_RULE_H
 #define APICAL_RULE_H
@@ -115,8 +116,10 @@ typedef struct ap_rule_ctx {
   /* the populations, and the credit passed between layers */
   const ap_pop_view *pre;
   const ap_pop_view *post;
-  double *pre_credit;           /* one value per pre neuron */
-  double *post_credit;          /* one value per post neuron */
+  ap_credit *pre_credit;        /* the host's sums for the pre neurons,
+                                   for host->credit_add */
+  const double *post_credit;    /* one value per post neuron: the credit
+                                   the layer above left, summed */
   /* time */
   double t;                     /* ms, time of the event */
   double dt;
@@ -137,11 +140,16 @@ typedef struct ap_rule_ctx {
 
 #define AP_RULE_MAX_MODULATORS 8
 
-/* Credit across processes: pre_credit holds what this process's synapses
- * add; before any rule reads a population's credit as post_credit (the
- * ends of a phase go from the output down), the host sums the parts of
- * every process, as it sums spikes.  A rule never reduces across
- * neurons of other processes itself. */
+/* Credit is a reduction across neurons (a presynaptic neuron's credit
+ * sums terms from postsynaptic neurons that another process may own), so
+ * the host does it: a rule calls
+ *     c->host->credit_add(c->pre_credit, j, terms, n)
+ * from on_phase with the terms for presynaptic neuron j (e.g. w_s e_post
+ * for the synapses of its row, in row order).  The host sums the terms
+ * and adds the sum to neuron j's credit; it chooses how to sum (over the
+ * processes of a distributed run too) so that post_credit comes out the
+ * same whatever the layout, and hands the total to the rules of the
+ * layer below as their post_credit.  A rule never sums credit itself. */
 
 /* on_spikes and on_step read and write only the instance prepare() made
  * and the context's scalars: no weights, synapse or post variables, no

@@ -193,6 +193,7 @@ typedef struct fx {
   ap_real **syn;  /* [n_syn_vars][n_syn] */
   ap_real **pst;  /* [n_post_vars][n_post] */
   double *pre_credit, *post_credit;
+  ap_credit pre_sums; /* the host's view of pre_credit */
   ap_phase_event ph;
   int in_phase;
   unsigned n_names;
@@ -267,7 +268,8 @@ static fx *fx_open(const char *rule, int pre_kind, size_t n_pre,
   c->target_mask = AP_PACK_TARGET_MASK;
   c->pre = &f->pre.v;
   c->post = &f->post.v;
-  c->pre_credit = f->pre_credit;
+  f->pre_sums = (ap_credit){f->pre_credit, n_pre};
+  c->pre_credit = &f->pre_sums;
   c->post_credit = f->post_credit;
   c->window_step = -1;
   c->row = f->row;

@@ -123,6 +123,7 @@ typedef struct gr_inst {
   int dense;      /* every row reaches consecutive post neurons */
   /* pre population: does it take credit (a hidden layer)? */
   int pre_credit;
+  double *terms;  /* pre_credit: one row's terms of the credit */
   /* a feedback projection (output -> hidden apical): learns Y */
   int feedback;
   double *A_f;    /* per post neuron: mean apical potential, forward */
@@ -154,6 +155,7 @@ static void release(void *p) {
   free(in->sum);
   free(in->psp_f);
   free(in->A_f);
+  free(in->terms);
   free(in);
 }
 
@@ -295,6 +297,16 @@ static int prepare_kind(void **out, const ap_rule_ctx *c, char *err,
   }
   in->dense = rows_dense(c);
   in->pre_credit = var_index(c->pre, "sum_A") >= 0 && c->pre_credit;
+  if (in->pre_credit) {
+    size_t longest = 1;
+    for (size_t j = 0; j < c->n_pre; j++)
+      if (c->row[j + 1] - c->row[j] > longest)
+        longest = c->row[j + 1] - c->row[j];
+    if (!(in->terms = malloc(longest * sizeof *in->terms))) {
+      release(in);
+      return AP_ENOMEM;
+    }
+  }
   /* From output neurons into hidden ones: the feedback weights Y. */
   in->feedback = in->hidden && var_index(c->pre, "sum_sigma_U") >= 0;
   if (in->feedback && kind != RULE_GUERGUIEV) {
@@ -543,12 +555,13 @@ static void end_target(ap_rule_ctx *c, gr_inst *in) {
      * guerguiev rule below reads it only to log E_bp) or B^T E. */
     const uint32_t mask = c->target_mask;
     const int fa = in->kind == RULE_FA;
+    double *t = in->terms;
     for (size_t j = 0; j < np; j++) {
-      double acc = 0.0;
-      for (size_t s = c->row[j]; s < c->row[j + 1]; s++)
-        acc += (fa ? c->syn_state[0][s] : (double)c->weight[s]) *
-               E[c->target[s] & mask];
-      c->pre_credit[j] += acc;
+      const size_t a = c->row[j], b = c->row[j + 1];
+      for (size_t s = a; s < b; s++)
+        t[s - a] = (fa ? c->syn_state[0][s] : (double)c->weight[s]) *
+                   E[c->target[s] & mask];
+      c->host->credit_add(c->pre_credit, j, t, b - a);
     }
   }
 }
