@@ -25,3 +25,8 @@ ap_stream memstream_open(memstream *m) {
 }
 
 void memstream_rewind(memstream *m) { m->at = 0; }
+
+ap_stream memstream_reader(memstream *m) {
+  m->at = 0;
+  return (ap_stream){sizeof(ap_stream), m, ms_write, ms_read};
+}

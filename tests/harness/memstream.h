@@ -15,4 +15,7 @@ typedef struct memstream {
 ap_stream memstream_open(memstream *m);
 /* Read again from the start. */
 void memstream_rewind(memstream *m);
+/* The stream over what m holds, read from the start (nothing is
+ * emptied). */
+ap_stream memstream_reader(memstream *m);
 #endif

@@ -6,6 +6,7 @@ plugins_backends_neuromorphic_neuromorphic_la_SOURCES = \
 	plugins/backends/neuromorphic/lowering.c \
 	plugins/backends/neuromorphic/mapping.c \
 	plugins/backends/neuromorphic/chip.c \
+	plugins/backends/neuromorphic/state.c \
 	plugins/backends/neuromorphic/chip.h \
 	plugins/backends/neuromorphic/fixed.h \
 	plugins/backends/neuromorphic/nm.h
@@ -23,3 +24,10 @@ TESTS += plugins/backends/neuromorphic/check_neuromorphic
 plugins_backends_neuromorphic_check_neuromorphic_SOURCES = plugins/backends/neuromorphic/check_neuromorphic.c
 plugins_backends_neuromorphic_check_neuromorphic_CFLAGS = $(CHECK_CFLAGS_ALL)
 plugins_backends_neuromorphic_check_neuromorphic_LDADD = $(CHECK_LDADD_ALL) -lm
+
+# save and load through the host's network (loads the built plugins)
+check_PROGRAMS += plugins/backends/neuromorphic/check_nm_state
+TESTS += plugins/backends/neuromorphic/check_nm_state
+plugins_backends_neuromorphic_check_nm_state_SOURCES = plugins/backends/neuromorphic/check_nm_state.c
+plugins_backends_neuromorphic_check_nm_state_CFLAGS = $(CHECK_CFLAGS_ALL)
+plugins_backends_neuromorphic_check_nm_state_LDADD = $(CHECK_LDADD_ALL) -lm

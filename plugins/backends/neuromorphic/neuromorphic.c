@@ -699,6 +699,8 @@ static const ap_backend_desc backend = {
     .pending_add = NULL,
     .events = nm_events,
     .report = nm_report,
+    .save = nm_save,
+    .load = nm_load,
 };
 
 static const char doc_long[] =

@@ -6,6 +6,7 @@
  *   mapping.c      places neurons on cores and chips, builds the routes
  *   neuromorphic.c the backend: ticks in integer arithmetic, counters,
  *                  the report
+ *   state.c        the chip's state for checkpoints (save, load)
  *   fixed.h        the integer arithmetic itself */
 #ifndef AP_NM_H
 #define AP_NM_H
@@ -128,4 +129,8 @@ void nm_state_out(nm *m);
 /* mapping.c: cores and chips, routes; refusals for what does not fit.
  * -1 when out of memory. */
 int nm_map(nm *m);
+
+/* state.c: the backend's save and load hooks (see backend.h). */
+int nm_save(void *vm, const ap_stream *out, char *err, size_t err_size);
+int nm_load(void *vm, const ap_stream *in, char *err, size_t err_size);
 #endif
