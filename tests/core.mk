@@ -26,3 +26,9 @@ TESTS += tests/check_dataset
 tests_check_dataset_SOURCES = tests/check_dataset.c
 tests_check_dataset_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_check_dataset_LDADD = $(CHECK_LDADD_ALL)
+
+check_PROGRAMS += tests/check_nef
+TESTS += tests/check_nef
+tests_check_nef_SOURCES = tests/check_nef.c
+tests_check_nef_CFLAGS = $(CHECK_CFLAGS_ALL) $(LAPACK_CFLAGS)
+tests_check_nef_LDADD = $(CHECK_LDADD_ALL) -lm

@@ -29,7 +29,7 @@ CHECK_CFLAGS_ALL = $(AM_CFLAGS) $(VEC_CFLAGS) $(CHECK_CFLAGS) $(LUA_CFLAGS) \
 	$(LIBCONFIG_CFLAGS) $(ZLIB_CFLAGS) -I$(top_srcdir)/tests/harness
 CHECK_LDADD_ALL = tests/harness/libharness.la core/tools/libapical_tools.la \
 	core/libapical_core.la $(CHECK_LIBS) $(LUA_LIBS) $(LIBCONFIG_LIBS) \
-	$(ZLIB_LIBS) -lpthread
+	$(ZLIB_LIBS) $(LAPACK_LIBS) -lpthread
 # The test library: plays the host for one neuron plugin
 # (neuron_harness) or one learning rule (rule_harness).  Its functions
 # call the ap_plugin_entry of the suite that links them.

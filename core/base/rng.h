@@ -19,7 +19,8 @@ enum {
   AP_STREAM_SYN_BASE = 0x40000000u,   /* + projection index: weights, delays */
   AP_STREAM_REL_BASE = 0x50000000u,   /* + projection index: release draws */
   AP_STREAM_LESION = 0x60000000u,     /* lesions by fraction */
-  AP_STREAM_RULE_BASE = 0x70000000u   /* + projection index: rules' draws */
+  AP_STREAM_RULE_BASE = 0x70000000u,  /* + projection index: rules' draws */
+  AP_STREAM_NEF_BASE = 0x80000000u    /* + population index: NEF tuning */
 };
 
 void ap_rng_init(ap_rng *r, uint64_t seed, uint32_t stream, uint64_t id,
