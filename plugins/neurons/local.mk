@@ -10,3 +10,4 @@ include plugins/neurons/adex/local.mk
 include plugins/neurons/compartmental/local.mk
 include plugins/neurons/segregated_dendrite/local.mk
 include plugins/neurons/pp_cond_exp_mc_urbanczik/local.mk
+include plugins/neurons/nef_lif/local.mk
