@@ -1,6 +1,6 @@
 # tests/abi.mk: the plugin ABI across minor versions.  A backend built
 # for 2.0 (a fixture) is handed a network by a host whose structures have
-# grown: tests/check_abi_grow.c, compiled against a simulated 2.1 made
+# grown: tests/check_abi_grow.c, compiled against a simulated next minor made
 # from the real headers by tests/abi/grow.sed.
 ABI_GROWN = plugin neuron lower synapse rule backend
 tests/abi/grown/stamp: $(top_srcdir)/tests/abi/grow.sed \
@@ -16,7 +16,7 @@ tests/abi/grown/stamp: $(top_srcdir)/tests/abi/grow.sed \
 	    $(top_srcdir)/core/include/apical/$$h.h > tests/abi/grown/$$h.h || exit 1; \
 	done
 	touch $@
-BUILT_SOURCES = tests/abi/grown/stamp
+BUILT_SOURCES += tests/abi/grown/stamp
 CLEANFILES += tests/abi/grown/stamp tests/abi/grown/plugin.h \
 	tests/abi/grown/neuron.h tests/abi/grown/lower.h \
 	tests/abi/grown/synapse.h tests/abi/grown/rule.h \

@@ -1,7 +1,7 @@
 /* check_abi_grow.c -- a host whose structures have grown (a simulated
- * ABI 2.1: tests/abi/grow.sed appends a field to ap_net, ap_net_pop,
+ * next minor of the ABI: tests/abi/grow.sed appends a field to ap_net, ap_net_pop,
  * ap_net_proj and ap_rule_ctx) hands a network to a backend built for
- * 2.0 (tests/fixtures/abi/probe_backend.c), which must read every
+ * this apical's ABI (tests/fixtures/abi/probe_backend.c), which must read every
  * population, projection and rule context right: the arrays it gets are
  * of pointers, and it copies a context by its own size. */
 #include <check.h>
@@ -14,14 +14,14 @@
 #include "check_main.h"
 
 START_TEST(test_grown_host_old_backend) {
-  ck_assert_int_eq(AP_ABI_MINOR, 1); /* the grown headers are in use */
+  ck_assert_int_eq(AP_ABI_MINOR, 2); /* the grown headers are in use */
   void *h = dlopen(AP_PROBE, RTLD_NOW | RTLD_LOCAL);
   ck_assert_msg(h != NULL, "cannot load %s: %s", AP_PROBE, dlerror());
   ap_plugin_entry_fn entry = (ap_plugin_entry_fn)dlsym(h, AP_PLUGIN_ENTRY);
   ck_assert_ptr_nonnull(entry);
   const ap_plugin_table *t = entry();
   ck_assert_uint_eq(t->abi_major, 2);
-  ck_assert_uint_eq(t->abi_minor, 0); /* built for 2.0 */
+  ck_assert_uint_eq(t->abi_minor, 1); /* built for this apical's 2.1 */
   const ap_backend_desc *bd = t->plugins[0].desc;
 
   ap_net_pop pop[3];
@@ -30,7 +30,7 @@ START_TEST(test_grown_host_old_backend) {
     pop[i] = (ap_net_pop){.size = sizeof(ap_net_pop), .model = "x",
                           .n = 10 * (i + 1), .gid0 = 100 * i,
                           .stream = (uint32_t)(7 + i),
-                          .appended_2_1 = -1.0};
+                          .appended_next = -1.0};
     pops[i] = &pop[i];
   }
   ap_rule_ctx ctx[2];
@@ -39,16 +39,16 @@ START_TEST(test_grown_host_old_backend) {
   for (size_t j = 0; j < 2; j++) {
     ctx[j] = (ap_rule_ctx){.size = sizeof(ap_rule_ctx), .n_syn = 30 + j,
                            .stream = (uint32_t)(50 + j),
-                           .appended_2_1 = -2.0};
+                           .appended_next = -2.0};
     proj[j] = (ap_net_proj){.size = sizeof(ap_net_proj), .pre = j,
                             .post = j + 1, .stream = (uint32_t)(90 + j),
                             .n_syn = 30 + j, .p_release = 0.5 + 0.25 * (double)j,
                             .rule_ctx = j ? &ctx[j] : NULL,
-                            .appended_2_1 = -3.0};
+                            .appended_next = -3.0};
     projs[j] = &proj[j];
   }
   ap_net net = {.size = sizeof(ap_net), .dt = 0.1, .n_pops = 3, .pops = pops,
-                .n_projs = 2, .projs = projs, .appended_2_1 = -4.0};
+                .n_projs = 2, .projs = projs, .appended_next = -4.0};
   char said[1024] = "";
   void *inst = NULL;
   ck_assert_int_eq(bd->create(&inst, &net, NULL, NULL, said, sizeof said),

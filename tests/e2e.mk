@@ -49,6 +49,10 @@ EXTRA_DIST += tests/e2e/plot.lua
 
 # `apical check-plugin` over every built plugin and the broken fixtures.
 E2E_TESTS += tests/e2e/check_plugin.sh
+# The NEF (ap.nef) and its experiments.
+E2E_TESTS += tests/e2e/nef.sh
+EXTRA_DIST += tests/e2e/nef.lua
+
 # Step current generators (NEST's step_current_generator).
 E2E_TESTS += tests/e2e/step_current.sh
 EXTRA_DIST += tests/e2e/step_current.lua

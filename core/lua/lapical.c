@@ -23,11 +23,13 @@ static int state_gc(lua_State *L) {
 static int luaopen_apical(lua_State *L) {
   static const luaL_Reg *const parts[] = {
       lap_setup_funcs, lap_sched_funcs, lap_pop_funcs, lap_proj_funcs,
-      lap_rec_funcs,   lap_dist_funcs,  lap_mod_funcs, lap_ds_funcs};
+      lap_rec_funcs,   lap_dist_funcs,  lap_mod_funcs, lap_ds_funcs,
+      lap_nef_funcs};
   lua_newtable(L);
   for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
     luaL_setfuncs(L, parts[i], 0);
   ap_lua_plot_open(L, lap_get_state(L)->sim, lap_rec_of); /* ap.plot */
+  lap_nef_module(L);                                        /* ap.nef */
   lua_pushstring(L, ap_version());
   lua_setfield(L, -2, "version");
   lua_getfield(L, LUA_REGISTRYINDEX, "apical.args");
@@ -63,6 +65,7 @@ void ap_lua_install(lua_State *L, ap_sim *sim, int argc, char **argv,
   lap_dist_open(L);
   lap_mod_open(L);
   lap_ds_open(L);
+  lap_nef_open(L);
 
   /* ap.args: the words in order, and key=value words by key. */
   lua_createtable(L, argc, 0);

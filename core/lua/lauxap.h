@@ -1,7 +1,8 @@
 /* lauxap.h -- what the files of the Lua bindings share: the metatable
  * names, the handles' userdata, the per-state context, and the auxiliary
  * functions of lauxap.c (the bindings' lauxlib).  Each object type has its
- * file (lpop.c, lproj.c, lrec.c, lmod.c, ldataset.c, ldist.c); lsetup.c
+ * file (lpop.c, lproj.c, lrec.c, lmod.c, ldataset.c, ldist.c, lnef.c);
+ * lsetup.c
  * and lsched.c bind the settings and the clock; lapical.c registers them
  * all as `require "apical"`. */
 #ifndef AP_LAUXAP_H
@@ -122,5 +123,10 @@ extern const luaL_Reg lap_mod_funcs[];
 void lap_mod_open(lua_State *L);
 extern const luaL_Reg lap_ds_funcs[];
 void lap_ds_open(lua_State *L);
+/* lnef.c: ap.decoded and the Decoded type; ap.nef (the Lua module of
+ * core/lua/nef.lua, set into the ap table on top of the stack). */
+extern const luaL_Reg lap_nef_funcs[];
+void lap_nef_open(lua_State *L);
+void lap_nef_module(lua_State *L);
 
 #endif

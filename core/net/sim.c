@@ -68,6 +68,10 @@ void sim_backend_destroy(ap_sim *sim) {
   free(sim->nprojs);
   free(sim->npop_at);
   free(sim->nproj_at);
+  free(sim->ndecs);
+  free(sim->ndec_at);
+  sim->ndecs = NULL;
+  sim->ndec_at = NULL;
   free(sim->views);
   if (sim->credit)
     for (size_t i = 0; i < sim->n_credit; i++) free(sim->credit[i].sum);
@@ -120,6 +124,7 @@ void ap_sim_free(ap_sim *sim) {
   free(sim->mirrors);
   free(sim->cbs);
   sim_currents_free(sim);
+  sim_decoded_free(sim);
   free(sim);
 }
 

@@ -106,6 +106,19 @@ typedef struct mirror {
   size_t *map;
 } mirror;
 
+/* A decoded connection (net/decoded.c; ap_net_decoded in backend.h). */
+typedef struct decoded {
+  size_t pre;       /* population, or AP_DECODED_SIGNAL */
+  int rate_var;     /* -1: spikes */
+  size_t post;
+  unsigned port, dims, delay;
+  double tau;       /* ms */
+  double *decoders; /* n_pre x dims (NULL for a signal) */
+  double *encoders; /* n_post x dims */
+  double *signal;   /* dims (a signal only) */
+  double *x;        /* dims: the filtered value */
+} decoded;
+
 /* A callback of the scheduler (run/schedule.c). */
 typedef struct sim_cb {
   int64_t next;   /* step at which it falls due next */
@@ -177,6 +190,11 @@ struct ap_sim {
   /* step current generators (net/current.c) */
   struct current **currents;
   size_t n_currents;
+  /* decoded connections (net/decoded.c) and their view for the backend */
+  decoded *decs;
+  size_t n_decs;
+  ap_net_decoded *ndecs;
+  ap_net_decoded **ndec_at;
 };
 
 /* Shared by the files of the simulator (net/ and run/). */
@@ -213,6 +231,10 @@ void sim_provenance(const ap_sim *sim, const rec *r, char *what, size_t n,
 int sim_apply_modulations(ap_sim *sim);
 int sim_callbacks_local(const ap_sim *sim);
 void sim_currents_free(ap_sim *sim);
+void sim_decoded_free(ap_sim *sim);
+/* The backend's view of the decoded connections (run/backend.c, at the
+ * start); min and max delay widened to theirs. */
+int sim_decoded_view(ap_sim *sim, unsigned *min_d, unsigned *max_d);
 /* Advance `steps` steps, starting or rebuilding the backend first (no
  * callbacks: run/schedule.c calls them around it). */
 int sim_advance(ap_sim *sim, int64_t steps);

@@ -330,6 +330,8 @@ static int start_backend(ap_sim *sim) {
       if (d > max_d) max_d = d;
     }
   }
+  int drc = sim_decoded_view(sim, &min_d, &max_d);
+  if (drc) return drc;
   ap_net *net = &sim->net;
   memset(net, 0, sizeof *net);
   net->size = sizeof *net;
@@ -347,6 +349,8 @@ static int start_backend(ap_sim *sim) {
   net->step_done = on_step_done;
   net->window_start = &sim->window_start;
   net->concurrent_callbacks = &sim->concurrent;
+  net->n_decoded = sim->n_decs;
+  net->decoded = (const ap_net_decoded *const *)sim->ndec_at;
   char err[1024] = "";
   int rc = bd->create(&sim->binst, net, sim->bset,
                       (const char *const *)sim->bstr, err, sizeof err);

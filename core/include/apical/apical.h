@@ -226,6 +226,39 @@ AP_API const char *ap_proj_rule(const ap_sim *sim, size_t proj);
  * .npy file with a provenance sidecar; atomic. */
 AP_API int ap_proj_save(ap_sim *sim, size_t proj, const char *path);
 
+/* Decoded connections (the NEF's factored form, see ap_net_decoded in
+ * backend.h): the spikes of `pre` (or, with pre = AP_DECODED_SIGNAL, a
+ * signal the caller writes) decoded into `dims` values, low-pass filtered
+ * with tau_ms, and encoded into port `port` of every neuron of `post`.
+ * decoders: n_pre x dims, encoders: n_post x dims (row-major; copied).
+ * rate_var: NULL, or the pre model's state variable that holds a rate in
+ * Hz (rate neurons).  Runs only on a backend that can (ap_sim_backend_can
+ * "decoded"); the others refuse it at the run, saying so. */
+typedef struct ap_decoded_spec {
+  size_t pre, post;
+  const char *rate_var;
+  const char *port;         /* NULL: the post model's first port */
+  unsigned dims;
+  const double *decoders, *encoders;
+  double tau_ms;            /* >= 0 (0: no filter) */
+  double delay_ms;          /* rounded to the dt grid, >= dt */
+} ap_decoded_spec;
+AP_API int ap_sim_decoded(ap_sim *sim, const ap_decoded_spec *spec,
+                          size_t *out);
+AP_API size_t ap_sim_n_decoded(const ap_sim *sim);
+/* The signal of a decoded connection from AP_DECODED_SIGNAL (dims values,
+ * read for step s once step s - 1 is done: write it in a callback), NULL
+ * for another; its filtered value x (dims values, current after a run);
+ * and its decoders, to change between runs (learning). */
+AP_API double *ap_decoded_signal(ap_sim *sim, size_t dec);
+AP_API const double *ap_decoded_value(ap_sim *sim, size_t dec);
+AP_API double *ap_decoded_decoders(ap_sim *sim, size_t dec);
+AP_API unsigned ap_decoded_dims(const ap_sim *sim, size_t dec);
+/* Neurons of the pre population (0 for a signal). */
+AP_API size_t ap_decoded_pre_size(const ap_sim *sim, size_t dec);
+/* Whether the backend the settings name can run `what` ("decoded"). */
+AP_API int ap_sim_backend_can(ap_sim *sim, const char *what);
+
 /* Neuromodulators: a concentration that decays to `baseline` with time
  * constant tau_ms, raised by releases (from the API, or by the spikes of a
  * population: each spike of `pre` releases `weight`). */

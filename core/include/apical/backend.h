@@ -90,6 +90,46 @@ typedef struct ap_net_proj {
                                    modulators */
 } ap_net_proj;
 
+/* A decoded connection (ABI 2.1): the Neural Engineering Framework's
+ * factored form of a connection between ensembles, a low-rank weight
+ * matrix W = E D^T applied as two thin products instead of n_pre x
+ * n_post synapses.  In step s the spikes of the pre population (or the
+ * host's signal) are decoded into `dims` values, low-pass filtered, and
+ * encoded into the input of `port` of the post population, arriving at
+ * step s + delay:
+ *     u_k  = sum over the step's spikes j of decoders[j dims + k] m_j / dt_s
+ *            (m_j the multiplicity, dt_s = dt / 1000: spikes as impulses of
+ *            area 1, Nengo's convention), or with rate_var >= 0 the sum
+ *            over all pre neurons of decoders[j dims + k] state[rate_var][j]
+ *            (rate neurons, Hz), or signal[k] (pre == AP_DECODED_SIGNAL)
+ *     x_k <- a x_k + (1 - a) u_k,  a = exp(-dt / tau)   (tau = 0: x_k = u_k)
+ *     in_i += sum_k encoders[i dims + k] x_k      (every post neuron i)
+ * Decoders fold in the connection's function and transform; encoders fold
+ * in the post neurons' gains and radius.  The host owns every array: x
+ * is state (checkpoints read it), and the host may change decoders and
+ * encoders between run() calls (learning rules such as PES) and the
+ * signal in step_done(): a backend reads the signal of step s after its
+ * step_done(s - 1) call, i.e. the host writes the signal for step s when
+ * step s - 1 is done (or before the run, for its first step).  Each
+ * post neuron's sum runs over k ascending, after every synaptic input of
+ * the step, so the result does not depend on the thread count. */
+#define AP_DECODED_SIGNAL ((size_t)-1)
+typedef struct ap_net_decoded {
+  size_t size;                  /* sizeof(ap_net_decoded) of the host */
+  size_t pre;                   /* population index, or AP_DECODED_SIGNAL */
+  int rate_var;                 /* -1: spikes; else the pre model's state
+                                   variable holding a rate in Hz */
+  size_t post;                  /* population index */
+  unsigned port;                /* index into the post model's ports */
+  unsigned dims;
+  unsigned delay;               /* steps, >= 1 */
+  double tau;                   /* ms, >= 0 */
+  const double *decoders;       /* n_pre x dims (NULL for a signal) */
+  const double *signal;         /* dims (pre == AP_DECODED_SIGNAL) */
+  const double *encoders;       /* n_post x dims */
+  double *x;                    /* dims: the filtered decoded value */
+} ap_net_decoded;
+
 typedef struct ap_net {
   size_t size;                  /* sizeof(ap_net) of the host */
   double dt;                    /* ms */
@@ -123,6 +163,10 @@ typedef struct ap_net {
    * time and in step order as always.  The host changes it only between
    * run() calls. */
   const int *concurrent_callbacks;
+  /* ABI 2.1: decoded connections (see ap_net_decoded), for backends that
+   * set AP_BACKEND_DECODED; the host gives none to the others. */
+  size_t n_decoded;
+  const ap_net_decoded *const *decoded;
 } ap_net;
 
 /* A backend's report.  Keys are dotted paths ("energy.total",
@@ -147,6 +191,10 @@ typedef struct ap_report {
 #define AP_CHANGED_STATE 0x2u   /* neuron state variables */
 #define AP_CHANGED_WEIGHTS 0x4u /* weights, synapse or rule state */
 #define AP_CHANGED_OTHER 0x8u   /* lesions, rule or synapse parameters */
+
+/* What a backend can run beyond populations and projections (ABI 2.1,
+ * ap_backend_desc.flags). */
+#define AP_BACKEND_DECODED 0x1u /* decoded connections (ap_net_decoded) */
 
 typedef struct ap_backend_desc {
   size_t size;
@@ -197,6 +245,8 @@ typedef struct ap_backend_desc {
    * a reload of everything. */
   int (*save)(void *inst, const ap_stream *out, char *err, size_t err_size);
   int (*load)(void *inst, const ap_stream *in, char *err, size_t err_size);
+  /* ABI 2.1: AP_BACKEND_* capabilities (absent in a 2.0 backend: none). */
+  unsigned flags;
 } ap_backend_desc;
 
 #ifdef __cplusplus

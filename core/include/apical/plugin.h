@@ -57,7 +57,7 @@ extern "C" {
 #endif
 
 #define AP_ABI_MAJOR 2
-#define AP_ABI_MINOR 0
+#define AP_ABI_MINOR 1
 
 #if defined(__GNUC__)
 #define AP_PLUGIN_EXPORT __attribute__((visibility("default")))

@@ -45,11 +45,19 @@
  * called once per spiking row by thread 0 in the serial phase (in the
  * order the single-threaded loop used), writing the weights to deliver
  * into a per-projection buffer indexed by synapse; the threads then read
- * their segments of it.  No two threads ever write one synapse's state. */
+ * their segments of it.  No two threads ever write one synapse's state.
+ *
+ * Decoded connections (ap_net_decoded): thread 0 decodes and filters each
+ * one's value in the serial phase, before the host's calls (which may
+ * write the next step's signal); every thread then encodes it into the
+ * neurons it owns, after their synaptic input, so that each neuron's sum
+ * is made in one order whatever the thread count.  The host's calls then
+ * never run beside delivery. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #endif
 #include <limits.h>
+#include <math.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -94,6 +102,13 @@ typedef struct cpu_proj {
                             delay (all_to_all and the like) */
 } cpu_proj;
 
+/* A decoded connection: its filter's constants. */
+typedef struct cpu_dec {
+  const ap_net_decoded *x;
+  double keep;           /* exp(-dt / tau), 0 for tau = 0 */
+  double *u;             /* dims: this step's decoded input */
+} cpu_dec;
+
 typedef struct cpu cpu;
 
 /* Parts of a step timed with profile = 1. */
@@ -135,6 +150,8 @@ struct cpu {
   unsigned nt;           /* threads */
   cpu_pop *pops;
   cpu_proj *projs;
+  cpu_dec *decs;
+  size_t n_decs;
   cpu_worker *w;
   ap_real **sbuf;        /* transmit() state pointers, most variables */
   unsigned n_started;    /* worker threads running */
@@ -415,6 +432,69 @@ static void update_blocks(cpu *c, cpu_worker *w, int64_t step) {
   }
 }
 
+/* Thread 0, serial phase: the value of every decoded connection in
+ * `step`, from the step's spikes of its pre population (in thread order:
+ * ascending), the rates of rate neurons, or the host's signal, then
+ * filtered (Nengo's zero-order-hold low-pass). */
+static void decode(cpu *c, int64_t step) {
+  const ap_net *net = c->net;
+  const size_t par = (size_t)(step & 1);
+  const double per_s = 1000.0 / net->dt; /* a spike: area 1, height 1/dt */
+  for (size_t k = 0; k < c->n_decs; k++) {
+    const cpu_dec *cd = &c->decs[k];
+    const ap_net_decoded *d = cd->x;
+    const unsigned D = d->dims;
+    double *u = cd->u;
+    if (d->pre == AP_DECODED_SIGNAL) {
+      memcpy(u, d->signal, D * sizeof *u);
+    } else if (d->rate_var >= 0) {
+      const ap_real *r = net->pops[d->pre]->state[d->rate_var];
+      memset(u, 0, D * sizeof *u);
+      for (size_t j = 0; j < net->pops[d->pre]->n; j++) {
+        if (r[j] == 0) continue;
+        const double *dj = d->decoders + j * D;
+        for (unsigned q = 0; q < D; q++) u[q] += dj[q] * r[j];
+      }
+    } else {
+      const cpu_pop *p = &c->pops[d->pre];
+      memset(u, 0, D * sizeof *u);
+      for (unsigned bt = 0; bt < c->nt; bt++) {
+        const size_t slot = par * net->n_pops + d->pre;
+        const size_t ns = c->w[bt].n_spiked[slot];
+        const size_t at = par * p->buf + p->cut[bt];
+        const uint32_t *idx = p->spiked + at;
+        const uint32_t *m = c->w[bt].has_mult[slot] ? p->mult + at : NULL;
+        for (size_t s = 0; s < ns; s++) {
+          const double *dj = d->decoders + (size_t)idx[s] * D;
+          const double w = m ? (double)m[s] : 1.0;
+          for (unsigned q = 0; q < D; q++) u[q] += dj[q] * w;
+        }
+      }
+      for (unsigned q = 0; q < D; q++) u[q] *= per_s;
+    }
+    double *x = d->x;
+    for (unsigned q = 0; q < D; q++)
+      x[q] = cd->keep * x[q] + (1.0 - cd->keep) * u[q];
+  }
+}
+
+/* Each thread: the decoded connections into the neurons it owns. */
+static void encode(cpu *c, cpu_worker *w, int64_t step) {
+  const unsigned t = w->id;
+  for (size_t k = 0; k < c->n_decs; k++) {
+    const ap_net_decoded *d = c->decs[k].x;
+    const cpu_pop *p = &c->pops[d->post];
+    const unsigned D = d->dims;
+    double *slot = ap_ring_slot(&p->rings[d->port], step + d->delay);
+    for (size_t i = p->cut[t]; i < p->cut[t + 1]; i++) {
+      const double *e = d->encoders + i * D;
+      double in = 0;
+      for (unsigned q = 0; q < D; q++) in += e[q] * d->x[q];
+      slot[i] += in;
+    }
+  }
+}
+
 /* Thread 0 between the barriers: errors, spikes, transmit, host calls.
  * Returns nonzero to stop the run. */
 static int serial(cpu *c, int64_t step) {
@@ -472,6 +552,7 @@ static int serial(cpu *c, int64_t step) {
       }
     }
   }
+  decode(c, step);
   for (size_t i = 0; i < net->n_pops; i++) {
     cpu_pop *p = &c->pops[i];
     for (unsigned bt = 0; bt < c->nt; bt++) {
@@ -651,6 +732,7 @@ static void deliver(cpu *c, cpu_worker *w, int64_t step) {
       }
     }
   }
+  if (c->n_decs) encode(c, w, step);
   if (c->any_post) post_events(c, w, step);
 }
 
@@ -771,6 +853,8 @@ static void cpu_destroy(void *vc) {
   free(c->w);
   free(c->projs);
   free(c->pops);
+  for (size_t k = 0; k < c->n_decs; k++) free(c->decs[k].u);
+  free(c->decs);
   free(c->sbuf);
   free(c->prof_text);
   free(c->prof_items);
@@ -957,7 +1041,19 @@ static int cpu_create(void **out, const ap_net *net, const ap_real *settings,
   if (!c->sbuf) goto nomem;
   for (size_t j = 0; j < net->n_projs; j++)
     if (setup_plastic(c, j)) goto nomem;
-  c->can_overlap = 1;
+  if (AP_HAS_FIELD(net, ap_net, decoded) && net->n_decoded) {
+    c->decs = calloc(net->n_decoded, sizeof *c->decs);
+    if (!c->decs) goto nomem;
+    c->n_decs = net->n_decoded;
+    for (size_t k = 0; k < c->n_decs; k++) {
+      const ap_net_decoded *d = net->decoded[k];
+      c->decs[k].x = d;
+      c->decs[k].keep = d->tau > 0 ? exp(-net->dt / d->tau) : 0.0;
+      if (!(c->decs[k].u = calloc(d->dims ? d->dims : 1, sizeof(double))))
+        goto nomem;
+    }
+  }
+  c->can_overlap = c->n_decs == 0;
   for (size_t j = 0; j < net->n_projs; j++)
     if (c->projs[j].wout || c->projs[j].rule) c->can_overlap = 0;
   size_t np1 = net->n_pops ? net->n_pops : 1;
@@ -1143,7 +1239,8 @@ static const ap_backend_desc cpu_desc = {
     .pending_add = cpu_pending_add,
     .synapse_bytes = cpu_synapse_bytes,
     .events = cpu_events,
-    .report = cpu_report};
+    .report = cpu_report,
+    .flags = AP_BACKEND_DECODED};
 
 static const ap_plugin_desc plugins[] = {
     {sizeof(ap_plugin_desc), AP_KIND_BACKEND, "cpu", "1.0",

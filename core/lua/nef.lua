@@ -1,0 +1,528 @@
+-- nef.lua -- ap.nef: the Neural Engineering Framework (Eliasmith &
+-- Anderson 2003) in apical scripts, with Nengo's names, defaults and
+-- arithmetic.  Compiled into the library (core/lua/lnef.c runs it with
+-- the ap table and the C helpers tune, eval_points, rates and solve).
+--
+-- Times are in ms, as everywhere in apical (Nengo uses seconds): synapse
+-- time constants, tau_rc and tau_ref, the t given to node functions, and
+-- probe times.  Rates are in Hz.
+local ap, C = ...
+local nef = {}
+
+local function fail(level, fmt, ...)
+  error(string.format(fmt, ...), level + 1)
+end
+
+-- Refuse keys of an options table that the call does not know.
+local function check_keys(o, known, what)
+  for k in pairs(o) do
+    if not known[k] then
+      local names = {}
+      for name in pairs(known) do names[#names + 1] = name end
+      table.sort(names)
+      fail(3, "%s: unknown option '%s' (known: %s)", what, tostring(k),
+           table.concat(names, ", "))
+    end
+  end
+end
+
+local function set(list)
+  local s = {}
+  for _, k in ipairs(list) do s[k] = true end
+  return s
+end
+
+-- Nengo's default number of evaluation points.
+local function n_eval_points(n, D)
+  local k = math.min(math.max(500 * D, 750), 2500)
+  return math.max(k, 2 * n)
+end
+
+-- ------------------------------------------------------------ ensembles
+
+local Ensemble = {}
+Ensemble.__index = Ensemble
+Ensemble.__name = "apical.nef.Ensemble"
+
+local MODELS = { lif = "nef_lif", lif_rate = "nef_lif_rate" }
+
+local ensemble_keys = set{ "n", "dimensions", "radius", "neuron", "max_rates",
+  "intercepts", "encoders", "eval_points", "tau_rc", "tau_ref", "label" }
+
+function nef.ensemble(o)
+  if type(o) ~= "table" then fail(2, "nef.ensemble: needs a table of options") end
+  check_keys(o, ensemble_keys, "nef.ensemble")
+  local n = o.n
+  if math.type(n) ~= "integer" or n < 1 then
+    fail(2, "nef.ensemble: n must be a whole number of neurons >= 1")
+  end
+  local D = o.dimensions or 1
+  if math.type(D) ~= "integer" or D < 1 then
+    fail(2, "nef.ensemble: dimensions must be a whole number >= 1")
+  end
+  local radius = o.radius or 1.0
+  if type(radius) ~= "number" or not (radius > 0) then
+    fail(2, "nef.ensemble: radius must be a number > 0")
+  end
+  local neuron = o.neuron or "lif"
+  local model = MODELS[neuron]
+  if not model then
+    fail(2, "nef.ensemble: neuron must be \"lif\" or \"lif_rate\", not %q",
+         tostring(neuron))
+  end
+  local tau_rc, tau_ref = o.tau_rc or 20.0, o.tau_ref or 2.0
+  local pop = ap.population(model, n, { tau_rc = tau_rc, tau_ref = tau_ref })
+  local gain, bias, enc = C.tune(pop, D, o.max_rates or ap.uniform(200, 400),
+                                 o.intercepts or ap.uniform(-1, 0.9),
+                                 o.encoders, tau_rc, tau_ref)
+  pop:set{ gain = gain, bias = bias }
+  local X
+  local ep = o.eval_points or n_eval_points(n, D)
+  if type(ep) == "number" then
+    if math.type(ep) ~= "integer" or ep < 1 then
+      fail(2, "nef.ensemble: eval_points must be a count >= 1 or a table of points")
+    end
+    X = C.eval_points(pop, ep, D, radius)
+  elseif type(ep) == "table" then
+    X = {}
+    for i, p in ipairs(ep) do
+      if type(p) == "number" and D == 1 then p = { p } end
+      if type(p) ~= "table" or #p ~= D then
+        fail(2, "nef.ensemble: evaluation point %d must have %d values", i, D)
+      end
+      for k = 1, D do X[#X + 1] = p[k] end
+    end
+    if #X == 0 then fail(2, "nef.ensemble: eval_points is empty") end
+  else
+    fail(2, "nef.ensemble: eval_points must be a count or a table of points")
+  end
+  return setmetatable({
+    pop = pop, n = n, dimensions = D, radius = radius, neuron = neuron,
+    tau_rc = tau_rc, tau_ref = tau_ref, gain = gain, bias = bias,
+    encoders = enc, eval_points = X, label = o.label,
+    ports = {},  -- filtered spike ports in use: tau (ms) -> port name
+  }, Ensemble)
+end
+
+function Ensemble:__tostring()
+  return string.format("Ensemble%s (%d %s neurons, %d dimensions)",
+                       self.label and (" " .. self.label) or "", self.n,
+                       self.neuron, self.dimensions)
+end
+
+-- The rates (Hz) of the ensemble at points (a table of points, or nil for
+-- its evaluation points): a flat table, points x neurons.
+function Ensemble:rates(points)
+  local X = self.eval_points
+  if points then
+    X = {}
+    for _, p in ipairs(points) do
+      if type(p) == "number" then p = { p } end
+      for k = 1, self.dimensions do X[#X + 1] = p[k] end
+    end
+  end
+  return C.rates(self.encoders, self.gain, self.bias, self.radius, self.tau_rc,
+                 self.tau_ref, X, self.dimensions)
+end
+
+-- f at every evaluation point: flat targets and their width.
+local function targets(ens, func)
+  local D, X = ens.dimensions, ens.eval_points
+  local m = #X // D
+  local Y, width = {}, nil
+  for p = 0, m - 1 do
+    local x = {}
+    for k = 1, D do x[k] = X[p * D + k] end
+    local y = x
+    if func then y = func(x) end
+    if type(y) == "number" then y = { y } end
+    if type(y) ~= "table" then
+      fail(4, "nef.connect: func must return a number or a table of numbers")
+    end
+    width = width or #y
+    if #y ~= width or width == 0 then
+      fail(4, "nef.connect: func returned %d values at one point and %d at another",
+           width, #y)
+    end
+    for k = 1, width do Y[#Y + 1] = y[k] end
+  end
+  return Y, width
+end
+
+-- Decoders of func (nil: the identity) by LstsqL2: flat n x d, d, and the
+-- RMS error at the evaluation points.
+function Ensemble:solve(func, reg)
+  local Y, d = targets(self, func)
+  local dec, rmse = C.solve(self.encoders, self.gain, self.bias, self.radius,
+                            self.tau_rc, self.tau_ref, self.eval_points,
+                            self.dimensions, Y, d, reg or 0.1)
+  return dec, d, rmse
+end
+
+-- The post side of a connection: encoders scaled by gain / radius.
+local function scaled_encoders(ens)
+  local E, D = {}, ens.dimensions
+  for i = 1, ens.n do
+    local g = ens.gain[i] / ens.radius
+    for k = 1, D do E[(i - 1) * D + k] = ens.encoders[(i - 1) * D + k] * g end
+  end
+  return E
+end
+
+-- ------------------------------------------------------------------ nodes
+
+local Node = {}
+Node.__index = Node
+Node.__name = "apical.nef.Node"
+
+function nef.node(out, o)
+  o = o or {}
+  check_keys(o, set{ "size_out", "label" }, "nef.node")
+  -- log: the value of every step since the node started (for probes)
+  local self = setmetatable({ conns = {}, log_t = {}, log_v = {},
+                              label = o.label }, Node)
+  if type(out) == "function" then
+    self.f = out
+  elseif type(out) == "number" then
+    self.f = function() return out end
+  elseif type(out) == "table" then
+    local v = {}
+    for k, x in ipairs(out) do v[k] = x end
+    self.f = function() return v end
+  elseif out == nil then
+    self.f = function() return nil end
+  else
+    fail(2, "nef.node: output must be a function of t (ms), a number or a table")
+  end
+  self.size_out = o.size_out
+  return self
+end
+
+-- The node's value at time t (ms), as a table of size_out numbers.
+function Node:value_at(t)
+  local v = self.f(t)
+  if v == nil then v = 0 end
+  if type(v) == "number" then v = { v } end
+  if type(v) ~= "table" then
+    fail(3, "nef.node: the output function returned a %s, not a number or table", type(v))
+  end
+  self.size_out = self.size_out or #v
+  if #v ~= self.size_out then
+    fail(3, "nef.node: the output function returned %d values, not %d", #v,
+         self.size_out)
+  end
+  return v
+end
+
+-- Write every connection's signal for the step that ends at t + dt.
+function Node:push(t)
+  local v = self:value_at(t)
+  for _, c in ipairs(self.conns) do
+    local T, D, s = c.T, c.post.dimensions, {}
+    for r = 1, D do
+      local acc = 0
+      for k = 1, #v do acc = acc + T[r][k] * v[k] end
+      s[r] = acc
+    end
+    c.decoded:set_signal(s)
+  end
+  self.log_t[#self.log_t + 1] = t
+  self.log_v[#self.log_v + 1] = v
+end
+
+-- Evaluate the node before every step from now on.
+function Node:start()
+  if self.started then return end
+  self.started = true
+  local dt = ap.dt()
+  self:push(ap.now() + dt)
+  ap.every(dt, function(t) self:push(t + dt) end)
+end
+
+-- ------------------------------------------------------------ connections
+
+-- The transform as a post.D x width matrix (a table of rows).
+local function transform_matrix(T, rows, cols)
+  local M = {}
+  if T == nil or type(T) == "number" then
+    if rows ~= cols then
+      fail(4, "nef.connect: %d values reach a %d-dimensional ensemble: give "
+              .. "a transform of %d rows and %d columns", cols, rows, rows, cols)
+    end
+    for r = 1, rows do
+      M[r] = {}
+      for c = 1, cols do M[r][c] = (r == c) and (T or 1.0) or 0.0 end
+    end
+    return M
+  end
+  if type(T) ~= "table" or #T ~= rows then
+    fail(4, "nef.connect: transform must have %d rows (the post dimensions)", rows)
+  end
+  for r = 1, rows do
+    if type(T[r]) ~= "table" or #T[r] ~= cols then
+      fail(4, "nef.connect: transform row %d must have %d entries", r, cols)
+    end
+    M[r] = T[r]
+  end
+  return M
+end
+
+local Connection = {}
+Connection.__index = Connection
+Connection.__name = "apical.nef.Connection"
+
+local connect_keys = set{ "func", "transform", "synapse", "solver", "weights",
+  "reg" }
+
+-- A filtered spike port of the post ensemble for time constant tau.
+local function port_for(post, tau)
+  if post.ports[tau] then return post.ports[tau] end
+  local used = 0
+  for _ in pairs(post.ports) do used = used + 1 end
+  if used >= 2 then
+    fail(4, "nef.connect: ensemble %s already takes synapse weights through "
+            .. "two time constants; weights = true supports two per ensemble",
+         tostring(post.label or ""))
+  end
+  local name = used == 0 and "s1" or "s2"
+  post.pop:set{ ["tau_" .. name] = tau }
+  post.ports[tau] = name
+  return name
+end
+
+function nef.connect(pre, post, o)
+  o = o or {}
+  check_keys(o, connect_keys, "nef.connect")
+  if getmetatable(post) ~= Ensemble then
+    fail(2, "nef.connect: the post object must be an ensemble (probe a node's "
+            .. "input with nef.probe)")
+  end
+  local tau = o.synapse
+  if tau == nil then tau = 5.0 end
+  if type(tau) ~= "number" or tau < 0 then
+    fail(2, "nef.connect: synapse must be a time constant in ms >= 0")
+  end
+  local reg = o.reg or 0.1
+  if type(o.solver) == "table" then reg = o.solver.reg or reg end
+  local E = scaled_encoders(post)
+  local D = post.dimensions
+  local c = setmetatable({ pre = pre, post = post, synapse = tau }, Connection)
+  if getmetatable(pre) == Node then
+    if o.func then fail(2, "nef.connect: func applies to ensembles; a node's "
+                          .. "output function is its own") end
+    local v = pre:value_at(ap.now() + ap.dt())
+    c.T = transform_matrix(o.transform, D, #v)
+    c.decoded = ap.decoded{ post = post.pop, port = "J", dims = D,
+                            encoders = E, tau = tau }
+    pre.conns[#pre.conns + 1] = c
+    pre:start()
+    return c
+  end
+  if getmetatable(pre) ~= Ensemble then
+    fail(2, "nef.connect: the pre object must be an ensemble or a node")
+  end
+  local dec, d, rmse = pre:solve(o.func, reg)
+  local T = transform_matrix(o.transform, D, d)
+  -- fold the transform into the decoders: n_pre x D
+  local Dd = {}
+  for j = 0, pre.n - 1 do
+    for r = 1, D do
+      local acc = 0
+      for k = 1, d do acc = acc + dec[j * d + k] * T[r][k] end
+      Dd[j * D + r] = acc
+    end
+  end
+  c.decoders, c.rmse, c.T = Dd, rmse, T
+  if o.weights then
+    if pre.neuron ~= "lif" then
+      fail(2, "nef.connect: weights = true needs spiking neurons before it")
+    end
+    -- W_ji = sum_k Dd_jk E_ik, in pairs order (pre, then post)
+    local W = {}
+    for j = 0, pre.n - 1 do
+      for i = 0, post.n - 1 do
+        local acc = 0
+        for k = 1, D do acc = acc + Dd[j * D + k] * E[i * D + k] end
+        W[j * post.n + i + 1] = acc
+      end
+    end
+    local port = port_for(post, tau)
+    c.proj = ap.connect(pre.pop, post.pop, "all_to_all",
+                        { weight = 0, delay = ap.dt(), port = port })
+    c.proj:set_weights(W)
+    return c
+  end
+  c.decoded = ap.decoded{ pre = pre.pop, post = post.pop, port = "J", dims = D,
+                          decoders = Dd, encoders = E, tau = tau,
+                          rate_var = pre.neuron == "lif_rate" and "rate" or nil }
+  return c
+end
+
+function Connection:__tostring()
+  return string.format("Connection (%s, synapse %g ms)",
+                       self.proj and "weights" or "decoded", self.synapse)
+end
+
+-- ----------------------------------------------------------------- probes
+
+local Probe = {}
+Probe.__index = Probe
+Probe.__name = "apical.nef.Probe"
+
+function nef.probe(obj, o)
+  o = o or {}
+  check_keys(o, set{ "synapse", "interval" }, "nef.probe")
+  local dt = ap.dt()
+  local p = setmetatable({ obj = obj, synapse = o.synapse,
+                           interval = o.interval or dt, t0 = ap.now() }, Probe)
+  local k = p.interval / dt
+  if k < 1 or math.abs(k - math.floor(k + 0.5)) > 1e-9 then
+    fail(2, "nef.probe: interval must be a multiple of dt = %g ms", dt)
+  end
+  p.every = math.floor(k + 0.5)
+  if getmetatable(obj) == Ensemble then
+    if obj.neuron ~= "lif" then
+      fail(2, "nef.probe: probing a %s ensemble is not supported; probe a "
+              .. "spiking (lif) one", obj.neuron)
+    end
+    p.rec = ap.record(obj.pop, "spikes")
+    p.dec = obj:solve(nil)
+    p.dims = obj.dimensions
+  elseif getmetatable(obj) == Node then
+    obj:start()
+    p.from = 1
+    while obj.log_t[p.from] and obj.log_t[p.from] <= p.t0 + 1e-9 do
+      p.from = p.from + 1
+    end
+  else
+    fail(2, "nef.probe: can probe an ensemble or a node")
+  end
+  return p
+end
+
+-- The raw decoded value per step since the probe was made.
+local function decoded_steps(p)
+  local dt, D = ap.dt(), p.dims
+  local steps = math.floor((ap.now() - p.t0) / dt + 0.5)
+  local u = {}
+  for s = 1, steps * D do u[s] = 0.0 end
+  local times, who = p.rec:times(), p.rec:senders()
+  local per_s = 1000.0 / dt
+  for i = 1, #times do
+    local s = math.floor((times[i] - p.t0) / dt + 0.5) -- 1-based step
+    local j = who[i] - 1
+    for k = 1, D do
+      u[(s - 1) * D + k] = u[(s - 1) * D + k] + p.dec[j * D + k] * per_s
+    end
+  end
+  return u, steps
+end
+
+-- Sample times (ms) and values (one table of values per sample).
+function Probe:times()
+  local _, data_t = self:collect()
+  return data_t
+end
+
+function Probe:data()
+  local v = self:collect()
+  return v
+end
+
+-- The raw value of each step (a table per step) and its time (ms).
+local function raw_steps(p)
+  local dt, rows, ts = ap.dt(), {}, {}
+  if p.rec then
+    local u, steps = decoded_steps(p)
+    local D = p.dims
+    for s = 1, steps do
+      local r = {}
+      for k = 1, D do r[k] = u[(s - 1) * D + k] end
+      rows[s], ts[s] = r, p.t0 + s * dt
+    end
+  else
+    local node = p.obj
+    for i = p.from, #node.log_t do
+      if node.log_t[i] > ap.now() + 1e-9 then break end
+      rows[#rows + 1], ts[#ts + 1] = node.log_v[i], node.log_t[i]
+    end
+  end
+  return rows, ts
+end
+
+-- Filtered through the probe's synapse (Nengo's low-pass) and sampled
+-- every `interval`.
+function Probe:collect()
+  local raw, ts = raw_steps(self)
+  local keep = 0
+  if self.synapse and self.synapse > 0 then keep = math.exp(-ap.dt() / self.synapse) end
+  local rows, times, y = {}, {}, {}
+  for s, x in ipairs(raw) do
+    for k = 1, #x do y[k] = keep * (y[k] or 0) + (1 - keep) * x[k] end
+    if s % self.every == 0 then
+      local row = {}
+      for k = 1, #x do row[k] = y[k] end
+      rows[#rows + 1], times[#times + 1] = row, ts[s]
+    end
+  end
+  return rows, times
+end
+
+-- ------------------------------------------------------------- networks
+
+-- A communication channel: a -> b, identity.
+function nef.channel(o)
+  o = o or {}
+  local a = nef.ensemble{ n = o.n or 100, dimensions = o.dimensions or 1,
+                          label = "channel a" }
+  local b = nef.ensemble{ n = o.n or 100, dimensions = o.dimensions or 1,
+                          label = "channel b" }
+  local c = nef.connect(a, b, { synapse = o.synapse, weights = o.weights })
+  return { input = a, output = b, connection = c }
+end
+
+-- An integrator (Nengo's networks.Integrator): an ensemble fed back on
+-- itself through tau; input connected with transform tau (in seconds, as
+-- the input is a rate of change per second) and the same synapse.
+function nef.integrator(o)
+  o = o or {}
+  local tau = o.tau or 100.0
+  local D = o.dimensions or 1
+  local ens = nef.ensemble{ n = o.n or 100, dimensions = D,
+                            radius = o.radius, label = "integrator" }
+  local rec = nef.connect(ens, ens, { synapse = tau, weights = o.weights })
+  local net = { ensemble = ens, recurrent = rec, tau = tau }
+  function net.input(src, co)
+    co = co or {}
+    local scale = tau * 1e-3
+    local T = co.transform
+    if T == nil then T = scale
+    elseif type(T) == "number" then T = T * scale
+    else
+      local M = {}
+      for r, row in ipairs(T) do
+        M[r] = {}
+        for k, x in ipairs(row) do M[r][k] = x * scale end
+      end
+      T = M
+    end
+    return nef.connect(src, ens, { synapse = tau, transform = T,
+                                   weights = co.weights })
+  end
+  return net
+end
+
+-- An oscillator: a 2-D ensemble with a rotating recurrent transform
+-- ([[1, 1], [-1, 1]] through 100 ms: omega = 10 rad/s, about 1.6 Hz).
+function nef.oscillator(o)
+  o = o or {}
+  local tau = o.tau or 100.0
+  local ens = nef.ensemble{ n = o.n or 200, dimensions = 2,
+                            radius = o.radius, label = "oscillator" }
+  local T = o.transform or { { 1, 1 }, { -1, 1 } }
+  local rec = nef.connect(ens, ens, { synapse = tau, transform = T,
+                                      weights = o.weights })
+  return { ensemble = ens, recurrent = rec, tau = tau }
+end
+
+return nef

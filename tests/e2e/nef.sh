@@ -1,0 +1,49 @@
+#!/bin/sh
+# ap.nef: Nengo's bars for constant values and the decoded and synaptic
+# forms of a connection (tests/e2e/nef.lua, the same bits on 1 and 2
+# threads); the NEF experiments' figures within stated bounds; a decoded
+# connection refused by a backend that cannot run it.
+. "$AP_TOP_SRCDIR/tests/e2e/lib.sh"
+for th in 1 2; do
+  if "$APICAL" run "$AP_TOP_SRCDIR/tests/e2e/nef.lua" -q --threads $th \
+       > out$th.txt 2>&1 && grep -q "^nef ok " out$th.txt; then ok; else
+    fail "nef.lua on $th threads:"; sed 's/^/    /' out$th.txt
+  fi
+done
+if cmp -s out1.txt out2.txt; then ok; else
+  fail "nef.lua: 1 and 2 threads differ: $(cat out1.txt) / $(cat out2.txt)"
+fi
+
+# The experiments, short: each closing line against its bound.
+# field LINE NAME: the value of NAME=... in LINE
+field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+# within VALUE LO HI
+within() { awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v >= lo && v <= hi) }'; }
+ex=$AP_TOP_SRCDIR/scripts/experiments
+line=$("$APICAL" run "$ex/nef_channel.lua" -q -- plot=0 2>&1 | tail -1)
+if within "$(field "$line" rmse)" 0 0.05; then ok; else
+  fail "nef_channel: rmse against the ideal above 0.05: $line"; fi
+line=$("$APICAL" run "$ex/nef_channel.lua" -q -- plot=0 weights=1 2>&1 | tail -1)
+if within "$(field "$line" rmse)" 0 0.05; then ok; else
+  fail "nef_channel weights=1: rmse above 0.05: $line"; fi
+line=$("$APICAL" run "$ex/nef_integrator.lua" -q -- plot=0 2>&1 | tail -1)
+if within "$(field "$line" rmse)" 0 0.1 && within "$(field "$line" drift)" -0.1 0.1
+then ok; else fail "nef_integrator: rmse above 0.1 or drift beyond 0.1: $line"; fi
+line=$("$APICAL" run "$ex/nef_oscillator.lua" -q -- plot=0 T=3000 2>&1 | tail -1)
+if within "$(field "$line" freq_hz)" 1.45 1.75 &&
+   within "$(field "$line" amplitude_kept)" 0.8 1.2; then ok; else
+  fail "nef_oscillator: frequency not 1.6 +- 0.15 Hz or amplitude not kept: $line"
+fi
+
+# a backend without decoded connections says so, naming the way out
+cat > chip.lua <<'LUA'
+local ap = require "apical"
+ap.setup{ dt = 1.0 }
+local a = ap.nef.ensemble{ n = 20 }
+local b = ap.nef.ensemble{ n = 20 }
+ap.nef.connect(a, b)
+ap.run(10)
+LUA
+expect_error "decoded on a chip" "cannot run decoded connections" \
+  "$APICAL" run chip.lua -q --backend neuromorphic
+finish
