@@ -9,7 +9,9 @@ EXTRA_DIST += scripts/experiments/izhikevich2007_distal_reward.lua \
 	scripts/experiments/guerguiev2017.lua \
 	scripts/experiments/guerguiev2017_table.lua \
 	scripts/experiments/nef_common.lua scripts/experiments/nef_channel.lua \
-	scripts/experiments/nef_integrator.lua scripts/experiments/nef_oscillator.lua
+	scripts/experiments/nef_integrator.lua scripts/experiments/nef_oscillator.lua \
+	scripts/experiments/nef_product.lua scripts/experiments/nef_lorenz.lua \
+	scripts/experiments/nef_learn.lua
 EXTRA_DIST += scripts/benchmarks/coba.lua scripts/benchmarks/cuba.lua \
 	scripts/benchmarks/brunel_stdp.lua scripts/benchmarks/microcircuit.lua \
 	scripts/benchmarks/guerguiev_epoch.lua \

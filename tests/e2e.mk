@@ -51,7 +51,7 @@ EXTRA_DIST += tests/e2e/plot.lua
 E2E_TESTS += tests/e2e/check_plugin.sh
 # The NEF (ap.nef) and its experiments.
 E2E_TESTS += tests/e2e/nef.sh
-EXTRA_DIST += tests/e2e/nef.lua
+EXTRA_DIST += tests/e2e/nef.lua tests/e2e/nef_pes.lua
 
 # Step current generators (NEST's step_current_generator).
 E2E_TESTS += tests/e2e/step_current.sh

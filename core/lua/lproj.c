@@ -129,7 +129,8 @@ static void read_model(lua_State *L, int i, const char *what,
   *vals = v;
 }
 
-/* ap.connect(pre, modulator, { weight = w }): each spike releases w. */
+/* ap.connect(pre, modulator, { weight = w }): each spike releases w, or
+ * with a table, w[i] for each spike of neuron i. */
 static int connect_modulator(lua_State *L) {
   lstate *s = lap_get_state(L);
   lpop *pre = lap_check_pop(L, 1);
@@ -140,10 +141,30 @@ static int connect_modulator(lua_State *L) {
     luaL_checktype(L, t, LUA_TTABLE);
     static const char *const keys[] = {"weight", NULL};
     lap_check_keys(L, t, keys, "modulator connection spec");
-    if (lua_getfield(L, t, "weight") != LUA_TNIL) {
+    if (lua_getfield(L, t, "weight") == LUA_TTABLE) {
+      const size_t n = pre->ref.count;
+      if ((size_t)lua_rawlen(L, -1) != n)
+        return lap_lerror(L, "modulator connection: 'weight' has %zu numbers "
+                          "for %zu neurons", (size_t)lua_rawlen(L, -1), n);
+      double *each = lap_scratch(L, n * sizeof *each);
+      for (size_t i = 0; i < n; i++) {
+        lua_rawgeti(L, -2, (lua_Integer)i + 1);
+        int ok;
+        each[i] = lua_tonumberx(L, -1, &ok);
+        lua_pop(L, 1);
+        if (!ok)
+          return lap_lerror(L, "modulator connection: weight %zu is not a "
+                            "number", i + 1);
+      }
+      if (ap_mod_connect_each(s->sim, pre->ref, m->mod, each))
+        return lap_sim_error(L, s->sim);
+      return 0;
+    }
+    if (!lua_isnil(L, -1)) {
       if (!lua_isnumber(L, -1))
         return lap_lerror(L, "modulator connection: 'weight' must be a number "
-                      "(the amount each spike releases)");
+                      "(the amount each spike releases) or a table of one "
+                      "per neuron");
       w = lua_tonumber(L, -1);
     }
     lua_pop(L, 1);
@@ -314,6 +335,29 @@ static int proj_mirror(lua_State *L) {
   return 0;
 }
 
+/* proj:set_rule_var(name, t): one value per postsynaptic neuron. */
+static int proj_set_rule_var(lua_State *L) {
+  lproj *p = lap_check_proj(L, 1);
+  const char *name = luaL_checkstring(L, 2);
+  luaL_checktype(L, 3, LUA_TTABLE);
+  ap_sim *sim = lap_get_state(L)->sim;
+  size_t n = 0;
+  if (ap_proj_rule_var(sim, p->proj, name, NULL, &n)) return lap_sim_error(L, sim);
+  if ((size_t)lua_rawlen(L, 3) != n)
+    return lap_lerror(L, "set_rule_var: %zu values for %zu neurons",
+                      (size_t)lua_rawlen(L, 3), n);
+  double *v = lap_scratch(L, (n ? n : 1) * sizeof *v);
+  for (size_t i = 0; i < n; i++) {
+    lua_rawgeti(L, 3, (lua_Integer)i + 1);
+    int ok;
+    v[i] = lua_tonumberx(L, -1, &ok);
+    lua_pop(L, 1);
+    if (!ok) return lap_lerror(L, "set_rule_var: value %zu is not a number", i + 1);
+  }
+  if (ap_proj_set_rule_var(sim, p->proj, name, v)) return lap_sim_error(L, sim);
+  return 0;
+}
+
 /* proj:rule_var(name): a learning rule's per-neuron variable, as a table
  * indexed by postsynaptic neuron. */
 static int proj_rule_var(lua_State *L) {
@@ -366,6 +410,7 @@ static const luaL_Reg proj_methods[] = {{"pairs", proj_pairs},
                                         {"set_weights", proj_set_weights},
                                         {"mirror", proj_mirror},
                                         {"rule_var", proj_rule_var},
+                                        {"set_rule_var", proj_set_rule_var},
                                         {"save", proj_save},
                                         {NULL, NULL}};
 

@@ -272,7 +272,44 @@ Connection.__index = Connection
 Connection.__name = "apical.nef.Connection"
 
 local connect_keys = set{ "func", "transform", "synapse", "solver", "weights",
-  "reg" }
+  "reg", "learning", "to_neurons" }
+
+-- The PES rule (Nengo's PES): a learning option of nef.connect.
+local Pes = {}
+Pes.__index = Pes
+function nef.pes(o)
+  o = o or {}
+  check_keys(o, set{ "learning_rate", "pre_synapse", "error_synapse" }, "nef.pes")
+  return setmetatable({ learning_rate = o.learning_rate or 1e-4,
+                        pre_synapse = o.pre_synapse or 5.0,
+                        error_synapse = o.error_synapse or 5.0 }, Pes)
+end
+local n_pes = 0
+
+-- The error connection of a learning connection c: the error ensemble's
+-- decoded value, through error_synapse, into c's modulators (Nengo's
+-- low-pass: each spike of neuron j releases (1 - a) d_jk / dt_s).
+local function connect_error(err, c, o)
+  if getmetatable(err) ~= Ensemble then
+    fail(3, "nef.connect: an error connection comes from an ensemble")
+  end
+  local dec, d = err:solve(o.func, o.reg or 0.1)
+  local D = #c.mods
+  local T = transform_matrix(o.transform, D, d)
+  local dt = ap.dt()
+  local a = math.exp(-dt / c.learning.error_synapse)
+  local per = (1 - a) * 1000.0 / dt
+  for k = 1, D do
+    local w = {}
+    for j = 0, err.n - 1 do
+      local acc = 0
+      for q = 1, d do acc = acc + dec[j * d + q] * T[k][q] end
+      w[j + 1] = acc * per
+    end
+    ap.connect(err.pop, c.mods[k], { weight = w })
+  end
+  return c
+end
 
 -- A filtered spike port of the post ensemble for time constant tau.
 local function port_for(post, tau)
@@ -293,6 +330,31 @@ end
 function nef.connect(pre, post, o)
   o = o or {}
   check_keys(o, connect_keys, "nef.connect")
+  if getmetatable(post) == Connection and post.learning then
+    return connect_error(pre, post, o)
+  end
+  if o.to_neurons then
+    -- straight into the neurons' input current (Nengo's ens.neurons):
+    -- J_i += transform * value, a node of one value (inhibition)
+    if getmetatable(pre) ~= Node or getmetatable(post) ~= Ensemble then
+      fail(2, "nef.connect: to_neurons connects a node to an ensemble")
+    end
+    local v = pre:value_at(ap.now() + ap.dt())
+    if #v ~= 1 or type(o.transform) ~= "number" then
+      fail(2, "nef.connect: to_neurons takes a node of one value and a number "
+              .. "as transform")
+    end
+    local E = {}
+    for i = 1, post.n do E[i] = o.transform end
+    local c = setmetatable({ pre = pre, post = post, synapse = o.synapse or 5.0,
+                             T = { { 1 } } }, Connection)
+    c.decoded = ap.decoded{ post = post.pop, port = "J", dims = 1, encoders = E,
+                            tau = c.synapse }
+    c.post = { dimensions = 1 }
+    pre.conns[#pre.conns + 1] = c
+    pre:start()
+    return c
+  end
   if getmetatable(post) ~= Ensemble then
     fail(2, "nef.connect: the post object must be an ensemble (probe a node's "
             .. "input with nef.probe)")
@@ -333,7 +395,13 @@ function nef.connect(pre, post, o)
     end
   end
   c.decoders, c.rmse, c.T = Dd, rmse, T
-  if o.weights then
+  if o.learning ~= nil and getmetatable(o.learning) ~= Pes then
+    fail(2, "nef.connect: learning must be nef.pes{ ... }")
+  end
+  if o.learning and D > 8 then
+    fail(2, "nef.connect: PES learns connections of at most 8 dimensions")
+  end
+  if o.weights or o.learning then
     if pre.neuron ~= "lif" then
       fail(2, "nef.connect: weights = true needs spiking neurons before it")
     end
@@ -347,9 +415,27 @@ function nef.connect(pre, post, o)
       end
     end
     local port = port_for(post, tau)
-    c.proj = ap.connect(pre.pop, post.pop, "all_to_all",
-                        { weight = 0, delay = ap.dt(), port = port })
+    local spec = { weight = 0, delay = ap.dt(), port = port }
+    if o.learning then
+      n_pes = n_pes + 1
+      c.learning, c.mods = o.learning, {}
+      for k = 1, D do
+        c.mods[k] = ap.modulator(string.format("nef_pes%d_%d", n_pes, k),
+                                 { tau = o.learning.error_synapse, baseline = 0 })
+      end
+      spec.learning = { "pes", learning_rate = o.learning.learning_rate,
+                        pre_synapse = o.learning.pre_synapse }
+      spec.modulator = c.mods
+    end
+    c.proj = ap.connect(pre.pop, post.pop, "all_to_all", spec)
     c.proj:set_weights(W)
+    if o.learning then
+      for k = 1, D do
+        local col = {}
+        for i = 0, post.n - 1 do col[i + 1] = E[i * D + k] end
+        c.proj:set_rule_var("alpha" .. k, col)
+      end
+    end
     return c
   end
   c.decoded = ap.decoded{ pre = pre.pop, post = post.pop, port = "J", dims = D,
@@ -371,7 +457,7 @@ Probe.__name = "apical.nef.Probe"
 
 function nef.probe(obj, o)
   o = o or {}
-  check_keys(o, set{ "synapse", "interval" }, "nef.probe")
+  check_keys(o, set{ "synapse", "interval", "func" }, "nef.probe")
   local dt = ap.dt()
   local p = setmetatable({ obj = obj, synapse = o.synapse,
                            interval = o.interval or dt, t0 = ap.now() }, Probe)
@@ -386,9 +472,9 @@ function nef.probe(obj, o)
               .. "spiking (lif) one", obj.neuron)
     end
     p.rec = ap.record(obj.pop, "spikes")
-    p.dec = obj:solve(nil)
-    p.dims = obj.dimensions
+    p.dec, p.dims = obj:solve(o.func)
   elseif getmetatable(obj) == Node then
+    if o.func then fail(2, "nef.probe: func applies to ensembles") end
     obj:start()
     p.from = 1
     while obj.log_t[p.from] and obj.log_t[p.from] <= p.t0 + 1e-9 do
@@ -508,6 +594,70 @@ function nef.integrator(o)
     end
     return nef.connect(src, ens, { synapse = tau, transform = T,
                                    weights = co.weights })
+  end
+  return net
+end
+
+-- A product of two vectors, element by element (Nengo's networks.Product,
+-- as Nengo 3 builds it): for each dimension two 1-D ensembles of n / 2
+-- neurons, radius input_magnitude sqrt(2), representing (a + b) / sqrt(2)
+-- and (a - b) / sqrt(2); the product is half the difference of their
+-- squares.  net.input_a(src [, opts]) and net.input_b connect a source
+-- (opts.synapse, default 5 ms); net.probe{ synapse = } gives a probe of
+-- the product with times() and data().
+function nef.product(o)
+  o = o or {}
+  local n, D = o.n or 200, o.dimensions or 1
+  local radius = (o.input_magnitude or 1.0) * math.sqrt(2)
+  local half = math.max(1, n // 2)
+  local net = { sq1 = {}, sq2 = {}, dimensions = D }
+  for i = 1, D do
+    net.sq1[i] = nef.ensemble{ n = half, dimensions = 1, radius = radius,
+                               label = "product sq1 " .. i }
+    net.sq2[i] = nef.ensemble{ n = half, dimensions = 1, radius = radius,
+                               label = "product sq2 " .. i }
+  end
+  local tr = 1 / math.sqrt(2)
+  -- row i of a D-wide source, scaled
+  local function row(i, scale)
+    local r = {}
+    for k = 1, D do r[k] = (k == i) and scale or 0 end
+    return { r }
+  end
+  local function input(sign)
+    return function(src, co)
+      co = co or {}
+      for i = 1, D do
+        nef.connect(src, net.sq1[i], { transform = row(i, tr), synapse = co.synapse })
+        nef.connect(src, net.sq2[i], { transform = row(i, sign * tr), synapse = co.synapse })
+      end
+    end
+  end
+  net.input_a, net.input_b = input(1), input(-1)
+  function net.probe(po)
+    po = po or {}
+    local square = function(x) return x[1] * x[1] end
+    local p1, p2 = {}, {}
+    for i = 1, D do
+      p1[i] = nef.probe(net.sq1[i], { func = square, synapse = po.synapse,
+                                      interval = po.interval })
+      p2[i] = nef.probe(net.sq2[i], { func = square, synapse = po.synapse,
+                                      interval = po.interval })
+    end
+    local pr = {}
+    function pr.times() return p1[1]:times() end
+    function pr.data()
+      local rows = {}
+      for i = 1, D do
+        local a, b = p1[i]:data(), p2[i]:data()
+        for s = 1, #a do
+          rows[s] = rows[s] or {}
+          rows[s][i] = 0.5 * a[s][1] - 0.5 * b[s][1]
+        end
+      end
+      return rows
+    end
+    return pr
   end
   return net
 end

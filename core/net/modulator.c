@@ -60,7 +60,29 @@ int ap_mod_connect(ap_sim *sim, ap_ref pre, size_t m, double weight) {
   mod_drive *d = realloc(sim->drives, (sim->n_drives + 1) * sizeof *d);
   if (!d) return sim_fail(sim, AP_ENOMEM, "out of memory");
   sim->drives = d;
-  d[sim->n_drives++] = (mod_drive){pre, m, weight};
+  d[sim->n_drives++] = (mod_drive){pre, m, weight, NULL};
+  return AP_OK;
+}
+
+int ap_mod_connect_each(ap_sim *sim, ap_ref pre, size_t m,
+                        const double *weights) {
+  int rc = sim_check_ref(sim, pre);
+  if (rc) return rc;
+  if (m >= sim->n_mods) return sim_fail(sim, AP_EINVAL, "no modulator %zu", m + 1);
+  for (size_t i = 0; i < pre.count; i++)
+    if (!isfinite(weights[i]))
+      return sim_fail(sim, AP_EINVAL, "modulator '%s': weight %zu must be a "
+                      "finite number", sim->mods[m].name, i + 1);
+  double *each = malloc((pre.count ? pre.count : 1) * sizeof *each);
+  if (!each) return sim_fail(sim, AP_ENOMEM, "out of memory");
+  memcpy(each, weights, pre.count * sizeof *each);
+  mod_drive *d = realloc(sim->drives, (sim->n_drives + 1) * sizeof *d);
+  if (!d) {
+    free(each);
+    return sim_fail(sim, AP_ENOMEM, "out of memory");
+  }
+  sim->drives = d;
+  d[sim->n_drives++] = (mod_drive){pre, m, 0.0, each};
   return AP_OK;
 }
 

@@ -38,7 +38,15 @@ ap_plastic *ap_plastic_new(const ap_plugin *rule, const char *const *keys,
                            size_t n_post, char *err, size_t err_size) {
   const ap_rule_desc *d = rule->desc->desc;
   unsigned want = n_rule_mods(d);
-  if (n_mods != want) {
+  const int up_to = AP_HAS_FIELD(d, ap_rule_desc, flags) &&
+                    (d->flags & AP_RULE_MODULATORS_UP_TO);
+  if (up_to && (n_mods < 1 || n_mods > want)) {
+    ap_fmt(err, err_size, "learning rule %s reads 1 to %u modulators; name "
+           "them with modulator = { m1, m2, ... } (%u given)", rule->name,
+           want, n_mods);
+    return NULL;
+  }
+  if (!up_to && n_mods != want) {
     if (want == 0)
       ap_fmt(err, err_size, "learning rule %s reads no modulator; remove "
              "'modulator' from the synapse spec", rule->name);

@@ -409,29 +409,53 @@ int ap_proj_mirror(ap_sim *sim, size_t dst, size_t src) {
   return AP_OK;
 }
 
-int ap_proj_rule_var(ap_sim *sim, size_t p, const char *name, double *out,
-                     size_t *n) {
+/* The index of the rule's per-neuron variable `name`, or -1 with the
+ * message set. */
+static int rule_post_var(ap_sim *sim, size_t p, const char *name,
+                         const char *fn) {
   if (p >= sim->n_projs)
-    return sim_bad_index(sim, __func__, "projection", p, sim->n_projs);
+    return sim_bad_index(sim, fn, "projection", p, sim->n_projs), -1;
   proj *pr = &sim->projs[p];
   if (!pr->rule)
-    return sim_fail(sim, AP_EINVAL, "projection %zu has no learning rule", p + 1);
+    return sim_fail(sim, AP_EINVAL, "projection %zu has no learning rule",
+                    p + 1), -1;
   const ap_rule_desc *d = pr->rule->d;
   for (unsigned v = 0; v < d->n_post_vars; v++)
-    if (!strcmp(d->post_vars[v].name, name)) {
-      *n = pr->rule->n_post;
-      if (out)
-        for (size_t i = 0; i < pr->rule->n_post; i++)
-          out[i] = pr->rule->post_state[v][i];
-      return AP_OK;
-    }
+    if (!strcmp(d->post_vars[v].name, name)) return (int)v;
   char names[512] = "";
   size_t at = 0;
   for (unsigned v = 0; v < d->n_post_vars && at + 2 < sizeof names; v++)
     at += (size_t)snprintf(names + at, sizeof names - at, "%s%s",
                            v ? ", " : "", d->post_vars[v].name);
-  return sim_fail(sim, AP_EINVAL, "learning rule %s has no per-neuron variable "
-              "'%s' (%s%s)", pr->rule->plugin->name, name,
-              d->n_post_vars ? "it has: " : "it has none",
-              d->n_post_vars ? names : "");
+  sim_fail(sim, AP_EINVAL, "learning rule %s has no per-neuron variable "
+           "'%s' (%s%s)", pr->rule->plugin->name, name,
+           d->n_post_vars ? "it has: " : "it has none",
+           d->n_post_vars ? names : "");
+  return -1;
+}
+
+int ap_proj_rule_var(ap_sim *sim, size_t p, const char *name, double *out,
+                     size_t *n) {
+  const int v = rule_post_var(sim, p, name, __func__);
+  if (v < 0) return AP_EINVAL;
+  const ap_plastic *r = sim->projs[p].rule;
+  *n = r->n_post;
+  if (out)
+    for (size_t i = 0; i < r->n_post; i++) out[i] = r->post_state[v][i];
+  return AP_OK;
+}
+
+int ap_proj_set_rule_var(ap_sim *sim, size_t p, const char *name,
+                         const double *values) {
+  const int v = rule_post_var(sim, p, name, __func__);
+  if (v < 0) return AP_EINVAL;
+  ap_plastic *r = sim->projs[p].rule;
+  for (size_t i = 0; i < r->n_post; i++)
+    if (!isfinite(values[i]))
+      return sim_fail(sim, AP_EINVAL, "rule variable '%s': value %zu is not "
+                      "a finite number", name, i + 1);
+  sim_backend_sync(sim);
+  for (size_t i = 0; i < r->n_post; i++) r->post_state[v][i] = values[i];
+  sim->dirty |= AP_CHANGED_WEIGHTS;
+  return AP_OK;
 }

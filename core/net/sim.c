@@ -110,6 +110,7 @@ void ap_sim_free(ap_sim *sim) {
     free(sim->modulations[i].base);
   free(sim->mods);
   free(sim->levels);
+  for (size_t i = 0; i < sim->n_drives; i++) free(sim->drives[i].each);
   free(sim->drives);
   free(sim->modulations);
   for (size_t i = 0; i < sim->n_pops; i++) sim_pop_free(&sim->pops[i]);

@@ -73,6 +73,7 @@ typedef struct mod_drive { /* each spike of `pre` releases `weight` */
   ap_ref pre;
   size_t mod;
   double weight;
+  double *each; /* NULL, or a weight per neuron of the slice */
 } mod_drive;
 
 typedef struct modulation { /* param = base (1 + gain (level - baseline)) */

@@ -61,6 +61,14 @@ static void on_spikes(void *ctx, size_t pi, int64_t step, const uint32_t *idx,
   for (size_t i = 0; i < sim->n_drives; i++) {
     const mod_drive *d = &sim->drives[i];
     if (d->pre.pop != pi) continue;
+    if (d->each) { /* a weight per neuron, in spike order */
+      double sum = 0;
+      for (size_t k = 0; k < n; k++)
+        if (idx[k] >= d->pre.first && idx[k] - d->pre.first < d->pre.count)
+          sum += d->each[idx[k] - d->pre.first] * (mult ? mult[k] : 1);
+      sim->mods[d->mod].pending += sum;
+      continue;
+    }
     uint64_t c = count_in(idx, mult, n, d->pre);
     if (c) sim->mods[d->mod].pending += d->weight * (double)c;
   }

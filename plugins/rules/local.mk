@@ -6,3 +6,4 @@ include plugins/rules/stdp_triplet/local.mk
 include plugins/rules/stdp_dopamine/local.mk
 include plugins/rules/guerguiev/local.mk
 include plugins/rules/urbanczik/local.mk
+include plugins/rules/pes/local.mk

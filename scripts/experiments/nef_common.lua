@@ -45,6 +45,30 @@ function M.plot(ap, path, t, lines, opts)
   if not ok then io.stderr:write("no figure: ", tostring(err), "\n") end
 end
 
+-- A band-limited white signal as Nengo's WhiteSignal(period, high, rms):
+-- random Fourier coefficients (normal, from Lua's generator seeded with
+-- `seed`) at the harmonics k / period up to `high` Hz, scaled to `rms`.
+-- Returns f(t), t in ms.
+function M.white_signal(period_ms, high_hz, rms, seed)
+  math.randomseed(seed)
+  local K = math.floor(high_hz * period_ms / 1000)
+  local a, b, power = {}, {}, 0
+  local function normal()
+    local u1, u2 = 1 - math.random(), math.random()
+    return math.sqrt(-2 * math.log(u1)) * math.cos(2 * math.pi * u2)
+  end
+  for k = 1, K do
+    a[k], b[k] = normal(), normal()
+    power = power + (a[k] ^ 2 + b[k] ^ 2) / 2
+  end
+  local scale = rms / math.sqrt(power)
+  return function(t)
+    local w, v = 2 * math.pi * t / period_ms, 0
+    for k = 1, K do v = v + a[k] * math.cos(k * w) + b[k] * math.sin(k * w) end
+    return v * scale
+  end
+end
+
 -- The closing line every NEF experiment prints.
 function M.finish(name, rmse, wall, extra)
   local s = string.format("nef=%s rmse=%.4f wall_s=%.3f", name, rmse, wall)

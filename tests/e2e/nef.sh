@@ -1,18 +1,25 @@
 #!/bin/sh
-# ap.nef: Nengo's bars for constant values and the decoded and synaptic
+# ap.nef: Nengo's bars for constant values, PES and the product, the decoded and synaptic
 # forms of a connection (tests/e2e/nef.lua, the same bits on 1 and 2
 # threads); the NEF experiments' figures within stated bounds; a decoded
 # connection refused by a backend that cannot run it.
 . "$AP_TOP_SRCDIR/tests/e2e/lib.sh"
-for th in 1 2; do
-  if "$APICAL" run "$AP_TOP_SRCDIR/tests/e2e/nef.lua" -q --threads $th \
-       > out$th.txt 2>&1 && grep -q "^nef ok " out$th.txt; then ok; else
-    fail "nef.lua on $th threads:"; sed 's/^/    /' out$th.txt
+# same_on_threads SCRIPT WORD: SCRIPT prints "WORD ok ..." on 1 and 2
+# threads, the same line on both.
+same_on_threads() {
+  for th in 1 2; do
+    if "$APICAL" run "$AP_TOP_SRCDIR/tests/e2e/$1" -q --threads $th \
+         > "$2$th.txt" 2>&1 && grep -q "^$2 ok " "$2$th.txt"; then ok; else
+      fail "$1 on $th threads:"; sed 's/^/    /' "$2$th.txt"
+    fi
+  done
+  if cmp -s "${2}1.txt" "${2}2.txt"; then ok; else
+    fail "$1: 1 and 2 threads differ: $(cat "${2}1.txt") / $(cat "${2}2.txt")"
   fi
-done
-if cmp -s out1.txt out2.txt; then ok; else
-  fail "nef.lua: 1 and 2 threads differ: $(cat out1.txt) / $(cat out2.txt)"
-fi
+}
+same_on_threads nef.lua nef
+# PES against Nengo's bar
+same_on_threads nef_pes.lua pes
 
 # The experiments, short: each closing line against its bound.
 # field LINE NAME: the value of NAME=... in LINE
@@ -34,6 +41,10 @@ if within "$(field "$line" freq_hz)" 1.45 1.75 &&
    within "$(field "$line" amplitude_kept)" 0.8 1.2; then ok; else
   fail "nef_oscillator: frequency not 1.6 +- 0.15 Hz or amplitude not kept: $line"
 fi
+
+line=$("$APICAL" run "$ex/nef_product.lua" -q -- plot=0 2>&1 | tail -1)
+if within "$(field "$line" rmse)" 0 0.2; then ok; else
+  fail "nef_product: RMS error not below Nengo's 0.2: $line"; fi
 
 # a backend without decoded connections says so, naming the way out
 cat > chip.lua <<'LUA'

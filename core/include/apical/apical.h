@@ -269,6 +269,11 @@ AP_API const char *ap_mod_name(const ap_sim *sim, size_t mod);
 AP_API double ap_mod_level(const ap_sim *sim, size_t mod);
 AP_API int ap_mod_release(ap_sim *sim, size_t mod, double amount);
 AP_API int ap_mod_connect(ap_sim *sim, ap_ref pre, size_t mod, double weight);
+/* The same with a weight per neuron of `pre` (weights[i] for neuron
+ * pre.first + i; copied): a decoded signal as a level (the NEF's error
+ * for PES). */
+AP_API int ap_mod_connect_each(ap_sim *sim, ap_ref pre, size_t mod,
+                               const double *weights);
 /* Scale parameter `param` of the neurons of r by the modulator: at every
  * min-delay interval, p = p0 (1 + gain (level - baseline)), p0 being the
  * value set before (or later through ap_pop_set). */
@@ -331,6 +336,9 @@ AP_API int ap_proj_mirror(ap_sim *sim, size_t dst, size_t src);
  * (out may be NULL to ask for n). */
 AP_API int ap_proj_rule_var(ap_sim *sim, size_t proj, const char *name,
                             double *out, size_t *n);
+/* Set it: one value per postsynaptic neuron (between runs). */
+AP_API int ap_proj_set_rule_var(ap_sim *sim, size_t proj, const char *name,
+                                const double *values);
 
 /* Simulate `steps` steps, calling the callbacks that fall due on the way
  * (below).  The first call starts the backend; later calls continue in

@@ -157,6 +157,11 @@ typedef struct ap_rule_ctx {
  * spikes and updates neurons (see ap_net.concurrent_callbacks). */
 #define AP_RULE_LOCAL_CALLBACKS 0x1u
 
+/* ABI 2.1: n_modulators is the most the rule reads; a projection names
+ * from 1 to that many, and c->n_modulators says how many (the NEF's PES
+ * rule reads one error signal per dimension). */
+#define AP_RULE_MODULATORS_UP_TO 0x2u
+
 /* The rule changes a synapse from traces of its own pre- and
  * postsynaptic spikes, its weight, its own variables and modulator levels
  * only: the sum-of-products form of learning engines such as Loihi's. */
