@@ -10,7 +10,8 @@ dist_doc_DATA = \
 	docs/experiments.md \
 	docs/performance.md \
 	docs/neuromorphic.md \
-	docs/tutorial.md
+	docs/tutorial.md \
+	docs/nef.md
 
 # Runs every complete Lua example (and compiles every plugin listing) of
 # the documents: docs/run-examples.sh, with APICAL naming the program.

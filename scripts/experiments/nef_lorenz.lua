@@ -8,7 +8,8 @@
 -- about 23.5), the wall time and the real-time factor of the run (not
 -- counting the decoder solve, timed apart as solve_s).
 --
---   apical run scripts/experiments/nef_lorenz.lua [-- T=10000 plot=nef_lorenz.png]
+--   apical run scripts/experiments/nef_lorenz.lua [-- T=10000 plot=nef_lorenz.png
+--       weights=0 (1: the recurrent connection as 4 million synapses)]
 -- Ends with: nef=lorenz rmse=... wall_s=... rtf=... mean_z=... solve_s=...
 local ap = require "apical"
 local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
@@ -25,7 +26,8 @@ local function feedback(x)
 end
 local s0 = ap.clock()
 local state = nef.ensemble{ n = 2000, dimensions = 3, radius = 60, label = "state" }
-local rec = nef.connect(state, state, { func = feedback, synapse = tau * 1000 })
+local rec = nef.connect(state, state, { func = feedback, synapse = tau * 1000,
+                                       weights = ap.args.weights == "1" })
 local solve_s = ap.clock() - s0
 -- a push off the unstable fixed point at 0
 local kick = nef.node(function(t) if t <= 10 then return { 1, 1, 1 } end return { 0, 0, 0 } end)
