@@ -138,14 +138,14 @@ START_TEST(rate_ensemble_decodes_identity) {
   double *dec = malloc(n * sizeof *dec);
   ap_nef_scattered(m, D, 0, 11, 2, 0, X);
   ap_nef_activities(X, m, D, e.enc, e.gain, e.bias, n, 1.0, TAU_RC, TAU_REF,
-                    1.0, A);
+                    1.0, 0.0, A);
   char err[256];
   ck_assert_int_eq(ap_nef_lstsq_l2(A, m, n, X, D, 0.1, dec, NULL, err,
                                    sizeof err), AP_OK);
   double *T = malloc(t * sizeof *T), *At = malloc(t * n * sizeof *At);
   for (size_t p = 0; p < t; p++) T[p] = -1.0 + 2.0 * (double)p / (double)(t - 1);
   ap_nef_activities(T, t, D, e.enc, e.gain, e.bias, n, 1.0, TAU_RC, TAU_REF,
-                    1.0, At);
+                    1.0, 0.0, At);
   double se = 0, ss = 0;
   for (size_t p = 0; p < t; p++) {
     double y = 0;
@@ -171,7 +171,7 @@ START_TEST(decoders_same_bits_for_any_blas_threads) {
   double *d1 = malloc(n * D * sizeof *d1), *d2 = malloc(n * D * sizeof *d2);
   ap_nef_scattered(m, D, 0, 4, 2, 0, X);
   ap_nef_activities(X, m, D, e.enc, e.gain, e.bias, n, 1.0, TAU_RC, TAU_REF,
-                    1.0, A);
+                    1.0, 0.0, A);
   char err[256];
   openblas_set_num_threads(1);
   ck_assert_int_eq(ap_nef_lstsq_l2(A, m, n, X, D, 0.1, d1, NULL, err,

@@ -132,7 +132,7 @@ typedef struct ens_args {
   double *A;
 } ens_args;
 
-static ens_args rates_at(lua_State *L, int i) {
+static ens_args rates_at(lua_State *L, int i, int i_tick) {
   ens_args a = {0, 0, 0, NULL};
   size_t n, ne, np;
   const double *gain = read_vec(L, i + 1, 0, &n, "gains");
@@ -150,23 +150,26 @@ static ens_args rates_at(lua_State *L, int i) {
   a.D = (size_t)D;
   a.m = np / (size_t)D;
   a.A = lap_scratch(L, a.m * n * sizeof *a.A);
+  const double tick = luaL_optnumber(L, i_tick, 0.0) * 1e-3;
   ap_nef_activities(X, a.m, a.D, enc, gain, bias, n, radius, tau_rc, tau_ref,
-                    1.0, a.A);
+                    1.0, tick, a.A);
   return a;
 }
 
-/* rates(encoders, gains, biases, radius, tau_rc, tau_ref, points, dims):
- * the LIF rates (Hz), flat m x n. */
+/* rates(encoders, gains, biases, radius, tau_rc, tau_ref, points, dims
+ * [, tick]): the LIF rates (Hz), flat m x n; with a tick (ms), those of
+ * a neuron on a grid of ticks (a chip). */
 static int nef_rates(lua_State *L) {
-  ens_args a = rates_at(L, 1);
+  ens_args a = rates_at(L, 1, 9);
   lap_push_f64_table(L, a.A, a.m * a.n, 1);
   return 1;
 }
 
 /* solve(encoders, gains, biases, radius, tau_rc, tau_ref, points, dims,
- * targets, d, reg): decoders (flat n x d) and the RMS error of the fit. */
+ * targets, d, reg [, tick]): decoders (flat n x d) and the RMS error of
+ * the fit. */
 static int nef_solve(lua_State *L) {
-  ens_args a = rates_at(L, 1);
+  ens_args a = rates_at(L, 1, 12);
   const lua_Integer d = luaL_checkinteger(L, 10);
   const double reg = luaL_checknumber(L, 11);
   if (d < 1) return lap_lerror(L, "the function must give >= 1 values");
@@ -286,7 +289,20 @@ static const luaL_Reg dec_methods[] = {{"set_signal", dec_set_signal},
                                        {"set_decoders", dec_set_decoders},
                                        {NULL, NULL}};
 
-const luaL_Reg lap_nef_funcs[] = {{"decoded", l_decoded}, {NULL, NULL}};
+/* ap.backend_can(what): whether the backend in force runs "decoded"
+ * connections (or only those from a signal: "decoded_signal"). */
+static int l_backend_can(lua_State *L) {
+  const char *what = luaL_checkstring(L, 1);
+  if (strcmp(what, "decoded") && strcmp(what, "decoded_signal"))
+    return lap_lerror(L, "ap.backend_can: unknown capability '%s' (known: "
+                      "decoded, decoded_signal)", what);
+  lua_pushboolean(L, ap_sim_backend_can(lap_get_state(L)->sim, what));
+  return 1;
+}
+
+const luaL_Reg lap_nef_funcs[] = {{"decoded", l_decoded},
+                                  {"backend_can", l_backend_can},
+                                  {NULL, NULL}};
 
 /* The Lua part, compiled in (core/lua/nef.lua). */
 static const char nef_source[] =

@@ -122,7 +122,7 @@ function Ensemble:rates(points)
     end
   end
   return C.rates(self.encoders, self.gain, self.bias, self.radius, self.tau_rc,
-                 self.tau_ref, X, self.dimensions)
+                 self.tau_ref, X, self.dimensions, self:tick())
 end
 
 -- f at every evaluation point: flat targets and their width.
@@ -155,8 +155,16 @@ function Ensemble:solve(func, reg)
   local Y, d = targets(self, func)
   local dec, rmse = C.solve(self.encoders, self.gain, self.bias, self.radius,
                             self.tau_rc, self.tau_ref, self.eval_points,
-                            self.dimensions, Y, d, reg or 0.1)
+                            self.dimensions, Y, d, reg or 0.1, self:tick())
   return dec, d, rmse
+end
+
+-- On a backend that runs the neurons on a grid of ticks (a chip: one that
+-- cannot decode populations), the rates that decoders are solved for are
+-- that grid's (as nengo-loihi's LoihiLIF), with the tick taken as dt.
+function Ensemble:tick()
+  if ap.backend_can("decoded") then return 0 end
+  return ap.dt()
 end
 
 -- The post side of a connection: encoders scaled by gain / radius.
@@ -395,13 +403,15 @@ function nef.connect(pre, post, o)
     end
   end
   c.decoders, c.rmse, c.T = Dd, rmse, T
+  -- a backend that cannot decode populations (a chip) gets synapses
+  local weights = o.weights or o.learning or not ap.backend_can("decoded")
   if o.learning ~= nil and getmetatable(o.learning) ~= Pes then
     fail(2, "nef.connect: learning must be nef.pes{ ... }")
   end
   if o.learning and D > 8 then
     fail(2, "nef.connect: PES learns connections of at most 8 dimensions")
   end
-  if o.weights or o.learning then
+  if weights then
     if pre.neuron ~= "lif" then
       fail(2, "nef.connect: weights = true needs spiking neurons before it")
     end

@@ -46,12 +46,23 @@ void ap_nef_uniform(size_t n, double lo, double hi, uint64_t seed,
  * dimensions: max(clip(500 D, 750, 2500), 2 n). */
 size_t ap_nef_n_eval_points(size_t n, size_t D);
 
-/* The rates of the ensemble at the points X (m x D): A is m x n. */
+/* The LIF rate curve of a neuron that spikes and resets on a grid of
+ * ticks (a chip): the refractory period rounded to whole ticks, the time
+ * to threshold rounded up to whole ticks,
+ *   rates[i] = amplitude / (tick (round(tau_ref / tick)
+ *                                 + ceil(tau_rc log(1 + 1 / (J - 1)) / tick)))
+ * (as nengo-loihi's LoihiLIF).  tick in s, > 0. */
+void ap_nef_lif_rates_ticked(const double *J, size_t n, double tau_rc,
+                             double tau_ref, double amplitude, double tick,
+                             double *rates);
+
+/* The rates of the ensemble at the points X (m x D): A is m x n; tick 0
+ * for the exact curve, else ap_nef_lif_rates_ticked's. */
 void ap_nef_activities(const double *X, size_t m, size_t D,
                        const double *encoders /* n x D */, const double *gain,
                        const double *bias, size_t n, double radius,
                        double tau_rc, double tau_ref, double amplitude,
-                       double *A);
+                       double tick, double *A);
 
 /* Decoders X (n x d) for targets Y (m x d) from rates A (m x n), Nengo's
  * LstsqL2 with regularisation reg (0.1: Nengo's default): Cholesky of the

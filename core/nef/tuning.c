@@ -16,6 +16,18 @@ void ap_nef_lif_rates(const double *J, size_t n, double tau_rc,
   }
 }
 
+void ap_nef_lif_rates_ticked(const double *J, size_t n, double tau_rc,
+                             double tau_ref, double amplitude, double tick,
+                             double *rates) {
+  const double ref = round(tau_ref / tick);
+  for (size_t i = 0; i < n; i++) {
+    const double j = J[i] - 1.0;
+    rates[i] = j > 0 ? amplitude /
+                           (tick * (ref + ceil(tau_rc * log1p(1.0 / j) / tick)))
+                     : 0.0;
+  }
+}
+
 int ap_nef_gain_bias(const double *max_rates, const double *intercepts,
                      size_t n, double tau_rc, double tau_ref, double *gain,
                      double *bias, char *err, size_t err_size) {
@@ -170,7 +182,7 @@ void ap_nef_activities(const double *X, size_t m, size_t D,
                        const double *encoders, const double *gain,
                        const double *bias, size_t n, double radius,
                        double tau_rc, double tau_ref, double amplitude,
-                       double *A) {
+                       double tick, double *A) {
   for (size_t p = 0; p < m; p++) {
     double *row = A + p * n;
     for (size_t i = 0; i < n; i++) {
@@ -178,6 +190,9 @@ void ap_nef_activities(const double *X, size_t m, size_t D,
       for (size_t k = 0; k < D; k++) dot += encoders[i * D + k] * X[p * D + k];
       row[i] = gain[i] * dot / radius + bias[i];
     }
-    ap_nef_lif_rates(row, n, tau_rc, tau_ref, amplitude, row);
+    if (tick > 0)
+      ap_nef_lif_rates_ticked(row, n, tau_rc, tau_ref, amplitude, tick, row);
+    else
+      ap_nef_lif_rates(row, n, tau_rc, tau_ref, amplitude, row);
   }
 }

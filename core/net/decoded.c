@@ -149,6 +149,8 @@ int ap_sim_backend_can(ap_sim *sim, const char *what) {
   if (!bp || !what) return 0;
   const unsigned f = backend_flags(bp->desc->desc);
   if (!strcmp(what, "decoded")) return (f & AP_BACKEND_DECODED) != 0;
+  if (!strcmp(what, "decoded_signal"))
+    return (f & (AP_BACKEND_DECODED | AP_BACKEND_DECODED_SIGNAL)) != 0;
   return 0;
 }
 
@@ -158,11 +160,19 @@ int sim_decoded_view(ap_sim *sim, unsigned *min_d, unsigned *max_d) {
   sim->ndecs = NULL;
   sim->ndec_at = NULL;
   if (!sim->n_decs) return AP_OK;
-  if (!(backend_flags(sim->bd) & AP_BACKEND_DECODED))
+  const unsigned flags = backend_flags(sim->bd);
+  size_t from_pops = 0;
+  for (size_t i = 0; i < sim->n_decs; i++)
+    from_pops += sim->decs[i].pre != AP_DECODED_SIGNAL;
+  if (!(flags & AP_BACKEND_DECODED) &&
+      (from_pops || !(flags & AP_BACKEND_DECODED_SIGNAL)))
     return sim_fail(sim, AP_ENOTSUP, "backend %s cannot run decoded "
-                    "connections (%zu in this network): connect with "
+                    "connections%s (%zu in this network): connect with "
                     "weights = true to make them synapses, or run on the "
-                    "cpu backend", sim->bp->name, sim->n_decs);
+                    "cpu backend", sim->bp->name,
+                    flags & AP_BACKEND_DECODED_SIGNAL ? " from populations"
+                                                      : "",
+                    from_pops ? from_pops : sim->n_decs);
   sim->ndecs = calloc(sim->n_decs, sizeof *sim->ndecs);
   sim->ndec_at = calloc(sim->n_decs, sizeof *sim->ndec_at);
   if (!sim->ndecs || !sim->ndec_at)

@@ -325,10 +325,12 @@ static int check_rule(const char *pre, const ap_rule_desc *d, char *err,
                 "loads its state, or neither)", pre,
                 d->save ? "load" : "save", d->save ? "save" : "load");
   if (AP_HAS_FIELD(d, ap_rule_desc, flags) &&
-      (d->flags &
-       ~(unsigned)(AP_RULE_LOCAL_CALLBACKS | AP_RULE_MODULATORS_UP_TO)))
+      (d->flags & ~(unsigned)(AP_RULE_LOCAL_CALLBACKS |
+                              AP_RULE_MODULATORS_UP_TO |
+                              AP_RULE_STEP_WEIGHTS)))
     return fail(err, n, "%s: flags 0x%x has bits this host does not know "
-                "(known: AP_RULE_LOCAL_CALLBACKS, AP_RULE_MODULATORS_UP_TO)",
+                "(known: AP_RULE_LOCAL_CALLBACKS, AP_RULE_MODULATORS_UP_TO, "
+                "AP_RULE_STEP_WEIGHTS)",
                 pre, d->flags);
   return AP_OK;
 }

@@ -19,7 +19,7 @@ local input = nef.node(function(t) return math.sin(2 * math.pi * freq * t / 1000
 local A = nef.ensemble{ n = 100, dimensions = 1, label = "A" }
 local B = nef.ensemble{ n = 100, dimensions = 1, label = "B" }
 nef.connect(input, A, { synapse = 5 })
-nef.connect(A, B, { synapse = 5, weights = weights })
+local conn = nef.connect(A, B, { synapse = 5, weights = weights })
 local p_in = nef.probe(input)
 local p_a = nef.probe(A, { synapse = 10 })
 local p_b = nef.probe(B, { synapse = 10 })
@@ -37,4 +37,4 @@ common.plot(ap, ap.args.plot or "nef_channel.png", t, {
   { name = "B (10 ms)", values = b }, { name = "ideal B", values = ideal_b } },
   { title = "communication channel", label = "value" })
 common.finish("channel", rmse_b, wall, { { "rmse_a", string.format("%.4f", rmse_a) },
-  { "form", weights and "weights" or "decoded" } })
+  { "form", conn.proj and "weights" or "decoded" } })

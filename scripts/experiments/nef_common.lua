@@ -69,11 +69,25 @@ function M.white_signal(period_ms, high_hz, rms, seed)
   end
 end
 
--- The closing line every NEF experiment prints.
+-- The closing line every NEF experiment prints; on a chip backend also
+-- the energy (J) and the largest relative RMS error of the weights the
+-- chip quantised (weight_loss).
 function M.finish(name, rmse, wall, extra)
   local s = string.format("nef=%s rmse=%.4f wall_s=%.3f", name, rmse, wall)
   for _, kv in ipairs(extra or {}) do
     s = s .. string.format(" %s=%s", kv[1], kv[2])
+  end
+  local ap = require "apical"
+  local r = ap.report()
+  if type(r) == "table" and r.energy_j then
+    local loss = 0
+    for _, p in ipairs(r.projections or {}) do
+      if p.weight_rms and p.weight_rms > 0 then
+        loss = math.max(loss, p.weight_rms_error / p.weight_rms)
+      end
+    end
+    s = s .. string.format(" chip=%s energy_j=%.4g weight_loss=%.4f", r.chip,
+                           r.energy_j, loss)
   end
   print(s)
 end

@@ -47,4 +47,4 @@ common.plot(ap, ap.args.plot or "nef_integrator.png", t, {
   { name = "input", values = u }, { name = "integrator (10 ms)", values = x },
   { name = "ideal", values = ideal } }, { title = "integrator", label = "value" })
 common.finish("integrator", rmse, wall, { { "drift", string.format("%.4f", drift) },
-  { "form", weights and "weights" or "decoded" } })
+  { "form", integ.recurrent.proj and "weights" or "decoded" } })

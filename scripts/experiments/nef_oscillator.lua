@@ -65,4 +65,4 @@ common.finish("oscillator", math.sqrt(dev / math.max(nd, 1)), wall, {
   { "freq_hz", string.format("%.3f", freq) },
   { "amplitude_kept", string.format("%.3f", kept) },
   { "radius", string.format("%.3f", r_mean) },
-  { "form", weights and "weights" or "decoded" } })
+  { "form", osc.recurrent.proj and "weights" or "decoded" } })

@@ -256,7 +256,8 @@ AP_API double *ap_decoded_decoders(ap_sim *sim, size_t dec);
 AP_API unsigned ap_decoded_dims(const ap_sim *sim, size_t dec);
 /* Neurons of the pre population (0 for a signal). */
 AP_API size_t ap_decoded_pre_size(const ap_sim *sim, size_t dec);
-/* Whether the backend the settings name can run `what` ("decoded"). */
+/* Whether the backend the settings name can run `what`: "decoded" (all
+ * decoded connections) or "decoded_signal" (those from a signal). */
 AP_API int ap_sim_backend_can(ap_sim *sim, const char *what);
 
 /* Neuromodulators: a concentration that decays to `baseline` with time

@@ -195,6 +195,8 @@ typedef struct ap_report {
 /* What a backend can run beyond populations and projections (ABI 2.1,
  * ap_backend_desc.flags). */
 #define AP_BACKEND_DECODED 0x1u /* decoded connections (ap_net_decoded) */
+#define AP_BACKEND_DECODED_SIGNAL 0x2u /* only those from a host signal
+                                          (inputs computed on the host) */
 
 typedef struct ap_backend_desc {
   size_t size;

@@ -162,6 +162,11 @@ typedef struct ap_rule_ctx {
  * rule reads one error signal per dimension). */
 #define AP_RULE_MODULATORS_UP_TO 0x2u
 
+/* ABI 2.1: on_step writes weights (every step, from the host's thread).
+ * A backend that computes in the host's weight array needs nothing more;
+ * one that keeps its own copy (a chip) refuses the rule. */
+#define AP_RULE_STEP_WEIGHTS 0x4u
+
 /* The rule changes a synapse from traces of its own pre- and
  * postsynaptic spikes, its weight, its own variables and modulator levels
  * only: the sum-of-products form of learning engines such as Loihi's. */

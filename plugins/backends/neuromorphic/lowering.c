@@ -84,6 +84,14 @@ static double pick_scale(nm *m, size_t i) {
     double wcap = ldexp(1.0, (int)c->weight_bits) - 1;
     if (wmax > 0 && wmax * s > wcap) s = wcap / wmax;
   }
+  /* the largest constant drive must fit the bias (models whose drive per
+   * tick is a large part of the threshold, as the NEF's neurons) */
+  double bias = 0;
+  for (size_t k = 0; k < p->n; k++)
+    if (fabs(p->low[k].bias) > bias) bias = fabs(p->low[k].bias);
+  const double bcap = (ldexp(1.0, (int)c->bias_bits - 1) - 1) *
+                      ldexp(1.0, c->bias_exp_max);
+  if (bias > 0 && bias * s > bcap) s = bcap / bias;
   /* whole threshold mantissa for the largest threshold: it is exact */
   double mant = floor(vth * s / ldexp(1.0, (int)c->threshold_shift));
   if (mant < 1) mant = 1;
@@ -423,6 +431,12 @@ static int lower_proj(nm *m, size_t j) {
       nm_refuse(m, "%s: learning rule '%s' is plastic, and %s has no "
                 "on-chip learning", nb, x->rule_name, c->name);
       ok = 0;
+    } else if (AP_HAS_FIELD(r, ap_rule_desc, flags) &&
+               (r->flags & AP_RULE_STEP_WEIGHTS)) {
+      nm_refuse(m, "%s: learning rule '%s' changes every weight every step "
+                "from the host; %s's weights live on the chip", nb,
+                x->rule_name, c->name);
+      ok = 0;
     } else if (c->learning == NM_LEARN_TRACES &&
                !(need & AP_CHIP_RULE_LOCAL_TRACES)) {
       nm_refuse(m, "%s: learning rule '%s' is not a local trace rule; %s's "
@@ -525,6 +539,7 @@ int nm_alloc_rings(nm *m) {
   /* the ring spans the longest delay the network uses, not the chip's
    * longest: the slots a tick touches then stay in cache */
   m->slots = longest + 1;
+  if (m->slots < m->min_slots) m->slots = m->min_slots;
   for (size_t i = 0; i < m->net->n_pops; i++) {
     nm_pop *p = &m->pops[i];
     if (p->form != AP_LOWER_LIF || !p->v) continue;

@@ -74,7 +74,61 @@ static void nm_destroy(void *vm) {
   free(m->core_in), free(m->core_out);
   for (size_t k = 0; k < m->n_strs; k++) free(m->strs[k]);
   free(m->strs), free(m->items), free(m->text), free(m->why);
+  free(m->decs);
   free(m);
+}
+
+/* Decoded connections: only those from a host signal (node inputs) run
+ * here, into a population on the chip; the others are refused. */
+static int setup_decoded(nm *m) {
+  const ap_net *net = m->net;
+  if (!AP_HAS_FIELD(net, ap_net, decoded) || !net->n_decoded) return 0;
+  m->decs = calloc(net->n_decoded, sizeof *m->decs);
+  if (!m->decs) return -1;
+  m->n_decs = net->n_decoded;
+  for (size_t k = 0; k < m->n_decs; k++) {
+    const ap_net_decoded *d = net->decoded[k];
+    char name[96];
+    nm_dec *e = &m->decs[k];
+    e->x = d;
+    e->keep = d->tau > 0 ? exp(-net->dt / d->tau) : 0.0;
+    e->delay_ticks = (unsigned)nm_round((double)d->delay / m->k);
+    if (e->delay_ticks < 1) e->delay_ticks = 1;
+    if (e->delay_ticks + 1 > m->min_slots) m->min_slots = e->delay_ticks + 1;
+    if (d->pre != AP_DECODED_SIGNAL)
+      nm_refuse(m, "decoded connection %zu (population %zu -> %s): a chip "
+                "decodes nothing; solve it into weights (weights = true)",
+                k + 1, d->pre + 1, nm_pop_name(m, d->post, name, sizeof name));
+    else if (m->pops[d->post].form != AP_LOWER_LIF)
+      nm_refuse(m, "decoded connection %zu: %s does not run on the chip",
+                k + 1, nm_pop_name(m, d->post, name, sizeof name));
+  }
+  return 0;
+}
+
+/* Step s of the host: each signal through its filter, encoded into the
+ * post neurons' port in chip units, spread over the tick (the chip holds
+ * a tick's input constant), arriving delay_ticks later. */
+static void inject_decoded(nm *m, int64_t s) {
+  const int64_t T = s / (int64_t)m->k;
+  for (size_t k = 0; k < m->n_decs; k++) {
+    const nm_dec *e = &m->decs[k];
+    const ap_net_decoded *d = e->x;
+    for (unsigned q = 0; q < d->dims; q++)
+      d->x[q] = e->keep * d->x[q] + (1.0 - e->keep) * d->signal[q];
+    nm_pop *p = &m->pops[d->post];
+    int64_t *acc = p->acc[d->port] +
+                   (size_t)((T + e->delay_ticks) % m->slots) * p->n;
+    const double per = p->scale / (double)m->k;
+    for (size_t i = 0; i < p->n; i++) {
+      double in = 0;
+      for (unsigned q = 0; q < d->dims; q++)
+        in += d->encoders[i * d->dims + q] * d->x[q];
+      const int64_t units = nm_round(in * p->low[i].gain[d->port] * per);
+      acc[i] += units;
+      m->injected += units != 0;
+    }
+  }
 }
 
 /* Synapses into each post neuron, for on_post. */
@@ -129,7 +183,7 @@ static int nm_create(void **inst, const ap_net *net, const ap_real *set,
     nm_destroy(m);
     return rc;
   }
-  if (nm_lower_projs(m) || nm_map(m)) goto oom;
+  if (nm_lower_projs(m) || nm_map(m) || setup_decoded(m)) goto oom;
   if (!m->why_n && nm_alloc_rings(m)) goto oom;
   if (m->why_n) {
     snprintf(err, err_size, "%zu thing%s cannot run on %s (%s):\n%s",
@@ -411,6 +465,7 @@ static int nm_run(void *vm, int64_t step, int64_t n, char *err,
   nm *m = vm;
   const ap_net *net = m->net;
   for (int64_t s = step; s < step + n; s++) {
+    if (m->n_decs) inject_decoded(m, s);
     for (size_t i = 0; i < net->n_pops; i++)
       if (m->pops[i].form == AP_LOWER_SOURCE) {
         int rc = step_source(m, i, s, err, err_size);
@@ -701,6 +756,7 @@ static const ap_backend_desc backend = {
     .report = nm_report,
     .save = nm_save,
     .load = nm_load,
+    .flags = AP_BACKEND_DECODED_SIGNAL,
 };
 
 static const char doc_long[] =

@@ -73,8 +73,20 @@ typedef struct nm_proj {
   int distinct;                 /* distinct chip weights (axon types) */
 } nm_proj;
 
+/* A decoded connection from a host signal (the NEF's node inputs): the
+ * host's values, filtered here, enter the post neurons' port as chip
+ * units each step (see neuromorphic.c). */
+typedef struct nm_dec {
+  const ap_net_decoded *x;
+  double keep;                  /* exp(-dt / tau) per host step */
+  unsigned delay_ticks;
+} nm_dec;
+
 typedef struct nm {
   const ap_net *net;
+  nm_dec *decs;
+  size_t n_decs;
+  unsigned min_slots;           /* the rings span at least this many ticks */
   nm_chip chip;
   unsigned k;                   /* host steps per tick */
   double tick;                  /* ms */

@@ -319,6 +319,51 @@ static int update_rate(ap_neuron_block *b, char *err, size_t err_size) {
   return AP_OK;
 }
 
+/* The chip form (lower.h) of nef_lif, with the tick h as its step:
+ *   v <- k v + (1 - k) J,  k = exp(-h / tau_rc),
+ *   J = bias + (port J) + I_s1 + I_s2;
+ * port J is a delta port of gain 1 - k; a spike port holds the raw sum
+ * of its weights, u <- a u + w (a = exp(-h / tau_s)), whose current is
+ * I = (1 - a) u / h_s, hence a current port of gain (1 - k)(1 - a) / h_s.
+ * Threshold 1, reset 0, refractory round(tau_ref / h) ticks.  What a chip
+ * cannot do: the spike time within the tick (reset and refractory period
+ * fall on whole ticks, so rates above a few tens of Hz come out lower),
+ * min_voltage (no floor), and the chip takes a tick's input in the next
+ * tick.  The ports' currents are the chip's own (no host variable). */
+static int lower(const ap_neuron_pop *pop, size_t i, ap_lowered *out,
+                 char *err, size_t err_size) {
+  const ap_real *const *par = pop->param;
+  const double h = pop->dt, h_s = h * 1e-3;
+  char why[160];
+  if (check_params(pop, N_PARAMS, why, sizeof why)) {
+    set_err(err, err_size, "%s", why);
+    return AP_EINVAL;
+  }
+  memset(out, 0, sizeof *out);
+  out->form = AP_LOWER_LIF;
+  const double one_k = -expm1(-h / par[PAR_TAU_RC][i]);
+  out->v_keep = 1.0 - one_k;
+  out->bias = one_k * par[PAR_BIAS][i];
+  out->v_th = 1.0;
+  out->v_off = 0.0;
+  out->ref_steps = round(par[PAR_TAU_REF][i] / h);
+  out->n_ports = N_PORTS;
+  out->port_kind[PORT_J] = AP_LOWER_PORT_DELTA;
+  out->gain[PORT_J] = one_k;
+  const int tau_par[2] = {PAR_TAU_S1, PAR_TAU_S2};
+  for (int q = 0; q < 2; q++) {
+    const double tau = par[tau_par[q]][i];
+    const double one_a = tau > 0 ? -expm1(-h / tau) : 1.0;
+    out->port_kind[PORT_S1 + q] = AP_LOWER_PORT_CURRENT;
+    out->u_keep[PORT_S1 + q] = 1.0 - one_a;
+    out->gain[PORT_S1 + q] = one_k * one_a / h_s;
+  }
+  out->v_var = VAR_VOLTAGE;
+  out->ref_var = -1;
+  for (unsigned p = 0; p < AP_LOWER_MAX_PORTS; p++) out->u_var[p] = -1;
+  return AP_OK;
+}
+
 static const ap_neuron_desc lif_neuron = {
     .size = sizeof(ap_neuron_desc),
     .compartments = NULL,
@@ -332,6 +377,7 @@ static const ap_neuron_desc lif_neuron = {
     .prepare = prepare_lif,
     .update = update_lif,
     .release = release,
+    .lower = lower,
 };
 
 static const ap_neuron_desc rate_neuron = {

@@ -166,7 +166,7 @@ early:
 
 static const ap_rule_desc rule = {
     .size = sizeof(ap_rule_desc),
-    .flags = AP_RULE_MODULATORS_UP_TO,
+    .flags = AP_RULE_MODULATORS_UP_TO | AP_RULE_STEP_WEIGHTS,
     .params = params,
     .n_params = N_PARAMS,
     .syn_vars = syn_vars,
