@@ -185,10 +185,15 @@ Node.__name = "apical.nef.Node"
 
 function nef.node(out, o)
   o = o or {}
-  check_keys(o, set{ "size_out", "label" }, "nef.node")
-  -- log: the value of every step since the node started (for probes)
-  local self = setmetatable({ conns = {}, log_t = {}, log_v = {},
-                              label = o.label }, Node)
+  check_keys(o, set{ "size_in", "size_out", "label" }, "nef.node")
+  local size_in = o.size_in
+  if size_in ~= nil and (math.type(size_in) ~= "integer" or size_in < 1) then
+    fail(2, "nef.node: size_in must be a whole number >= 1")
+  end
+  -- log: the value of every step since the node started (for probes);
+  -- inputs: what connections into the node read each step
+  local self = setmetatable({ conns = {}, log_t = {}, log_v = {}, inputs = {},
+                              size_in = size_in, label = o.label }, Node)
   if type(out) == "function" then
     self.f = out
   elseif type(out) == "number" then
@@ -198,17 +203,30 @@ function nef.node(out, o)
     for k, x in ipairs(out) do v[k] = x end
     self.f = function() return v end
   elseif out == nil then
-    self.f = function() return nil end
+    -- no function: a node with inputs passes them on, one without is 0
+    self.f = function(_, x) return x end
   else
-    fail(2, "nef.node: output must be a function of t (ms), a number or a table")
+    fail(2, "nef.node: output must be a function of t (ms) [and the input], "
+            .. "a number or a table")
   end
   self.size_out = o.size_out
   return self
 end
 
--- The node's value at time t (ms), as a table of size_out numbers.
+-- The node's input now: the sum of what its connections deliver.
+function Node:input_value()
+  local x = {}
+  for k = 1, self.size_in do x[k] = 0.0 end
+  for _, r in ipairs(self.inputs) do
+    for k = 1, self.size_in do x[k] = x[k] + r.x[k] end
+  end
+  return x
+end
+
+-- The node's value at time t (ms), as a table of size_out numbers (f gets
+-- t and, for a node with inputs, the input as a table).
 function Node:value_at(t)
-  local v = self.f(t)
+  local v = self.f(t, self.size_in and self:input_value() or nil)
   if v == nil then v = 0 end
   if type(v) == "number" then v = { v } end
   if type(v) ~= "table" then
@@ -222,9 +240,38 @@ function Node:value_at(t)
   return v
 end
 
+-- Read what reached the inputs in the step just done: an ensemble's
+-- spikes decoded (as impulses of area 1) or a node's value, through the
+-- connection's transform and low-pass.
+function Node:read_inputs()
+  local per_s = 1000.0 / ap.dt()
+  for _, r in ipairs(self.inputs) do
+    local u = {}
+    for k = 1, self.size_in do u[k] = 0.0 end
+    if r.rec then
+      local who = r.rec:senders(r.next)
+      r.next = r.next + #who
+      for _, j in ipairs(who) do
+        local row = (j - 1) * self.size_in
+        for k = 1, self.size_in do u[k] = u[k] + r.dec[row + k] * per_s end
+      end
+    else
+      local v = r.src.current or r.src:value_at(ap.now())
+      for k = 1, self.size_in do
+        local acc = 0
+        for q = 1, #v do acc = acc + r.T[k][q] * v[q] end
+        u[k] = acc
+      end
+    end
+    for k = 1, self.size_in do r.x[k] = r.keep * r.x[k] + (1 - r.keep) * u[k] end
+  end
+end
+
 -- Write every connection's signal for the step that ends at t + dt.
 function Node:push(t)
+  if #self.inputs > 0 then self:read_inputs() end
   local v = self:value_at(t)
+  self.current = v
   for _, c in ipairs(self.conns) do
     local T, D, s = c.T, c.post.dimensions, {}
     for r = 1, D do
@@ -335,6 +382,42 @@ local function port_for(post, tau)
   return name
 end
 
+-- Into a node with inputs (size_in): read on the host every step, from an
+-- ensemble's spikes (decoded with func and transform) or a node's value.
+local function connect_to_node(pre, node, o)
+  if not node.size_in then
+    fail(3, "nef.connect: this node takes no input (make it with size_in)")
+  end
+  local tau = o.synapse
+  if tau == nil then tau = 5.0 end
+  local r = { x = {}, keep = tau > 0 and math.exp(-ap.dt() / tau) or 0 }
+  for k = 1, node.size_in do r.x[k] = 0.0 end
+  if getmetatable(pre) == Ensemble then
+    local dec, d = pre:solve(o.func, o.reg)
+    local T = transform_matrix(o.transform, node.size_in, d)
+    r.dec = {}
+    for j = 0, pre.n - 1 do
+      for k = 1, node.size_in do
+        local acc = 0
+        for q = 1, d do acc = acc + dec[j * d + q] * T[k][q] end
+        r.dec[j * node.size_in + k] = acc
+      end
+    end
+    r.rec, r.next = ap.record(pre.pop, "spikes"), 1
+  elseif getmetatable(pre) == Node then
+    if o.func then fail(3, "nef.connect: func applies to ensembles") end
+    r.src = pre
+    r.T = transform_matrix(o.transform, node.size_in,
+                           #pre:value_at(ap.now() + ap.dt()))
+    pre:start()
+  else
+    fail(3, "nef.connect: the pre object must be an ensemble or a node")
+  end
+  node.inputs[#node.inputs + 1] = r
+  node:start()
+  return setmetatable({ pre = pre, post = node, synapse = tau }, Connection)
+end
+
 function nef.connect(pre, post, o)
   o = o or {}
   check_keys(o, connect_keys, "nef.connect")
@@ -363,9 +446,9 @@ function nef.connect(pre, post, o)
     pre:start()
     return c
   end
+  if getmetatable(post) == Node then return connect_to_node(pre, post, o) end
   if getmetatable(post) ~= Ensemble then
-    fail(2, "nef.connect: the post object must be an ensemble (probe a node's "
-            .. "input with nef.probe)")
+    fail(2, "nef.connect: the post object must be an ensemble or a node")
   end
   local tau = o.synapse
   if tau == nil then tau = 5.0 end

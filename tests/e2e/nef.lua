@@ -46,7 +46,24 @@ assert(cd.decoded and not cd.proj and cw.proj and not cw.decoded)
 local pd = nef.probe(dec_b, { synapse = 20 })
 local pw = nef.probe(syn_b, { synapse = 20 })
 
+-- outputs into Lua: a node with an input reads the scalar ensemble's
+-- decoded 2x every step; a pass-through node hands a value on
+local seen = {}
+nef.connect(s, nef.node(function(t, x) seen[#seen + 1] = { t, x[1] } end,
+                        { size_in = 1 }),
+            { func = function(x) return 2 * x[1] end, synapse = 20 })
+local pass = nef.node(nil, { size_in = 3 })
+nef.connect(v_in, pass, { synapse = 0 })
+local p_pass = nef.probe(pass)
+
 ap.run(1000)
+assert(#seen == 1001, "the output node ran " .. #seen .. " times")
+for _, e in ipairs(seen) do
+  if e[1] > 500 then close(e[2], 1.0, string.format("2x into Lua at %g ms", e[1])) end
+end
+local last = p_pass:data()[#p_pass:data()]
+assert(last[1] == val[1] and last[2] == val[2] and last[3] == val[3],
+       "the pass-through node changed its input")
 local checked = 0
 for i, t in ipairs(s_p:times()) do
   if t > 500 then
@@ -78,7 +95,7 @@ fails("neuron must be", nef.ensemble, { n = 10, neuron = "izhikevich" })
 fails("cannot reach", nef.ensemble, { n = 10, max_rates = 600 })
 fails("give a transform", nef.connect, v_in, s)
 fails("transform must have 1 rows", nef.connect, v, s, { transform = { { 1, 0, 0 }, { 0, 1, 0 } } })
-fails("the post object must be an ensemble", nef.connect, s, v_in)
+fails("this node takes no input", nef.connect, s, v_in)
 fails("interval must be a multiple of dt", nef.probe, s, { interval = 1.5 })
 
 -- a fingerprint of the outputs, for runs with other thread counts
