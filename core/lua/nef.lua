@@ -519,6 +519,20 @@ function nef.connect(pre, post, o)
       spec.learning = { "pes", learning_rate = o.learning.learning_rate,
                         pre_synapse = o.learning.pre_synapse }
       spec.modulator = c.mods
+      if not ap.backend_can("decoded") then
+        -- a chip stores weights in a fixed range: four times the largest
+        -- weight of the identity (in the dimensions both sides have)
+        local id, di = pre:solve(nil, reg)
+        local big = 0
+        for j = 0, pre.n - 1 do
+          for i = 0, post.n - 1 do
+            local acc = 0
+            for k = 1, math.min(di, D) do acc = acc + id[j * di + k] * E[i * D + k] end
+            big = math.max(big, math.abs(acc))
+          end
+        end
+        spec.learning.Wmin, spec.learning.Wmax = -4 * big, 4 * big
+      end
     end
     c.proj = ap.connect(pre.pop, post.pop, "all_to_all", spec)
     c.proj:set_weights(W)

@@ -5,7 +5,8 @@
 -- PES at a learning rate of 1e-3 from an error ensemble holding
 -- post - target.  After 0.4 s of a 0.5 s run, post (probed through 30 ms)
 -- is within 0.05 of the target and the error within 0.05 of 0, and the
--- weights have moved.
+-- weights have moved.  The same holds on the emulated Loihi
+-- (tests/e2e/nef.sh runs it there too).
 local ap = require "apical"
 ap.setup{ dt = 1.0, seed = 1 }
 local nef = ap.nef
@@ -42,7 +43,9 @@ end
 assert(n == 100, "samples after 0.4 s: " .. n)
 local moved = 0
 for i = 1, #w0 do if math.abs(w1[i] - w0[i]) > 1e-5 then moved = moved + 1 end end
-assert(moved > #w0 // 2, "weights moved: " .. moved .. " of " .. #w0)
+-- (on a chip a weight moves in whole steps of its grid: fewer do)
+local min_moved = tonumber(ap.args.min_moved or "0.5")
+assert(moved > min_moved * #w0, "weights moved: " .. moved .. " of " .. #w0)
 local h = 0
 for i = 1, #w1, 97 do h = (h * 31 + math.floor(w1[i] * 1e12)) % 2147483647 end
 print(string.format("pes ok %d", h))

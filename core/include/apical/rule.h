@@ -164,7 +164,9 @@ typedef struct ap_rule_ctx {
 
 /* ABI 2.1: on_step writes weights (every step, from the host's thread).
  * A backend that computes in the host's weight array needs nothing more;
- * one that keeps its own copy (a chip) refuses the rule. */
+ * one that keeps its own copy (a chip) takes the weights over after
+ * on_step (the neuromorphic backend: at each tick's end, rounded to its
+ * grid), or refuses the rule. */
 #define AP_RULE_STEP_WEIGHTS 0x4u
 
 /* The rule changes a synapse from traces of its own pre- and

@@ -366,6 +366,13 @@ int nm_lower_pops(nm *m, char *err, size_t err_size) {
   return AP_OK;
 }
 
+/* A rule that changes weights every step from the host (on_step): the
+ * chip takes them over after each tick. */
+static int step_weights(const ap_rule_desc *r) {
+  return AP_HAS_FIELD(r, ap_rule_desc, flags) &&
+         (r->flags & AP_RULE_STEP_WEIGHTS);
+}
+
 /* The rule's parameter named `name`, or NAN. */
 static double rule_param(const ap_rule_desc *r, const ap_rule_ctx *c,
                          const char *name) {
@@ -431,19 +438,14 @@ static int lower_proj(nm *m, size_t j) {
       nm_refuse(m, "%s: learning rule '%s' is plastic, and %s has no "
                 "on-chip learning", nb, x->rule_name, c->name);
       ok = 0;
-    } else if (AP_HAS_FIELD(r, ap_rule_desc, flags) &&
-               (r->flags & AP_RULE_STEP_WEIGHTS)) {
-      nm_refuse(m, "%s: learning rule '%s' changes every weight every step "
-                "from the host; %s's weights live on the chip", nb,
-                x->rule_name, c->name);
-      ok = 0;
     } else if (c->learning == NM_LEARN_TRACES &&
                !(need & AP_CHIP_RULE_LOCAL_TRACES)) {
       nm_refuse(m, "%s: learning rule '%s' is not a local trace rule; %s's "
                 "learning engine runs only those", nb, x->rule_name, c->name);
       ok = 0;
-    } else if (r->on_pre || r->on_post) {
+    } else if (r->on_pre || r->on_post || step_weights(r)) {
       pj->plastic = 1;
+      pj->step_weights = step_weights(r);
       pj->rule = r;
       AP_COPY_SIZED(&pj->rc, x->rule_ctx);
     }

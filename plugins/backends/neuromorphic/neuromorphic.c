@@ -495,6 +495,15 @@ static int nm_run(void *vm, int64_t step, int64_t n, char *err,
       m->ticks++;
     }
     net->step_done(net->ctx, s);
+    /* rules that change every weight in on_step (the host's, in
+     * step_done): the chip takes the weights over at the tick's end,
+     * rounded stochastically to its grid as a learning engine does */
+    if ((s + 1) % (int64_t)m->k == 0)
+      for (size_t j = 0; j < net->n_projs; j++)
+        if (m->projs[j].step_weights) {
+          nm_quantise(m, j, 0, net->projs[j]->n_syn, 1, s / (int64_t)m->k);
+          m->learn += net->projs[j]->n_syn;
+        }
   }
   return AP_OK;
 }

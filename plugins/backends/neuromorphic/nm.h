@@ -63,6 +63,7 @@ typedef struct nm_proj {
   unsigned mag_bits;            /* magnitude bits used */
   double unit;                  /* chip units per mantissa step */
   int plastic;
+  int step_weights;             /* the rule writes weights in on_step */
   const ap_rule_desc *rule;
   ap_rule_ctx rc;
   size_t *col_off, *col;        /* on_post: synapses into each post */

@@ -16,7 +16,10 @@
  *
  * Each synapse keeps its weight in double precision (w_raw): a step's
  * change is far below single precision's resolution of the stored
- * weight.  A weight the host writes is taken over at the next step. */
+ * weight.  A weight the host writes is taken over at the next step (a
+ * chip writes back the weight it stores after each tick, rounded
+ * stochastically to its grid, as Loihi's learning engine does), and
+ * Wmin, Wmax bound it (a chip needs the range). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +27,7 @@
 
 #include "apical_plugin.h"
 
-enum { PAR_RATE, PAR_PRE_SYNAPSE, N_PARAMS };
+enum { PAR_RATE, PAR_PRE_SYNAPSE, PAR_WMIN, PAR_WMAX, N_PARAMS };
 enum { SYN_W_RAW, N_SYN_VARS };
 #define MAX_DIMS AP_RULE_MAX_MODULATORS
 
@@ -37,6 +40,14 @@ static const ap_param_desc params[N_PARAMS] = {
                          "time constant of the low-pass on the presynaptic "
                          "activity (0: none)",
                          AP_PT_REAL, 5.0, 0.0, INFINITY, 0, NULL},
+    [PAR_WMIN] = {"Wmin", "the port's",
+                  "lower bound of the weights, <= 0 (0: none; a chip keeps "
+                  "room down to it)",
+                  AP_PT_REAL, 0.0, -INFINITY, 0.0, 0, NULL},
+    [PAR_WMAX] = {"Wmax", "the port's",
+                  "upper bound of the weights, >= 0 (0: none; a chip keeps "
+                  "room up to it)",
+                  AP_PT_REAL, 0.0, 0.0, INFINITY, 0, NULL},
 };
 
 static const ap_var_desc syn_vars[N_SYN_VARS] = {
@@ -118,12 +129,15 @@ static void on_step(ap_rule_ctx *c) {
   }
   ap_real *w_raw = c->syn_state[SYN_W_RAW];
   const double scale = -c->param[PAR_RATE] * dt_s / (double)s->n_pre;
+  const double lo = c->param[PAR_WMIN] < 0 ? c->param[PAR_WMIN] : -INFINITY;
+  const double hi = c->param[PAR_WMAX] > 0 ? c->param[PAR_WMAX] : INFINITY;
   for (size_t j = 0; j < s->n_pre; j++) {
     const double coef = scale * s->abar[j];
     for (size_t k = c->row[j]; k < c->row[j + 1]; k++) {
       if (c->weight[k] != (ap_weight)w_raw[k]) w_raw[k] = c->weight[k];
       if (any && coef != 0.0) {
-        w_raw[k] += coef * s->L[c->target[k] & c->target_mask];
+        double w = w_raw[k] + coef * s->L[c->target[k] & c->target_mask];
+        w_raw[k] = w < lo ? lo : w > hi ? hi : w;
         c->weight[k] = (ap_weight)w_raw[k];
       }
     }
@@ -167,6 +181,9 @@ early:
 static const ap_rule_desc rule = {
     .size = sizeof(ap_rule_desc),
     .flags = AP_RULE_MODULATORS_UP_TO | AP_RULE_STEP_WEIGHTS,
+    /* the change of a synapse is a product of its presynaptic trace and
+     * its post neuron's variables times the modulator levels: local */
+    .chip_learning = AP_CHIP_RULE_LOCAL_TRACES,
     .params = params,
     .n_params = N_PARAMS,
     .syn_vars = syn_vars,
@@ -199,6 +216,8 @@ static const char doc_long[] =
     "Parameters\n"
     "  learning_rate  kappa (default 1e-4, Nengo's)\n"
     "  pre_synapse    ms, the low-pass on the activity (default 5)\n"
+    "  Wmin, Wmax     bounds of the weights, <= 0 and >= 0 (default 0:\n"
+    "                 none; on a chip the weights' range)\n"
     "\n"
     "References\n"
     "  MacNeil D, Eliasmith C (2011) Fine-tuning and the stability of\n"
