@@ -547,7 +547,7 @@ function nef.connect(pre, post, o)
   end
   c.decoded = ap.decoded{ pre = pre.pop, post = post.pop, port = "J", dims = D,
                           decoders = Dd, encoders = E, tau = tau,
-                          rate_var = pre.neuron == "lif_rate" and "rate" or nil }
+                          rate_var = pre.neuron == "lif_rate" and "activity" or nil }
   return c
 end
 
@@ -574,11 +574,11 @@ function nef.probe(obj, o)
   end
   p.every = math.floor(k + 0.5)
   if getmetatable(obj) == Ensemble then
-    if obj.neuron ~= "lif" then
-      fail(2, "nef.probe: probing a %s ensemble is not supported; probe a "
-              .. "spiking (lif) one", obj.neuron)
+    if obj.neuron == "lif" then
+      p.rec = ap.record(obj.pop, "spikes")
+    else -- rate neurons: their activity every step
+      p.act = ap.record(obj.pop, "activity", { interval = dt })
     end
-    p.rec = ap.record(obj.pop, "spikes")
     p.dec, p.dims = obj:solve(o.func)
   elseif getmetatable(obj) == Node then
     if o.func then fail(2, "nef.probe: func applies to ensembles") end
@@ -599,6 +599,20 @@ local function decoded_steps(p)
   local steps = math.floor((ap.now() - p.t0) / dt + 0.5)
   local u = {}
   for s = 1, steps * D do u[s] = 0.0 end
+  if p.act then -- rates: decoders times activities, sample by sample
+    local v = p.act:values() -- v[i][s]: neuron i at sample s
+    for i, row in ipairs(v) do
+      for s = 1, math.min(#row, steps) do
+        local a = row[s]
+        if a ~= 0 then
+          for k = 1, D do
+            u[(s - 1) * D + k] = u[(s - 1) * D + k] + p.dec[(i - 1) * D + k] * a
+          end
+        end
+      end
+    end
+    return u, steps
+  end
   local times, who = p.rec:times(), p.rec:senders()
   local per_s = 1000.0 / dt
   for i = 1, #times do
@@ -625,7 +639,7 @@ end
 -- The raw value of each step (a table per step) and its time (ms).
 local function raw_steps(p)
   local dt, rows, ts = ap.dt(), {}, {}
-  if p.rec then
+  if p.rec or p.act then
     local u, steps = decoded_steps(p)
     local D = p.dims
     for s = 1, steps do

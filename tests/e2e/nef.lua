@@ -56,7 +56,22 @@ local pass = nef.node(nil, { size_in = 3 })
 nef.connect(v_in, pass, { synapse = 0 })
 local p_pass = nef.probe(pass)
 
+-- rate neurons: a lif_rate ensemble holds -0.4, decoded into a spiking one
+local r_in = nef.node(-0.4)
+local r = nef.ensemble{ n = 50, neuron = "lif_rate", label = "rates" }
+nef.connect(r_in, r)
+local r_out = nef.ensemble{ n = 50, label = "from rates" }
+nef.connect(r, r_out)
+local p_rate = nef.probe(r, { synapse = 100 })
+local p_from_rate = nef.probe(r_out, { synapse = 100 })
+
 ap.run(1000)
+for i, t in ipairs(p_rate:times()) do
+  if t > 500 then
+    close(p_rate:data()[i][1], -0.4, string.format("rate ensemble at %g ms", t))
+    close(p_from_rate:data()[i][1], -0.4, string.format("fed by rates at %g ms", t))
+  end
+end
 assert(#seen == 1001, "the output node ran " .. #seen .. " times")
 for _, e in ipairs(seen) do
   if e[1] > 500 then close(e[2], 1.0, string.format("2x into Lua at %g ms", e[1])) end

@@ -173,7 +173,7 @@ START_TEST(test_rate_model) {
       const double want =
           lif_rate_hz(Js[k], nh_par(h, "tau_rc")[k], nh_par(h, "tau_ref")[k],
                       nh_par(h, "amplitude")[k]);
-      const double got = nh_var(h, "rate")[k];
+      const double got = nh_var(h, "activity")[k];
       if (Js[k] <= 1.0)
         ck_assert_msg(got == 0.0, "J %g: rate %g, want 0", Js[k], got);
       else
@@ -186,10 +186,10 @@ START_TEST(test_rate_model) {
   /* the J port adds to bias for its step only */
   nh_in(h, "J")[3] = 1.0; /* J = 2 */
   nh_step(h);
-  ck_assert_double_eq_tol(nh_var(h, "rate")[3],
+  ck_assert_double_eq_tol(nh_var(h, "activity")[3],
                           lif_rate_hz(2.0, 20.0, 2.0, 1.0), 1e-12 * 63.04);
   nh_step(h);
-  ck_assert_double_eq(nh_var(h, "rate")[3], 0.0);
+  ck_assert_double_eq(nh_var(h, "activity")[3], 0.0);
   nh_close(h);
 }
 END_TEST

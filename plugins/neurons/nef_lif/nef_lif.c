@@ -89,7 +89,7 @@ static const ap_var_desc lif_vars[N_LIF_VARS] = {
 
 static const ap_var_desc rate_vars[N_RATE_VARS] = {
     COMMON_VARS,
-    [VAR_RATE] = {"rate", "Hz",
+    [VAR_RATE] = {"activity", "Hz",
                   "firing rate: amplitude times the LIF rate of J", 0.0,
                   NULL, 0, 0},
 };
@@ -501,18 +501,19 @@ static const char rate_doc_long[] =
     "Description\n" DOC_NEF
     "  In place of spikes the neuron outputs, every step, the steady-state\n"
     "  firing rate of the spiking LIF (nef_lif) under the step's J, scaled\n"
-    "  by amplitude.  It emits no spikes: the host reads `rate`.\n"
+    "  by amplitude.  It emits no spikes: the host reads `activity` (the\n"
+    "  name `rate` is the recorders' spike rate).\n"
     "\n"
     "Equations\n"
-    "  rate = amplitude / (tau_ref + tau_rc ln(1 + 1/(J - 1)))  for J > 1\n"
-    "  rate = 0                                                 for J <= 1\n"
+    "  activity = amplitude / (tau_ref + tau_rc ln(1 + 1/(J - 1)))  J > 1\n"
+    "  activity = 0                                                 J <= 1\n"
     "  with tau_ref and tau_rc in s (rate in Hz); computed with log1p.\n"
     "\n" DOC_INPUT
     "\n"
     "Parameters\n" DOC_PARAMS_COMMON
     "\n"
     "State\n"
-    "  rate             Hz  output rate of the last step (initially 0)\n"
+    "  activity         Hz  output rate of the last step (initially 0)\n"
     DOC_STATE_COMMON
     "\n" DOC_PORTS
     "\n" DOC_REFS;
