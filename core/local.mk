@@ -10,6 +10,7 @@
 #   run/             settings, the backend bridge, phases, the scheduler
 #   io/              recorders, .npy, SHA-256, data sets
 #   nef/             the NEF's tuning curves and decoders (LAPACK)
+#   dist/            the processes of a run (MPI)
 #   plot/            figures (cairo)
 #   lua/             the Lua bindings
 #   tools/           the program: main, help, describe, the conformance
@@ -24,9 +25,10 @@
 noinst_LTLIBRARIES += core/libapical_core.la
 core_libapical_core_la_SOURCES =
 core_libapical_core_la_CFLAGS = $(AM_CFLAGS) -pthread $(LUA_CFLAGS) \
-	$(LIBCONFIG_CFLAGS) $(ZLIB_CFLAGS) $(CAIRO_CFLAGS) $(LAPACK_CFLAGS)
+	$(LIBCONFIG_CFLAGS) $(ZLIB_CFLAGS) $(CAIRO_CFLAGS) $(LAPACK_CFLAGS) \
+	$(MPI_CFLAGS)
 core_libapical_core_la_LIBADD = $(LUA_LIBS) $(LIBCONFIG_LIBS) $(ZLIB_LIBS) \
-	$(CAIRO_LIBS) $(LAPACK_LIBS)
+	$(CAIRO_LIBS) $(LAPACK_LIBS) $(MPI_LIBS)
 core_libapical_core_la_LDFLAGS = -pthread
 EXTRA_DIST += core/README.md
 
@@ -37,6 +39,7 @@ include core/net/local.mk
 include core/run/local.mk
 include core/io/local.mk
 include core/nef/local.mk
+include core/dist/local.mk
 include core/plot/local.mk
 include core/lua/local.mk
 

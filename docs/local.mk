@@ -11,7 +11,8 @@ dist_doc_DATA = \
 	docs/performance.md \
 	docs/neuromorphic.md \
 	docs/tutorial.md \
-	docs/nef.md
+	docs/nef.md \
+	docs/distributed.md
 
 # Runs every complete Lua example (and compiles every plugin listing) of
 # the documents: docs/run-examples.sh, with APICAL naming the program.

@@ -8,12 +8,13 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
 # build and tests (zlib reads gzip-compressed data sets, cairo draws the
-# plots, LAPACKE on OpenBLAS solves the NEF's decoders); the Fashion-MNIST files that ap.dataset("fashion", ...) finds by
+# plots, LAPACKE on OpenBLAS solves the NEF's decoders, Open MPI runs
+# across processes); the Fashion-MNIST files that ap.dataset("fashion", ...) finds by
 # default; then the benchmark peers (Brian2 in C++ standalone mode needs
 # g++; GNU time measures their peak memory)
 pkgs="build-essential autoconf automake libtool pkg-config liblua5.4-dev \
 libconfig-dev check librandom123-dev zlib1g-dev libcairo2-dev \
-liblapacke-dev libopenblas-dev \
+liblapacke-dev libopenblas-dev libopenmpi-dev openmpi-bin \
 dataset-fashion-mnist python3 python3-brian g++ time"
 missing=""
 for p in $pkgs; do

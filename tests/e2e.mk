@@ -49,6 +49,10 @@ EXTRA_DIST += tests/e2e/plot.lua
 
 # `apical check-plugin` over every built plugin and the broken fixtures.
 E2E_TESTS += tests/e2e/check_plugin.sh
+# Runs of several processes (mpirun), or the refusal without MPI.
+E2E_TESTS += tests/e2e/mpi.sh
+EXTRA_DIST += tests/e2e/mpi.lua tests/lsan-openmpi.supp
+
 # The NEF (ap.nef) and its experiments.
 E2E_TESTS += tests/e2e/nef.sh
 EXTRA_DIST += tests/e2e/nef.lua tests/e2e/nef_pes.lua

@@ -17,6 +17,13 @@ AM_TESTS_ENVIRONMENT += AP_HAVE_CAIRO=1; export AP_HAVE_CAIRO;
 else
 AM_TESTS_ENVIRONMENT += AP_HAVE_CAIRO=0; export AP_HAVE_CAIRO;
 endif
+# Tests of runs under mpirun check the refusal instead in a build without
+# MPI (configure --without-mpi).
+if HAVE_MPI
+AM_TESTS_ENVIRONMENT += AP_HAVE_MPI=1; export AP_HAVE_MPI;
+else
+AM_TESTS_ENVIRONMENT += AP_HAVE_MPI=0; export AP_HAVE_MPI;
+endif
 # Tests that run long experiments run them smaller under the sanitizers.
 if SANITIZERS
 AM_TESTS_ENVIRONMENT += AP_SANITIZERS=1; export AP_SANITIZERS;
@@ -29,7 +36,7 @@ CHECK_CFLAGS_ALL = $(AM_CFLAGS) $(VEC_CFLAGS) $(CHECK_CFLAGS) $(LUA_CFLAGS) \
 	$(LIBCONFIG_CFLAGS) $(ZLIB_CFLAGS) -I$(top_srcdir)/tests/harness
 CHECK_LDADD_ALL = tests/harness/libharness.la core/tools/libapical_tools.la \
 	core/libapical_core.la $(CHECK_LIBS) $(LUA_LIBS) $(LIBCONFIG_LIBS) \
-	$(ZLIB_LIBS) $(LAPACK_LIBS) -lpthread
+	$(ZLIB_LIBS) $(LAPACK_LIBS) $(MPI_LIBS) -lpthread
 # The test library: plays the host for one neuron plugin
 # (neuron_harness) or one learning rule (rule_harness).  Its functions
 # call the ap_plugin_entry of the suite that links them.

@@ -25,4 +25,9 @@ char *ap_strdup(const char *s);
 /* Write `data` to `path` via a temporary file and rename, so that a
  * reader never sees a half-written file.  Returns 0 or -1 (errno set). */
 int ap_write_atomic(const char *path, const void *data, size_t n);
+/* Whether this process writes the run's files (default yes; in a run of
+ * several processes only rank 0 does: the others' writes succeed without
+ * touching the disk). */
+int ap_writes_enabled(void);
+void ap_set_writes_enabled(int on);
 #endif

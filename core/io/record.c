@@ -159,7 +159,7 @@ ap_recorder *ap_rec_new(int kind, size_t first, size_t count,
   r->width = count;
   r->interval = kind == AP_REC_STATE ? interval : 1;
   if (kind == AP_REC_STATE && !(r->var = ap_strdup(var))) goto oom;
-  if (!stream_file) return r;
+  if (!stream_file || !ap_writes_enabled()) return r;
 
   r->sfmt = sfmt;
   r->stream_path = ap_strdup(stream_file);
@@ -515,6 +515,7 @@ int ap_rec_save(const ap_recorder *r, const char *path,
            path);
     return -1;
   }
+  if (!ap_writes_enabled()) return 0;
   char suffix[32];
   ap_fmt(suffix, sizeof suffix, ".tmp%ld", (long)getpid());
   char *tmp = with_suffix(path, suffix);
@@ -570,6 +571,7 @@ int ap_table_save(const char *path, const char *const *cols, size_t n_cols_,
            path);
     return -1;
   }
+  if (!ap_writes_enabled()) return 0;
   char suffix[32];
   ap_fmt(suffix, sizeof suffix, ".tmp%ld", (long)getpid());
   char *tmp = with_suffix(path, suffix);

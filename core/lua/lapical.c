@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dist/dist.h"
 #include "lua/lplot.h"
 
 static int state_gc(lua_State *L) {
@@ -81,6 +82,20 @@ void ap_lua_install(lua_State *L, ap_sim *sim, int argc, char **argv,
   }
   lua_setfield(L, LUA_REGISTRYINDEX, "apical.args");
 
+  /* In a run of several processes the script runs on every one; rank 0
+   * writes its files (the others' go to /dev/null) and only rank 0
+   * removes or renames them. */
+  if (ap_dist_rank() != 0) {
+    static const char quiet[] =
+        "local open, null = io.open, '/dev/null'\n"
+        "io.open = function(path, mode)\n"
+        "  if mode and mode:find('[wa+]') then return open(null, 'w') end\n"
+        "  return open(path, mode)\n"
+        "end\n"
+        "os.remove = function() return true end\n"
+        "os.rename = function() return true end\n";
+    if (luaL_dostring(L, quiet)) lua_pop(L, 1);
+  }
   luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
   lua_pushcfunction(L, luaopen_apical);
   lua_setfield(L, -2, "apical");

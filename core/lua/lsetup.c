@@ -2,6 +2,8 @@
  * settings and what it measured. */
 #include "lua/lauxap.h"
 
+#include "dist/dist.h"
+
 #include <lauxlib.h>
 #include <limits.h>
 #include <math.h>
@@ -181,8 +183,21 @@ static int l_report(lua_State *L) {
   return 1;
 }
 
+/* ap.rank(), ap.size(): this process's rank and the number of processes
+ * of the run (0 and 1 without mpirun). */
+static int l_rank(lua_State *L) {
+  lua_pushinteger(L, ap_dist_rank());
+  return 1;
+}
+static int l_size(lua_State *L) {
+  lua_pushinteger(L, ap_dist_size());
+  return 1;
+}
+
 const luaL_Reg lap_setup_funcs[] = {
     {"setup", l_setup},
+    {"rank", l_rank},
+    {"size", l_size},
     {"settings", l_settings},
     {"stats", l_stats},
     {"report", l_report},

@@ -16,6 +16,7 @@ bin_PROGRAMS += core/apical
 core_apical_SOURCES = core/tools/main.c
 core_apical_CFLAGS = $(AM_CFLAGS) $(LUA_CFLAGS)
 core_apical_LDADD = core/tools/libapical_tools.la core/libapical_core.la \
-	$(LUA_LIBS) $(LIBCONFIG_LIBS) $(ZLIB_LIBS) $(CAIRO_LIBS) $(LAPACK_LIBS)
+	$(LUA_LIBS) $(LIBCONFIG_LIBS) $(ZLIB_LIBS) $(CAIRO_LIBS) $(LAPACK_LIBS) \
+	$(MPI_LIBS)
 core_apical_LDFLAGS = -pthread $(SAN_LDFLAGS)
 EXTRA_DIST += core/tools/README.md

@@ -19,6 +19,7 @@
 #include "lua/lapical.h"
 #include "net/sim.h"
 #include "base/strutil.h"
+#include "dist/dist.h"
 
 static const char usage[] =
     "usage: apical run SCRIPT.lua [options] [--] [script words...]\n"
@@ -157,6 +158,9 @@ static void summary(const ap_sim *sim) {
   fputc('\n', stderr);
 }
 
+/* Under mpirun, the message of a failed run, for main to print once. */
+static char dist_err[4096];
+
 /* Run the script once on the settings `set`: 0, or the exit code.  A
  * muted run sends the script's standard output to /dev/null and prints
  * no summary or report.  *chip_s gets the chip time of a chip backend's
@@ -173,6 +177,8 @@ static int run_once(ap_registry *reg, ap_settings *set, const opts *o,
     if (L) lua_close(L);
     return die("%s", "out of memory");
   }
+  /* in a run of several processes, rank 0 speaks for all */
+  mute = mute || ap_dist_rank() != 0;
   if (mute) {
     fflush(stdout);
     saved = dup(STDOUT_FILENO);
@@ -188,12 +194,11 @@ static int run_once(ap_registry *reg, ap_settings *set, const opts *o,
                  isatty(STDERR_FILENO) && !o->quiet && !mute);
   fflush(stdout);
   if (ap_lua_run_file(L, o->script, err, sizeof err) != 0) {
-    fprintf(stderr, "apical: %s\n", err);
     ap_sim_abort(sim);
     rc = 1;
   } else if (ap_sim_finish(sim) != AP_OK) {
-    fprintf(stderr, "apical: %s\n", ap_sim_error(sim));
     ap_sim_abort(sim);
+    ap_fmt(err, sizeof err, "%s", ap_sim_error(sim));
     rc = 1;
   } else {
     fflush(stdout);
@@ -213,10 +218,32 @@ static int run_once(ap_registry *reg, ap_settings *set, const opts *o,
     dup2(saved, STDOUT_FILENO);
     close(saved);
   }
+  if (rc) {
+    /* under mpirun main prints it once for the run, after cleaning up */
+    if (ap_dist_active()) ap_fmt(dist_err, sizeof dist_err, "%s", err);
+    else fprintf(stderr, "apical: %s\n", err);
+  }
   return rc;
 }
 
+static int command(int argc, char **argv);
+
+/* Join the run's processes first (a build without MPI refuses mpirun
+ * here), leave them last. */
 int main(int argc, char **argv) {
+  char err[512];
+  if (ap_dist_init(&argc, &argv, err, sizeof err)) {
+    if (ap_dist_rank() == 0) fprintf(stderr, "apical: %s\n", err);
+    return 1;
+  }
+  int rc = command(argc, argv);
+  if (rc && ap_dist_active())
+    ap_dist_fail(dist_err[0] ? dist_err : "the run failed (above)", rc);
+  ap_dist_finalize();
+  return rc;
+}
+
+static int command(int argc, char **argv) {
   if (argc < 2) {
     fputs(usage, stderr);
     return 2;

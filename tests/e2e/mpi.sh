@@ -1,0 +1,104 @@
+#!/bin/sh
+# Runs under mpirun (loopback only, as root: --allow-run-as-root
+# --oversubscribe): 1, 2 and 3 processes x 1 and 2 threads give the
+# bytes of one process, print once and write each file once; an error
+# ends every process with the message once; a killed process ends the
+# run.  In a build without MPI the refusal instead.
+. "$AP_TOP_SRCDIR/tests/e2e/lib.sh"
+
+if [ "${AP_HAVE_MPI:-1}" = 0 ]; then
+  # what mpirun tells the processes it starts, without mpirun
+  OMPI_COMM_WORLD_SIZE=2 OMPI_COMM_WORLD_RANK=0 \
+    "$APICAL" run "$AP_TOP_SRCDIR/tests/e2e/mpi.lua" -q > out.txt 2> err.txt
+  rc=$?
+  if [ $rc -ne 0 ] && grep -q "built without MPI" err.txt &&
+     ! [ -e spikes.csv ]; then ok; else
+    fail "a build without MPI under mpirun (rank 0): status $rc:"
+    sed 's/^/    /' err.txt
+  fi
+  OMPI_COMM_WORLD_SIZE=2 OMPI_COMM_WORLD_RANK=1 \
+    "$APICAL" run "$AP_TOP_SRCDIR/tests/e2e/mpi.lua" -q > out.txt 2> err.txt
+  rc=$?
+  if [ $rc -ne 0 ] && ! [ -s err.txt ]; then ok; else
+    fail "a build without MPI under mpirun (rank 1) said something or ran: $rc"
+  fi
+  finish
+fi
+
+command -v mpirun > /dev/null || { fail "no mpirun (install openmpi-bin)"; finish; }
+# Open MPI's own leaks are not apical's
+export LSAN_OPTIONS="suppressions=$AP_TOP_SRCDIR/tests/lsan-openmpi.supp:print_suppressions=0"
+# whole stacks, so that a leak inside Open MPI is seen to be there
+export ASAN_OPTIONS="${ASAN_OPTIONS:-}:fast_unwind_on_malloc=0"
+# the shared-memory transport only: no network interface is looked at
+export OMPI_MCA_btl=self,vader OMPI_MCA_btl_vader_single_copy_mechanism=none
+# components stay loaded to the end, so that their leaks are named
+export OMPI_MCA_mca_base_component_disable_dlclose=1
+MPIRUN="mpirun --allow-run-as-root --oversubscribe"
+
+mkdir one && (cd one && "$APICAL" run "$AP_TOP_SRCDIR/tests/e2e/mpi.lua" -q \
+  > out.txt 2>&1) || { fail "one process:"; sed 's/^/    /' one/out.txt; }
+for np in 2 3; do
+  for th in 1 2; do
+    d=p${np}t$th
+    mkdir $d
+    if (cd $d && timeout 300 $MPIRUN -np $np "$APICAL" run \
+          "$AP_TOP_SRCDIR/tests/e2e/mpi.lua" -q --threads $th > out.txt 2> err.txt); then
+      ok
+    else
+      fail "$np processes x $th threads:"; sed 's/^/    /' $d/err.txt; continue
+    fi
+    for f in spikes.csv vm.csv; do
+      if cmp -s one/$f $d/$f; then ok; else
+        fail "$np x $th: $f differs from one process's"
+      fi
+    done
+    if [ "$(grep -c '^mpi ok' $d/out.txt)" = 1 ]; then ok; else
+      fail "$np x $th: printed $(grep -c '^mpi ok' $d/out.txt) times"
+    fi
+    if grep -q "size $np" $d/mine.txt && [ "$(wc -l < $d/mine.txt)" = 1 ]; then ok; else
+      fail "$np x $th: the script's own file: $(cat $d/mine.txt)"
+    fi
+    if ls $d | grep -q "\.tmp\|\.part"; then
+      fail "$np x $th: temporary files left: $(ls $d)"
+    else ok; fi
+  done
+done
+
+# an error on every process: printed once, every process ends, non-zero
+printf 'local ap = require "apical"\nerror("boom in the script")\n' > bad.lua
+timeout 60 $MPIRUN -np 2 "$APICAL" run bad.lua > out.txt 2> err.txt
+rc=$?
+if [ $rc -ne 0 ] && [ $rc -ne 124 ] && [ "$(grep -c 'boom in the script' err.txt)" = 1 ]; then
+  ok
+else
+  fail "an error on both processes: status $rc, printed $(grep -c 'boom in the script' err.txt) times:"
+  sed 's/^/    /' err.txt
+fi
+# an error on one process only: it names itself, the run ends non-zero
+printf 'local ap = require "apical"\nif ap.rank() == 1 then error("only here") end\nap.population("lif_psc_exp", 2)\nap.run(1e6)\n' > one.lua
+timeout 60 $MPIRUN -np 2 "$APICAL" run -q one.lua > out.txt 2> err.txt
+rc=$?
+if [ $rc -ne 0 ] && [ $rc -ne 124 ] && grep -q "process 1 of 2: one.lua:2: only here" err.txt; then
+  ok
+else
+  fail "an error on process 1: status $rc:"; sed 's/^/    /' err.txt
+fi
+
+# a process killed mid-run ends the others within seconds
+printf 'local ap = require "apical"\nap.setup{ dt = 0.1 }\nap.population("lif_psc_exp", 500, { I_e = 380 })\nap.run(1e8)\n' > long.lua
+(timeout 120 $MPIRUN -np 2 "$APICAL" run -q long.lua > kill_out.txt 2>&1; echo $? > kill_rc.txt) &
+i=0
+while [ $i -lt 50 ] && [ "$(pgrep -f "run -q long.lua" | wc -l)" -lt 3 ]; do sleep 0.2; i=$((i + 1)); done
+sleep 1
+victim=$(pgrep -f "apical run -q long.lua" -n)
+[ -n "$victim" ] && kill -9 "$victim"
+i=0
+while [ $i -lt 100 ] && ! [ -s kill_rc.txt ]; do sleep 0.1; i=$((i + 1)); done
+if [ -s kill_rc.txt ] && [ "$(cat kill_rc.txt)" != 0 ] && [ "$(cat kill_rc.txt)" != 124 ]; then
+  ok
+else
+  fail "a killed process did not end the run within 10 s (status $(cat kill_rc.txt 2>/dev/null))"
+  pkill -9 -f "run -q long.lua"
+fi
+finish
