@@ -23,9 +23,10 @@ if [ "${AP_HAVE_MPI:-1}" = 0 ]; then
     fail "a build without MPI under mpirun (rank 1) said something or ran: $rc"
   fi
   finish
+  exit
 fi
 
-command -v mpirun > /dev/null || { fail "no mpirun (install openmpi-bin)"; finish; }
+command -v mpirun > /dev/null || { fail "no mpirun (install openmpi-bin)"; finish; exit; }
 # Open MPI's own leaks are not apical's
 export LSAN_OPTIONS="suppressions=$AP_TOP_SRCDIR/tests/lsan-openmpi.supp:print_suppressions=0"
 # whole stacks, so that a leak inside Open MPI is seen to be there
