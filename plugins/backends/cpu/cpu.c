@@ -74,6 +74,9 @@
 
 #include "apical_plugin.h"
 #include "ringbuf.h"
+#ifdef AP_HAVE_MPI
+#include <mpi.h>
+#endif
 
 typedef struct cpu_pop {
   void *inst;
@@ -120,11 +123,9 @@ enum { PART_UPDATE, PART_HOST, PART_DELIVER, PART_WAIT, N_PARTS };
 typedef struct cpu_worker {
   _Alignas(64) cpu *c;
   unsigned id;
+  unsigned wi;           /* worker index: rank * threads + id */
   unsigned sense;        /* barrier sense, private to the thread */
   pthread_t tid;
-  size_t *n_spiked;      /* per population, of this thread's block; two
-                            sets by step parity (see cpu_pop) */
-  int *has_mult;
   int rc[2];             /* failure of the update, by step parity */
   size_t fail_pop, bad_spikes, bad_n;
   char why[256];         /* the message of a failed update */
@@ -148,6 +149,19 @@ struct cpu {
   ap_report_item *prof_items;
   char *prof_keys;
   unsigned nt;           /* threads */
+  /* Processes (MPI): rank of size; population blocks are cut for
+   * nw = size x nt workers, this process's threads being the workers
+   * rank nt .. rank nt + nt - 1.  Spike counts and multiplicity flags by
+   * step parity, population and worker (every worker's, after the
+   * exchange). */
+  int rank, size;
+  unsigned nw;
+  size_t *cnt;           /* each worker's counts on cache lines of their
+                            own: worker b's at b * cstride */
+  int *cmul;
+  size_t cstride, mstride;
+  uint32_t *xbuf;        /* exchange buffers (size > 1) */
+  size_t xcap;
   cpu_pop *pops;
   cpu_proj *projs;
   cpu_dec *decs;
@@ -193,6 +207,13 @@ enum { SPIN = 2000, YIELDS = 20000 };
  * the ring rows, the models' scratch), no two threads write one line
  * (see cpu_create). */
 enum { MIN_SHARE = 32, CUT = 16 };
+
+/* The spike count and multiplicity flag of worker b's block of population
+ * i in step parity par. */
+#define CNT(c, par, i, b) \
+  ((c)->cnt[(size_t)(b) * (c)->cstride + (par) * (c)->net->n_pops + (i)])
+#define CMUL(c, par, i, b) \
+  ((c)->cmul[(size_t)(b) * (c)->mstride + (par) * (c)->net->n_pops + (i)])
 
 static const ap_param_desc cpu_params[] = {
     {"threads", "1",
@@ -360,7 +381,7 @@ static int prepare_pops(cpu *c, char *err, size_t err_size) {
 /* Advance this thread's block of every population by one step. */
 static void update_blocks(cpu *c, cpu_worker *w, int64_t step) {
   const ap_net *net = c->net;
-  const unsigned t = w->id;
+  const unsigned t = w->wi;
   const size_t par = (size_t)(step & 1);
   w->rc[par] = AP_OK;
   for (size_t i = 0; i < net->n_pops; i++) {
@@ -370,8 +391,9 @@ static void update_blocks(cpu *c, cpu_worker *w, int64_t step) {
     const size_t first = p->cut[t], nb = p->cut[t + 1] - first;
     const size_t slot = par * net->n_pops + i;
     uint32_t *spk = p->spiked + par * p->buf, *mlt = p->mult + par * p->buf;
-    w->n_spiked[slot] = 0;
-    w->has_mult[slot] = 0;
+    CNT(c, par, i, t) = 0;
+    CMUL(c, par, i, t) = 0;
+    (void)slot;
     if (!nb) continue;
     for (unsigned v = 0; v < d->n_vars; v++)
       w->state[v] = q->state[v] ? q->state[v] + first : NULL;
@@ -420,8 +442,8 @@ static void update_blocks(cpu *c, cpu_worker *w, int64_t step) {
       }
       b.n_spiked = kept;
     }
-    w->n_spiked[slot] = b.n_spiked;
-    w->has_mult[slot] = b.has_mult;
+    CNT(c, par, i, t) = b.n_spiked;
+    CMUL(c, par, i, t) = b.has_mult;
     /* population indices, so that the blocks' lists read in thread order
      * are the population's spikes in ascending order */
     if (first)
@@ -458,12 +480,11 @@ static void decode(cpu *c, int64_t step) {
     } else {
       const cpu_pop *p = &c->pops[d->pre];
       memset(u, 0, D * sizeof *u);
-      for (unsigned bt = 0; bt < c->nt; bt++) {
-        const size_t slot = par * net->n_pops + d->pre;
-        const size_t ns = c->w[bt].n_spiked[slot];
+      for (unsigned bt = 0; bt < c->nw; bt++) {
+        const size_t ns = CNT(c, par, d->pre, bt);
         const size_t at = par * p->buf + p->cut[bt];
         const uint32_t *idx = p->spiked + at;
-        const uint32_t *m = c->w[bt].has_mult[slot] ? p->mult + at : NULL;
+        const uint32_t *m = CMUL(c, par, d->pre, bt) ? p->mult + at : NULL;
         for (size_t s = 0; s < ns; s++) {
           const double *dj = d->decoders + (size_t)idx[s] * D;
           const double w = m ? (double)m[s] : 1.0;
@@ -480,7 +501,7 @@ static void decode(cpu *c, int64_t step) {
 
 /* Each thread: the decoded connections into the neurons it owns. */
 static void encode(cpu *c, cpu_worker *w, int64_t step) {
-  const unsigned t = w->id;
+  const unsigned t = w->wi;
   for (size_t k = 0; k < c->n_decs; k++) {
     const ap_net_decoded *d = c->decs[k].x;
     const cpu_pop *p = &c->pops[d->post];
@@ -495,12 +516,117 @@ static void encode(cpu *c, cpu_worker *w, int64_t step) {
   }
 }
 
+#ifdef AP_HAVE_MPI
+/* Room for n words in the exchange buffer. */
+static int xroom(cpu *c, size_t n) {
+  if (n <= c->xcap) return 0;
+  uint32_t *b = realloc(c->xbuf, n * sizeof *b);
+  if (!b) return -1;
+  c->xbuf = b;
+  c->xcap = n;
+  return 0;
+}
+#endif
+
+/* Processes: every process's spike lists of the step, into the blocks of
+ * their workers, so that each process delivers every population's spikes
+ * to the neurons it owns in the order of a run of one process.  Each
+ * process sends, per population and own worker: its count, its
+ * multiplicity flag, the spikes, the multiplicities if any; first a word
+ * saying whether its update failed.  Returns nonzero to stop the run. */
+static int exchange(cpu *c, int64_t step) {
+#ifdef AP_HAVE_MPI
+  const ap_net *net = c->net;
+  const size_t par = (size_t)(step & 1);
+  const unsigned w0 = (unsigned)c->rank * c->nt;
+  size_t n = 1;
+  for (size_t i = 0; i < net->n_pops; i++)
+    for (unsigned b = w0; b < w0 + c->nt; b++)
+      n += 2 + CNT(c, par, i, b) * (CMUL(c, par, i, b) ? 2 : 1);
+  int *counts = malloc(2 * (size_t)c->size * sizeof *counts);
+  if (!counts || xroom(c, n)) {
+    free(counts);
+    snprintf(c->err, c->err_size, "out of memory for the spike exchange");
+    c->rc = AP_ENOMEM;
+    return 1;
+  }
+  int failed = 0;
+  for (unsigned t = 0; t < c->nt; t++) failed |= c->w[t].rc[par] != AP_OK;
+  uint32_t *o = c->xbuf;
+  *o++ = (uint32_t)failed;
+  for (size_t i = 0; i < net->n_pops; i++) {
+    const cpu_pop *p = &c->pops[i];
+    for (unsigned b = w0; b < w0 + c->nt; b++) {
+      const size_t k = CNT(c, par, i, b), at = par * p->buf + p->cut[b];
+      *o++ = (uint32_t)k;
+      *o++ = (uint32_t)CMUL(c, par, i, b);
+      memcpy(o, p->spiked + at, k * sizeof *o);
+      o += k;
+      if (CMUL(c, par, i, b)) {
+        memcpy(o, p->mult + at, k * sizeof *o);
+        o += k;
+      }
+    }
+  }
+  int mine = (int)n, *len = counts, *disp = counts + c->size;
+  MPI_Allgather(&mine, 1, MPI_INT, len, 1, MPI_INT, MPI_COMM_WORLD);
+  size_t total = 0;
+  for (int r = 0; r < c->size; r++) {
+    disp[r] = (int)total;
+    total += (size_t)len[r];
+  }
+  uint32_t *all = malloc(total * sizeof *all);
+  if (!all) {
+    free(counts);
+    snprintf(c->err, c->err_size, "out of memory for the spike exchange");
+    c->rc = AP_ENOMEM;
+    return 1; /* the others wait for this process in vain: MPI ends them */
+  }
+  MPI_Allgatherv(c->xbuf, mine, MPI_UINT32_T, all, len, disp, MPI_UINT32_T,
+                 MPI_COMM_WORLD);
+  int other_failed = -1;
+  for (int r = 0; r < c->size; r++) {
+    const uint32_t *in = all + disp[r];
+    if (*in++ && r != c->rank && other_failed < 0) other_failed = r;
+    if (r == c->rank) continue;
+    for (size_t i = 0; i < net->n_pops; i++) {
+      cpu_pop *p = &c->pops[i];
+      for (unsigned b = (unsigned)r * c->nt; b < (unsigned)(r + 1) * c->nt; b++) {
+        const size_t k = *in++, at = par * p->buf + p->cut[b];
+        const int m = (int)*in++;
+        CNT(c, par, i, b) = k;
+        CMUL(c, par, i, b) = m;
+        memcpy(p->spiked + at, in, k * sizeof *in);
+        in += k;
+        if (m) {
+          memcpy(p->mult + at, in, k * sizeof *in);
+          in += k;
+        }
+      }
+    }
+  }
+  free(all);
+  free(counts);
+  if (other_failed >= 0 && !failed) {
+    snprintf(c->err, c->err_size, "process %d failed at t = %g ms (its "
+             "message is its own)", other_failed, (double)step * net->dt);
+    c->rc = AP_EPLUGIN;
+    return 1;
+  }
+  return 0;
+#else
+  (void)c, (void)step;
+  return 0;
+#endif
+}
+
 /* Thread 0 between the barriers: errors, spikes, transmit, host calls.
  * Returns nonzero to stop the run. */
 static int serial(cpu *c, int64_t step) {
   const ap_net *net = c->net;
   const cpu_worker *bad = NULL;
   const size_t par = (size_t)(step & 1);
+  if (c->size > 1 && exchange(c, step)) return 1;
   for (unsigned t = 0; t < c->nt; t++)
     if (c->w[t].rc[par] && (!bad || c->w[t].fail_pop < bad->fail_pop))
       bad = &c->w[t];
@@ -523,8 +649,8 @@ static int serial(cpu *c, int64_t step) {
   double t_spike = (double)(step + 1) * net->dt;
   for (size_t i = 0; i < net->n_pops; i++) {
     cpu_pop *p = &c->pops[i];
-    for (unsigned bt = 0; bt < c->nt; bt++) {
-      const size_t ns = c->w[bt].n_spiked[par * net->n_pops + i];
+    for (unsigned bt = 0; bt < c->nw; bt++) {
+      const size_t ns = CNT(c, par, i, bt);
       if (!ns) continue;
       const uint32_t *idx = p->spiked + par * p->buf + p->cut[bt];
       for (size_t o = 0; o < p->n_out; o++) {
@@ -555,12 +681,12 @@ static int serial(cpu *c, int64_t step) {
   decode(c, step);
   for (size_t i = 0; i < net->n_pops; i++) {
     cpu_pop *p = &c->pops[i];
-    for (unsigned bt = 0; bt < c->nt; bt++) {
-      const size_t slot = par * net->n_pops + i, at = par * p->buf + p->cut[bt];
-      const size_t ns = c->w[bt].n_spiked[slot];
+    for (unsigned bt = 0; bt < c->nw; bt++) {
+      const size_t at = par * p->buf + p->cut[bt];
+      const size_t ns = CNT(c, par, i, bt);
       if (!ns) continue;
       net->spikes(net->ctx, i, step, p->spiked + at,
-                  c->w[bt].has_mult[slot] ? p->mult + at : NULL, ns);
+                  CMUL(c, par, i, bt) ? p->mult + at : NULL, ns);
     }
   }
   net->step_done(net->ctx, step);
@@ -634,9 +760,9 @@ static void post_events(cpu *c, cpu_worker *w, int64_t step) {
     if (!cp->col_off) continue;
     const ap_net_proj *pr = net->projs[j];
     const cpu_pop *p = &c->pops[pr->post];
-    const size_t ns = w->n_spiked[par * net->n_pops + pr->post];
+    const size_t ns = CNT(c, par, pr->post, w->wi);
     if (!ns) continue;
-    const uint32_t *idx = p->spiked + par * p->buf + p->cut[w->id];
+    const uint32_t *idx = p->spiked + par * p->buf + p->cut[w->wi];
     ap_rule_ctx *rc = &w->rctx[j];
     rc->step = step;
     rc->t = t;
@@ -714,20 +840,20 @@ static void deliver_rows(cpu *c, cpu_worker *w, unsigned t, size_t j,
 /* Deliver the step's spikes into the targets this thread owns. */
 static void deliver(cpu *c, cpu_worker *w, int64_t step) {
   const ap_net *net = c->net;
-  const unsigned t = w->id;
+  const unsigned t = w->id, wi = w->wi;
   for (size_t i = 0; i < net->n_pops; i++) {
     const cpu_pop *p = &c->pops[i];
-    /* the blocks' spike lists, in thread order: ascending sources */
-    const size_t par = (size_t)(step & 1), slot = par * net->n_pops + i;
-    for (unsigned bt = 0; bt < c->nt; bt++) {
-      const size_t n_sp = c->w[bt].n_spiked[slot];
+    /* the blocks' spike lists, in worker order: ascending sources */
+    const size_t par = (size_t)(step & 1);
+    for (unsigned bt = 0; bt < c->nw; bt++) {
+      const size_t n_sp = CNT(c, par, i, bt);
       if (!n_sp) continue;
       const size_t at = par * p->buf + p->cut[bt];
       const uint32_t *src_of = p->spiked + at;
-      const uint32_t *mult = c->w[bt].has_mult[slot] ? p->mult + at : NULL;
+      const uint32_t *mult = CMUL(c, par, i, bt) ? p->mult + at : NULL;
       for (size_t o = 0; o < p->n_out; o++) {
         const size_t *own = c->pops[net->projs[p->out[o]]->post].cut;
-        if (own[t] < own[t + 1]) /* this thread owns targets there */
+        if (own[wi] < own[wi + 1]) /* this thread owns targets there */
           deliver_rows(c, w, t, p->out[o], step, src_of, mult, n_sp);
       }
     }
@@ -843,8 +969,6 @@ static void cpu_destroy(void *vc) {
     }
   if (c->w)
     for (unsigned t = 0; t < c->nt; t++) {
-      free(c->w[t].n_spiked);
-      free(c->w[t].has_mult);
       free(c->w[t].state);
       free(c->w[t].param);
       free(c->w[t].input);
@@ -853,6 +977,9 @@ static void cpu_destroy(void *vc) {
   free(c->w);
   free(c->projs);
   free(c->pops);
+  free(c->cnt);
+  free(c->cmul);
+  free(c->xbuf);
   for (size_t k = 0; k < c->n_decs; k++) free(c->decs[k].u);
   free(c->decs);
   free(c->sbuf);
@@ -869,24 +996,28 @@ static int split_rows(cpu *c, size_t j) {
   const ap_net_proj *pr = c->net->projs[j];
   cpu_proj *cp = &c->projs[j];
   const size_t npre = c->net->pops[pr->pre]->n, nt = c->nt;
-  const size_t *cut = c->pops[pr->post].cut;
+  /* this process's threads' ranges: workers rank nt .. rank nt + nt */
+  const size_t *cut = c->pops[pr->post].cut + (size_t)c->rank * nt;
   cp->lo = malloc((nt + 1) * sizeof *cp->lo);
   if (!cp->lo) return -1;
   cp->lo[0] = pr->row;
   cp->lo[nt] = pr->row + 1;
-  if (nt == 1) return 0;
-  const size_t n_split = (nt - 1) * npre;
+  /* one process: the first and last boundaries are the rows' ends;
+   * several: every boundary is cut, the ends too */
+  const size_t t0 = c->size > 1 ? 0 : 1, t1 = c->size > 1 ? nt : nt - 1;
+  if (t1 < t0) return 0;
+  const size_t n_split = (t1 - t0 + 1) * npre;
   cp->split = malloc((n_split ? n_split : 1) * sizeof *cp->split);
   if (!cp->split) return -1;
-  for (size_t t = 1; t < nt; t++) cp->lo[t] = cp->split + (t - 1) * npre;
+  for (size_t t = t0; t <= t1; t++) cp->lo[t] = cp->split + (t - t0) * npre;
   const uint32_t mask = pr->delay ? 0xffffffffu : AP_PACK_TARGET_MASK;
   for (size_t i = 0; i < npre; i++) {
     size_t s = pr->row[i], e = pr->row[i + 1];
     for (size_t k = s + 1; k < e; k++)
       if ((pr->target[k] & mask) < (pr->target[k - 1] & mask)) return 1;
-    for (size_t t = 1; t < nt; t++) {
+    for (size_t t = t0; t <= t1; t++) {
       while (s < e && (pr->target[s] & mask) < cut[t]) s++;
-      cp->split[(t - 1) * npre + i] = s;
+      cp->split[(t - t0) * npre + i] = s;
     }
   }
   return 0;
@@ -969,10 +1100,27 @@ static int cpu_create(void **out, const ap_net *net, const ap_real *settings,
   if (nt < 1) nt = 1;
   if (nt > 4096) nt = 4096;
   c->nt = (unsigned)nt;
+  c->rank = 0;
+  c->size = 1;
+#ifdef AP_HAVE_MPI
+  int mpi_on = 0;
+  MPI_Initialized(&mpi_on);
+  if (mpi_on) {
+    MPI_Comm_rank(MPI_COMM_WORLD, &c->rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &c->size);
+  }
+#endif
+  c->nw = (unsigned)c->size * c->nt;
   c->profile = settings[1] != 0;
   const int enough = (long)c->nt <= cores_available();
   c->spin = enough ? SPIN : 0;
   c->yields = enough ? YIELDS : 0;
+  const size_t per = 2 * (net->n_pops ? net->n_pops : 1);
+  c->cstride = (per * sizeof *c->cnt + 63) / 64 * 64 / sizeof *c->cnt;
+  c->mstride = (per * sizeof *c->cmul + 63) / 64 * 64 / sizeof *c->cmul;
+  c->cnt = line_calloc(c->cstride * c->nw * sizeof *c->cnt);
+  c->cmul = line_calloc(c->mstride * c->nw * sizeof *c->cmul);
+  if (!c->cnt || !c->cmul) goto nomem;
   c->pops = calloc(net->n_pops ? net->n_pops : 1, sizeof *c->pops);
   c->projs = calloc(net->n_projs ? net->n_projs : 1, sizeof *c->projs);
   c->w = aligned_alloc(64, c->nt * sizeof *c->w); /* a multiple of 64 */
@@ -989,7 +1137,7 @@ static int cpu_create(void **out, const ap_net *net, const ap_real *settings,
     if (np > max_ports) max_ports = np;
     size_t n1 = q->n ? q->n : 1;
     p->rings = calloc(np ? np : 1, sizeof *p->rings);
-    p->cut = malloc((c->nt + 1) * sizeof *p->cut);
+    p->cut = malloc((c->nw + 1) * sizeof *p->cut);
     /* two buffers, by step parity: a thread may update step s + 1 while
      * another still delivers step s from the lists of step s */
     p->spiked = malloc(2 * n1 * sizeof *p->spiked);
@@ -1008,10 +1156,10 @@ static int cpu_create(void **out, const ap_net *net, const ap_real *settings,
      * least MIN_SHARE neurons each; the rest own none of it): every
      * thread that owns targets of a projection walks each spiking row,
      * so slicing a few neurons thinner costs more than it saves. */
-    const size_t parts = q->n / MIN_SHARE < c->nt
+    const size_t parts = q->n / MIN_SHARE < c->nw
                              ? (q->n / MIN_SHARE ? q->n / MIN_SHARE : 1)
-                             : c->nt;
-    for (unsigned t = 0; t <= c->nt; t++) {
+                             : c->nw;
+    for (unsigned t = 0; t <= c->nw; t++) {
       const size_t u = t < parts ? t : parts;
       const size_t even = q->n / parts * u + q->n % parts * u / parts;
       const size_t up = (even + CUT / 2) / CUT * CUT;
@@ -1053,21 +1201,37 @@ static int cpu_create(void **out, const ap_net *net, const ap_real *settings,
         goto nomem;
     }
   }
-  c->can_overlap = c->n_decs == 0;
+  if (c->size > 1) { /* what is not shared out between processes yet */
+    const char *why = NULL;
+    for (size_t j = 0; j < net->n_projs && !why; j++) {
+      if (net->projs[j]->rule)
+        why = "a projection has a learning rule";
+      else if (c->projs[j].wout)
+        why = "a projection's synapse model changes the weights it delivers";
+    }
+    for (size_t k = 0; k < c->n_decs && !why; k++)
+      if (c->decs[k].x->rate_var >= 0)
+        why = "a decoded connection reads rate neurons";
+    if (why) {
+      snprintf(err, err_size, "runs of several processes do not yet share "
+               "out networks where %s: run it as one process", why);
+      cpu_destroy(c);
+      return AP_ENOTSUP;
+    }
+  }
+  c->can_overlap = c->n_decs == 0 && c->size == 1;
   for (size_t j = 0; j < net->n_projs; j++)
     if (c->projs[j].wout || c->projs[j].rule) c->can_overlap = 0;
-  size_t np1 = net->n_pops ? net->n_pops : 1;
   for (unsigned t = 0; t < c->nt; t++) {
     cpu_worker *w = &c->w[t];
     w->c = c;
     w->id = t;
-    w->n_spiked = line_calloc(2 * np1 * sizeof *w->n_spiked);
-    w->has_mult = line_calloc(2 * np1 * sizeof *w->has_mult);
+    w->wi = (unsigned)c->rank * c->nt + t;
     w->state = malloc(max_vars * sizeof *w->state);
     w->param = malloc(max_params * sizeof *w->param);
     w->input = malloc(max_ports * sizeof *w->input);
     w->rctx = calloc(net->n_projs ? net->n_projs : 1, sizeof *w->rctx);
-    if (!w->n_spiked || !w->has_mult || !w->state || !w->param || !w->input ||
+    if (!w->state || !w->param || !w->input ||
         !w->rctx)
       goto nomem;
     for (size_t j = 0; j < net->n_projs; j++)
@@ -1173,7 +1337,47 @@ static uint64_t cpu_events(void *vc) {
   cpu *c = vc;
   uint64_t e = 0;
   for (unsigned t = 0; t < c->nt; t++) e += c->w[t].events;
+#ifdef AP_HAVE_MPI
+  if (c->size > 1) { /* every process's deliveries: a sum of integers */
+    uint64_t all = 0;
+    MPI_Allreduce(&e, &all, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+    e = all;
+  }
+#endif
   return e;
+}
+
+/* One process computes in the host's arrays; several each hold their own
+ * neurons' state there: the host's reads gather every process's share. */
+static int cpu_sync(void *vc, char *err, size_t err_size) {
+  cpu *c = vc;
+  (void)err, (void)err_size;
+#ifdef AP_HAVE_MPI
+  if (c->size <= 1) return AP_OK;
+  const ap_net *net = c->net;
+  int *len = malloc(2 * (size_t)c->size * sizeof *len);
+  if (!len) {
+    snprintf(err, err_size, "out of memory gathering the state");
+    return AP_ENOMEM;
+  }
+  int *disp = len + c->size;
+  for (size_t i = 0; i < net->n_pops; i++) {
+    const ap_net_pop *q = net->pops[i];
+    const cpu_pop *p = &c->pops[i];
+    for (int r = 0; r < c->size; r++) {
+      disp[r] = (int)p->cut[(size_t)r * c->nt];
+      len[r] = (int)(p->cut[(size_t)(r + 1) * c->nt] - p->cut[(size_t)r * c->nt]);
+    }
+    for (unsigned v = 0; v < q->desc->n_vars; v++)
+      if (q->state[v])
+        MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, q->state[v], len,
+                       disp, MPI_DOUBLE, MPI_COMM_WORLD);
+  }
+  free(len);
+#else
+  (void)c;
+#endif
+  return AP_OK;
 }
 
 /* profile = 1: the seconds each thread spent in each part of the steps
@@ -1233,7 +1437,7 @@ static const ap_backend_desc cpu_desc = {
     .create = cpu_create,
     .destroy = cpu_destroy,
     .run = cpu_run,
-    .sync = NULL, /* it computes in the host's arrays */
+    .sync = cpu_sync, /* one process: nothing; several: gathers */
     .reload = cpu_reload,
     .pending_get = cpu_pending_get,
     .pending_add = cpu_pending_add,
