@@ -288,7 +288,9 @@ double sim_now_ms(const ap_sim *sim) {
 
 /* Weights of a plastic projection, current at the present time. */
 void sim_flush_rule(ap_sim *sim, proj *pr) {
-  if (pr->rule) ap_plastic_flush(pr->rule, sim_now_ms(sim));
+  if (!pr->rule) return;
+  sim_backend_sync(sim); /* weights held elsewhere (other processes) */
+  ap_plastic_flush(pr->rule, sim_now_ms(sim));
 }
 
 int ap_proj_weights(ap_sim *sim, size_t p, double *w) {

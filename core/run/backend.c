@@ -151,6 +151,12 @@ static void on_step_done(void *ctx, int64_t step) {
       double rate;
       if (r->kind == REC_WEIGHT) {
         proj *pr = &sim->projs[r->proj];
+        /* a backend that holds weights elsewhere (other processes)
+         * makes the host's current first */
+        if (!synced && pr->rule && sim->bd->sync) {
+          sim_backend_sync_now(sim);
+          synced = 1;
+        }
         if (pr->rule) ap_plastic_flush(pr->rule, (double)(step + 1) * sim->dt);
         for (size_t k = 0; k < r->n_syn; k++) r->buf[k] = pr->weight[r->syn[k]];
       } else {

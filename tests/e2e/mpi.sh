@@ -3,8 +3,9 @@
 # --oversubscribe), the network shared out between the processes: 1, 2
 # and 3 processes x 1 and 2 threads give the bytes of one process
 # (spikes, state samples, a NEF probe, every neuron's state), print once
-# and write each file once; what is not shared out yet (plasticity) is
-# refused; an error ends every process with the message once; a killed
+# and write each file once; learning (STDP, dopamine, a depressing
+# synapse, PES) gives the same weights; what is not shared out yet
+# (decoding rate neurons) is refused; an error ends every process with the message once; a killed
 # process ends the run.  In a build without MPI the refusal instead.
 . "$AP_TOP_SRCDIR/tests/e2e/lib.sh"
 
@@ -68,15 +69,37 @@ for np in 2 3; do
   done
 done
 
+# learning: STDP, dopamine-modulated STDP (a modulator driven by spikes
+# and by the script), a depressing synapse and PES give the weights and
+# spikes of one process
+mkdir lone && (cd lone && "$APICAL" run "$AP_TOP_SRCDIR/tests/e2e/mpi_plastic.lua" -q \
+  > out.txt 2>&1) || { fail "learning, one process:"; sed 's/^/    /' lone/out.txt; }
+for cfg in "2 1" "3 1" "2 2"; do
+  set -- $cfg
+  d=l$1x$2
+  mkdir $d
+  if (cd $d && timeout 300 $MPIRUN -np $1 "$APICAL" run \
+        "$AP_TOP_SRCDIR/tests/e2e/mpi_plastic.lua" -q --threads $2 > out.txt 2> err.txt); then
+    ok
+  else
+    fail "learning on $1 x $2:"; sed 's/^/    /' $d/err.txt; continue
+  fi
+  for f in spikes.csv wrec.csv p1.csv p2.csv p3.csv pes.csv; do
+    if cmp -s lone/$f $d/$f; then ok; else
+      fail "learning on $1 x $2: $f differs from one process's"
+    fi
+  done
+done
+
 # what is not shared out yet is refused, naming it
-printf 'local ap = require "apical"\nlocal a = ap.population("lif_psc_exp", 10)\nap.connect(a, a, "all_to_all", { weight = 1, learning = { "stdp" } })\nap.run(1)\n' > plastic.lua
-timeout 60 $MPIRUN -np 2 "$APICAL" run plastic.lua > out.txt 2> err.txt
+printf 'local ap = require "apical"\nlocal nef = ap.nef\nlocal r = nef.ensemble{ n = 20, neuron = "lif_rate" }\nnef.connect(r, nef.ensemble{ n = 20 })\nap.run(1)\n' > rates.lua
+timeout 60 $MPIRUN -np 2 "$APICAL" run rates.lua > out.txt 2> err.txt
 rc=$?
 if [ $rc -ne 0 ] && [ $rc -ne 124 ] &&
-   [ "$(grep -c 'do not yet share out networks where a projection has a learning rule' err.txt)" = 1 ]; then
+   [ "$(grep -c 'do not yet share out networks where a decoded connection reads rate neurons' err.txt)" = 1 ]; then
   ok
 else
-  fail "a plastic network on 2 processes: status $rc:"; sed 's/^/    /' err.txt
+  fail "rate neurons decoded on 2 processes: status $rc:"; sed 's/^/    /' err.txt
 fi
 
 # an error on every process: printed once, every process ends, non-zero

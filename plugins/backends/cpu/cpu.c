@@ -1203,12 +1203,6 @@ static int cpu_create(void **out, const ap_net *net, const ap_real *settings,
   }
   if (c->size > 1) { /* what is not shared out between processes yet */
     const char *why = NULL;
-    for (size_t j = 0; j < net->n_projs && !why; j++) {
-      if (net->projs[j]->rule)
-        why = "a projection has a learning rule";
-      else if (c->projs[j].wout)
-        why = "a projection's synapse model changes the weights it delivers";
-    }
     for (size_t k = 0; k < c->n_decs && !why; k++)
       if (c->decs[k].x->rate_var >= 0)
         why = "a decoded connection reads rate neurons";
@@ -1347,6 +1341,66 @@ static uint64_t cpu_events(void *vc) {
   return e;
 }
 
+#ifdef AP_HAVE_MPI
+/* The elements (of `elem` bytes, one per synapse of pr) that other
+ * processes own (those into their neurons), from them: each process
+ * sends its own in synapse order; the others place them by the same
+ * rule. */
+static int gather_syn(cpu *c, const ap_net_proj *pr, void *base,
+                      size_t elem) {
+  const size_t *cut = c->pops[pr->post].cut;
+  const size_t lo = cut[(size_t)c->rank * c->nt];
+  const size_t hi = cut[(size_t)(c->rank + 1) * c->nt];
+  unsigned char *b = base;
+  size_t mine = 0;
+  for (size_t s = 0; s < pr->n_syn; s++) {
+    const size_t t = syn_post(pr, s);
+    mine += t >= lo && t < hi;
+  }
+  int *len = malloc(2 * (size_t)c->size * sizeof *len);
+  unsigned char *out = malloc((mine ? mine : 1) * elem);
+  if (!len || !out) {
+    free(len), free(out);
+    return AP_ENOMEM;
+  }
+  unsigned char *o = out;
+  for (size_t s = 0; s < pr->n_syn; s++) {
+    const size_t t = syn_post(pr, s);
+    if (t >= lo && t < hi) {
+      memcpy(o, b + s * elem, elem);
+      o += elem;
+    }
+  }
+  int *disp = len + c->size, my = (int)(mine * elem);
+  MPI_Allgather(&my, 1, MPI_INT, len, 1, MPI_INT, MPI_COMM_WORLD);
+  size_t total = 0;
+  for (int r = 0; r < c->size; r++) {
+    disp[r] = (int)total;
+    total += (size_t)len[r];
+  }
+  unsigned char *all = malloc(total ? total : 1);
+  if (!all) {
+    free(len), free(out);
+    return AP_ENOMEM;
+  }
+  MPI_Allgatherv(out, my, MPI_BYTE, all, len, disp, MPI_BYTE, MPI_COMM_WORLD);
+  for (int r = 0; r < c->size; r++) {
+    if (r == c->rank) continue;
+    const size_t rlo = cut[(size_t)r * c->nt], rhi = cut[(size_t)(r + 1) * c->nt];
+    const unsigned char *in = all + disp[r];
+    for (size_t s = 0; s < pr->n_syn; s++) {
+      const size_t t = syn_post(pr, s);
+      if (t >= rlo && t < rhi) {
+        memcpy(b + s * elem, in, elem);
+        in += elem;
+      }
+    }
+  }
+  free(all), free(len), free(out);
+  return AP_OK;
+}
+#endif
+
 /* One process computes in the host's arrays; several each hold their own
  * neurons' state there: the host's reads gather every process's share. */
 static int cpu_sync(void *vc, char *err, size_t err_size) {
@@ -1373,7 +1427,31 @@ static int cpu_sync(void *vc, char *err, size_t err_size) {
         MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, q->state[v], len,
                        disp, MPI_DOUBLE, MPI_COMM_WORLD);
   }
+  /* learning: the weights, synapse and postsynaptic variables of each
+   * plastic projection live with the process of their target neuron */
+  int rc = AP_OK;
+  for (size_t j = 0; j < net->n_projs && !rc; j++) {
+    const ap_net_proj *pr = net->projs[j];
+    if (!pr->rule || !pr->rule_ctx) continue;
+    const ap_rule_ctx *rc_ = pr->rule_ctx;
+    const cpu_pop *post = &c->pops[pr->post];
+    rc = gather_syn(c, pr, pr->weight, sizeof *pr->weight);
+    for (unsigned v = 0; !rc && v < pr->rule->n_syn_vars; v++)
+      rc = gather_syn(c, pr, rc_->syn_state[v], sizeof(ap_real));
+    for (int r = 0; r < c->size; r++) {
+      disp[r] = (int)post->cut[(size_t)r * c->nt];
+      len[r] = (int)(post->cut[(size_t)(r + 1) * c->nt] -
+                     post->cut[(size_t)r * c->nt]);
+    }
+    for (unsigned v = 0; !rc && v < pr->rule->n_post_vars; v++)
+      MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, rc_->post_state[v],
+                     len, disp, MPI_DOUBLE, MPI_COMM_WORLD);
+  }
   free(len);
+  if (rc) {
+    snprintf(err, err_size, "out of memory gathering the weights");
+    return rc;
+  }
 #else
   (void)c;
 #endif
