@@ -2,6 +2,7 @@
  * the network it is given, its start and rebuild, the spikes and step
  * ends it reports, and the run loop. */
 #include "net/sim_int.h"
+#include "dist/dist.h"
 
 int ap_sim_report(ap_sim *sim, ap_report *out) {
   memset(out, 0, sizeof *out);
@@ -244,6 +245,12 @@ static int start_backend(ap_sim *sim) {
   sim->bp = bp;
   sim->bd = bp->desc->desc;
   const ap_backend_desc *bd = sim->bd;
+  if (ap_dist_size() > 1 &&
+      !(AP_HAS_FIELD(bd, ap_backend_desc, flags) &&
+        (bd->flags & AP_BACKEND_PROCESSES)))
+    return sim_fail(sim, AP_ENOTSUP, "backend %s runs on one process: run "
+                    "it without mpirun (the cpu backend shares a run "
+                    "between processes)", bp->name);
   unsigned nb = bd->n_params ? bd->n_params : 1;
   sim->bset = calloc(nb, sizeof *sim->bset);
   sim->bstr = calloc(nb, sizeof *sim->bstr);

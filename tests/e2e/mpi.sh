@@ -102,6 +102,17 @@ else
   fail "rate neurons decoded on 2 processes: status $rc:"; sed 's/^/    /' err.txt
 fi
 
+# a backend that runs on one process says so, once
+printf 'local ap = require "apical"\nap.setup{ dt = 1.0 }\nap.population("lif_psc_exp", 4)\nap.run(5)\n' > chip.lua
+timeout 60 $MPIRUN -np 2 "$APICAL" run chip.lua --backend neuromorphic > out.txt 2> err.txt
+rc=$?
+if [ $rc -ne 0 ] && [ $rc -ne 124 ] &&
+   [ "$(grep -c 'backend neuromorphic runs on one process' err.txt)" = 1 ]; then
+  ok
+else
+  fail "the neuromorphic backend on 2 processes: status $rc:"; sed 's/^/    /' err.txt
+fi
+
 # an error on every process: printed once, every process ends, non-zero
 printf 'local ap = require "apical"\nerror("boom in the script")\n' > bad.lua
 timeout 60 $MPIRUN -np 2 "$APICAL" run bad.lua > out.txt 2> err.txt

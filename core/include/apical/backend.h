@@ -197,6 +197,9 @@ typedef struct ap_report {
 #define AP_BACKEND_DECODED 0x1u /* decoded connections (ap_net_decoded) */
 #define AP_BACKEND_DECODED_SIGNAL 0x2u /* only those from a host signal
                                           (inputs computed on the host) */
+#define AP_BACKEND_PROCESSES 0x4u /* shares the work between the processes
+                                     of an MPI run (the host refuses a run
+                                     of several processes on the others) */
 
 typedef struct ap_backend_desc {
   size_t size;

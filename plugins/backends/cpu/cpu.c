@@ -1522,7 +1522,7 @@ static const ap_backend_desc cpu_desc = {
     .synapse_bytes = cpu_synapse_bytes,
     .events = cpu_events,
     .report = cpu_report,
-    .flags = AP_BACKEND_DECODED};
+    .flags = AP_BACKEND_DECODED | AP_BACKEND_PROCESSES};
 
 static const ap_plugin_desc plugins[] = {
     {sizeof(ap_plugin_desc), AP_KIND_BACKEND, "cpu", "1.0",
