@@ -16,7 +16,7 @@ EXTRA_DIST += scripts/benchmarks/coba.lua scripts/benchmarks/cuba.lua \
 	scripts/benchmarks/brunel_stdp.lua scripts/benchmarks/microcircuit.lua \
 	scripts/benchmarks/guerguiev_epoch.lua \
 	scripts/benchmarks/report.lua scripts/benchmarks/cuba_net.lua \
-	scripts/benchmarks/compare \
+	scripts/benchmarks/compare scripts/benchmarks/scaling_model \
 	scripts/benchmarks/peers/brian2_common.py \
 	scripts/benchmarks/peers/brian2_coba.py \
 	scripts/benchmarks/peers/brian2_cuba.py

@@ -17,7 +17,7 @@ static ap_conn_spec spec(int rule) {
 }
 
 static ap_conn_geom geom(size_t npre, size_t npost, int same) {
-  ap_conn_geom g = {npre, npost, same, 0, 0, 1};
+  ap_conn_geom g = {.n_pre = npre, .n_post = npost, .same_pop = same, .threads = 1};
   return g;
 }
 
@@ -255,7 +255,7 @@ START_TEST(thread_count_invariant) {
     c.allow_autapses = 0;
     ap_pairs ref = {0};
     for (unsigned t = 1; t <= 4; t++) {
-      ap_conn_geom g = {97, 101, 1, 0, 0, t};
+      ap_conn_geom g = {.n_pre = 97, .n_post = 101, .same_pop = 1, .threads = t};
       ap_pairs p = {0};
       char err[256];
       ck_assert_int_eq(ap_connect_generate(&c, &g, 9, 2, &p, err, sizeof err), 0);
@@ -276,6 +276,67 @@ START_TEST(thread_count_invariant) {
 }
 END_TEST
 
+/* A share (the pairs into a range of targets, as a process of a
+ * distributed run builds them) is the whole rule's pairs into that range,
+ * in the same order, with their generation indices: explicit, or a
+ * contiguous run.  Every rule, with and without autapses and multapses,
+ * for shares of a slice cut in three. */
+START_TEST(shares_are_the_whole) {
+  const int rules[] = {AP_CONN_ALL_TO_ALL,         AP_CONN_ONE_TO_ONE,
+                       AP_CONN_FIXED_PROBABILITY,  AP_CONN_FIXED_INDEGREE,
+                       AP_CONN_FIXED_OUTDEGREE,    AP_CONN_FIXED_TOTAL_NUMBER,
+                       AP_CONN_LIST};
+  uint32_t lp[] = {3, 5, 5, 80, 1, 3}, lq[] = {7, 2, 2, 9, 50, 7};
+  for (int r = 0; r < 7; r++)
+    for (int mult = 0; mult < 2; mult++)
+      for (int aut = 0; aut < 2; aut++) {
+        ap_conn_spec c = spec(rules[r]);
+        c.p = 0.1;
+        c.k = rules[r] == AP_CONN_FIXED_TOTAL_NUMBER ? 3000 : 12;
+        c.allow_autapses = aut;
+        c.allow_multapses = mult;
+        c.pre = lp;
+        c.post = lq;
+        c.n_list = 6;
+        const size_t n = rules[r] == AP_CONN_ONE_TO_ONE ? 90 : 97;
+        ap_conn_geom g = {.n_pre = 90, .n_post = n, .same_pop = 1,
+                          .threads = 2};
+        ap_pairs whole = {0};
+        char err[256];
+        ck_assert_int_eq(ap_connect_generate(&c, &g, 4, 3, &whole, err,
+                                             sizeof err), 0);
+        size_t seen = 0;
+        const size_t cut[] = {0, 30, 31, n};
+        for (int k = 0; k < 3; k++) {
+          ap_conn_geom h = g;
+          h.share = 1;
+          h.own_lo = cut[k];
+          h.own_hi = cut[k + 1];
+          ap_pairs p = {0};
+          ck_assert_int_eq(ap_connect_generate(&c, &h, 4, 3, &p, err,
+                                               sizeof err), 0);
+          /* the whole's pairs into [lo, hi), in order */
+          size_t m = 0, first = SIZE_MAX;
+          for (size_t i = 0; i < whole.n; i++) {
+            if (whole.post[i] < h.own_lo || whole.post[i] >= h.own_hi) continue;
+            ck_assert_msg(m < p.n, "rule %d: share %d is short", rules[r], k);
+            ck_assert_uint_eq(p.pre[m], whole.pre[i]);
+            ck_assert_uint_eq(p.post[m], whole.post[i]);
+            if (p.idx) ck_assert_uint_eq(p.idx[m], i);
+            else if (first == SIZE_MAX) first = i;
+            else ck_assert_uint_eq(i, first + m); /* a contiguous run */
+            m++;
+          }
+          ck_assert_uint_eq(m, p.n);
+          seen += p.n;
+          ap_pairs_free(&p);
+        }
+        ck_assert_uint_eq(seen, whole.n);
+        ap_pairs_free(&whole);
+      }
+}
+END_TEST
+
 /* fixed_total_number with multapses: exactly N synapses, spread over the
  * targets multinomially (counts per target: mean N/n, variance
  * N (1/n)(1 - 1/n)); tolerance 5 standard errors. */
@@ -285,7 +346,7 @@ START_TEST(fixed_total_number_no_autapses_overlap) {
   ap_conn_spec c = spec(AP_CONN_FIXED_TOTAL_NUMBER);
   c.k = 50;
   c.allow_autapses = 0;
-  ap_conn_geom g = {1, 2, 1, 0, 0, 2}; /* pre {0}, post {0, 1} */
+  ap_conn_geom g = {.n_pre = 1, .n_post = 2, .same_pop = 1, .threads = 2}; /* pre {0}, post {0, 1} */
   ap_pairs p = gen_ok(&c, &g);
   ck_assert_uint_eq(p.n, 50);
   for (size_t i = 0; i < p.n; i++) ck_assert_uint_eq(p.post[i], 1);
@@ -334,6 +395,7 @@ static Suite *make_connect_suite(void) {
   tcase_add_test(tc, list_rule);
   tcase_add_test(tc, reproducible_and_seeded);
   tcase_add_test(tc, thread_count_invariant);
+  tcase_add_test(tc, shares_are_the_whole);
   tcase_add_test(tc, fixed_total_number_multinomial);
   tcase_add_test(tc, fixed_total_number_no_autapses_overlap);
   suite_add_tcase(s, tc);

@@ -8,6 +8,7 @@
 
 #include "base/rng.h"
 #include "base/strutil.h"
+#include "dist/dist.h"
 
 static const char *const rule_names[] = {
     "all_to_all",     "one_to_one",         "fixed_probability",
@@ -28,6 +29,7 @@ int ap_conn_rule_from_name(const char *name) {
 void ap_pairs_free(ap_pairs *p) {
   free(p->pre);
   free(p->post);
+  free(p->idx);
   memset(p, 0, sizeof *p);
 }
 
@@ -206,14 +208,19 @@ static void run_jobs(void *(*fn)(void *), void *jobs, size_t size,
 static int by_owners(const ap_conn_spec *c, const ap_conn_geom *g,
                      uint64_t seed, uint32_t stream, const uint64_t *counts,
                      ap_pairs *out) {
-  size_t owners = c->rule == AP_CONN_FIXED_OUTDEGREE ? g->n_pre : g->n_post;
+  const int by_post = c->rule != AP_CONN_FIXED_OUTDEGREE;
+  size_t x_lo = 0, owners = by_post ? g->n_post : g->n_pre;
+  if (g->share && by_post) { /* this process's targets only */
+    x_lo = g->own_lo;
+    owners = g->own_hi - g->own_lo;
+  }
   unsigned t = g->threads > 1 ? g->threads : 1;
   if (t > owners) t = owners ? (unsigned)owners : 1;
   owner_job *jobs = calloc(t, sizeof *jobs);
   if (!jobs) return AP_ENOMEM;
   for (unsigned k = 0; k < t; k++) {
-    jobs[k] = (owner_job){c,      g, seed, stream, counts, owners * k / t,
-                          owners * (k + 1) / t, {0}, AP_OK};
+    jobs[k] = (owner_job){c, g, seed, stream, counts, x_lo + owners * k / t,
+                          x_lo + owners * (k + 1) / t, {0}, AP_OK};
     /* Where the count is known, room for it at once (no regrowth). */
     size_t want = 0;
     if (counts)
@@ -301,20 +308,29 @@ static void *count_thread(void *p) {
 static int total_multinomial(const ap_conn_spec *c, const ap_conn_geom *g,
                              uint64_t seed, uint32_t stream, ap_pairs *out) {
   uint64_t chunks = (c->k + TOTAL_CHUNK - 1) / TOTAL_CHUNK;
+  /* processes draw chunks [ch0, ch1) and add their counts (integers) */
+  uint64_t ch0 = 0, ch1 = chunks;
+  if (g->share) {
+    size_t lo, hi;
+    ap_dist_share((size_t)chunks, &lo, &hi);
+    ch0 = lo, ch1 = hi;
+  }
   unsigned t = g->threads > 1 ? g->threads : 1;
-  if (t > chunks) t = chunks ? (unsigned)chunks : 1;
+  if (t > ch1 - ch0) t = ch1 > ch0 ? (unsigned)(ch1 - ch0) : 1;
   count_job *jobs = calloc(t, sizeof *jobs);
   uint64_t *counts = calloc((size_t)t * g->n_post, sizeof *counts);
   int rc = jobs && counts ? AP_OK : AP_ENOMEM;
   if (rc == AP_OK) {
     for (unsigned k = 0; k < t; k++)
-      jobs[k] = (count_job){g,          seed, c->k, stream, chunks * k / t,
-                            chunks * (k + 1) / t,
+      jobs[k] = (count_job){g,          seed, c->k, stream,
+                            ch0 + (ch1 - ch0) * k / t,
+                            ch0 + (ch1 - ch0) * (k + 1) / t,
                             counts + (size_t)k * g->n_post};
     run_jobs(count_thread, jobs, sizeof *jobs, t);
     for (unsigned k = 1; k < t; k++)
       for (size_t x = 0; x < g->n_post; x++)
         counts[x] += counts[(size_t)k * g->n_post + x];
+    if (g->share) ap_dist_sum_u64(counts, g->n_post);
     rc = by_owners(c, g, seed, stream, counts, out);
   }
   free(counts);
@@ -436,10 +452,54 @@ static int generate(const ap_conn_spec *c, const ap_conn_geom *g,
   }
 }
 
+/* Whether rule c generates owner by owner with the targets as owners, so
+ * that a share is a contiguous run of generation indices. */
+static int owned_by_post(const ap_conn_spec *c, const ap_conn_geom *g) {
+  switch (c->rule) {
+    case AP_CONN_ALL_TO_ALL:
+    case AP_CONN_FIXED_PROBABILITY:
+    case AP_CONN_FIXED_INDEGREE:
+      return 1;
+    case AP_CONN_FIXED_TOTAL_NUMBER:
+      return c->allow_multapses && (c->allow_autapses || !g->same_pop);
+    default:
+      return 0;
+  }
+}
+
+/* Keep the pairs into [own_lo, own_hi), with their generation indices. */
+static int keep_share(const ap_conn_geom *g, ap_pairs *p) {
+  size_t kept = 0;
+  for (size_t m = 0; m < p->n; m++)
+    kept += p->post[m] >= g->own_lo && p->post[m] < g->own_hi;
+  uint64_t *idx = malloc((kept ? kept : 1) * sizeof *idx);
+  if (!idx) return AP_ENOMEM;
+  size_t k = 0;
+  for (size_t m = 0; m < p->n; m++)
+    if (p->post[m] >= g->own_lo && p->post[m] < g->own_hi) {
+      p->pre[k] = p->pre[m];
+      p->post[k] = p->post[m];
+      idx[k++] = m;
+    }
+  p->n = kept;
+  p->idx = idx;
+  return AP_OK;
+}
+
 int ap_connect_generate(const ap_conn_spec *c, const ap_conn_geom *g,
                         uint64_t seed, uint32_t stream, ap_pairs *out,
                         char *err, size_t n) {
-  int rc = generate(c, g, seed, stream, out, err, n);
+  int rc;
+  if (g->share && !owned_by_post(c, g)) {
+    /* keyed otherwise: every process draws the whole rule and keeps its
+     * targets' pairs */
+    ap_conn_geom whole = *g;
+    whole.share = 0;
+    rc = generate(c, &whole, seed, stream, out, err, n);
+    if (!rc) rc = keep_share(g, out);
+  } else {
+    rc = generate(c, g, seed, stream, out, err, n);
+  }
   out->by_post = c->rule != AP_CONN_FIXED_OUTDEGREE && c->rule != AP_CONN_LIST &&
                  !(c->rule == AP_CONN_FIXED_TOTAL_NUMBER &&
                    !(c->allow_multapses && (c->allow_autapses || !g->same_pop)));

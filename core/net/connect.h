@@ -18,6 +18,12 @@ typedef struct ap_pairs {
   size_t n, cap;
   int by_post;          /* set when the pairs come ordered by post (then
                            by pre within a post, multapses in draw order) */
+  /* A share (ap_conn_geom.share): the pairs into the owned targets, in
+   * generation order.  Their generation indices (the positions they have
+   * among the pairs of the whole rule, which key their weights and
+   * delays) are idx[k], or, where idx is NULL, a contiguous run whose
+   * start the caller learns from the processes before it. */
+  uint64_t *idx;
 } ap_pairs;
 
 /* Slices of the pre and post populations: n_pre, n_post neurons; when they
@@ -29,6 +35,9 @@ typedef struct ap_conn_geom {
   size_t pre_first, post_first;
   unsigned threads; /* split the owners over this many threads (0, 1: none);
                        the pairs do not depend on it */
+  int share;        /* nonzero: generate only the pairs whose post index
+                       is in [own_lo, own_hi) (this process's targets) */
+  size_t own_lo, own_hi;
 } ap_conn_geom;
 
 /* Generate the pairs of rule `c`.  Returns AP_OK or AP_EINVAL/AP_ENOMEM

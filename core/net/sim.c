@@ -3,6 +3,8 @@
  * (net/sim_int.h lists them). */
 #include "net/sim_int.h"
 
+#include "dist/dist.h"
+
 int ap_sim_set_error(ap_sim *sim, int code, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
@@ -51,6 +53,7 @@ static void proj_free(proj *p) {
   free(p->syn_state);
   free(p->syn_param);
   free(p->row);
+  free(p->row_id);
   free(p->target);
   free(p->weight);
   free(p->delay);
@@ -102,6 +105,7 @@ void ap_sim_free(ap_sim *sim) {
   for (size_t i = 0; i < sim->n_recs; i++) {
     ap_rec_free(sim->recs[i].r);
     free(sim->recs[i].syn);
+    free(sim->recs[i].lsyn);
     free(sim->recs[i].buf);
   }
   for (size_t i = 0; i < sim->n_projs; i++) proj_free(&sim->projs[i]);
@@ -211,6 +215,7 @@ void ap_sim_set_script(ap_sim *sim, const char *path) {
  * reload() takes the host's arrays as the whole truth. */
 void sim_backend_sync_now(ap_sim *sim) {
   char err[512] = "";
+  ap_dist_enter(AP_DIST_OP_SYNC, 0);
   if (sim->bd->sync(sim->binst, err, sizeof err) && !sim->failed)
     sim->failed = sim_fail(sim, AP_EPLUGIN, "backend %s: sync failed: %s",
                            sim->bp->name, err[0] ? err : "no reason given");
@@ -230,17 +235,22 @@ int sim_backend_counts_events(const ap_sim *sim) {
 }
 
 void ap_sim_stats(const ap_sim *sim, ap_stats *st) {
+  ap_dist_enter(AP_DIST_OP_STATS, 0);
   *st = sim->stats;
   if (sim->binst && sim_backend_counts_events(sim))
     st->events += sim->bd->events(sim->binst);
   st->t_ms = (double)sim->step * ap_sim_dt(sim);
-  uint64_t syn = 0;
-  for (size_t i = 0; i < sim->n_projs; i++) syn += sim->projs[i].n_syn;
+  uint64_t syn = 0, here = 0;
+  for (size_t i = 0; i < sim->n_projs; i++) {
+    syn += sim->projs[i].n_all;
+    here += sim->projs[i].n_syn;
+  }
   st->synapses = syn;
   st->synapse_bytes = 0;
-  if (sim->binst && sim->bd->synapse_bytes && syn)
+  /* the backend's bytes for the synapses this process holds */
+  if (sim->binst && sim->bd->synapse_bytes && here)
     st->synapse_bytes =
-        (double)sim->bd->synapse_bytes(sim->binst) / (double)syn;
+        (double)sim->bd->synapse_bytes(sim->binst) / (double)here;
 }
 
 /* dt and seed are read from the settings when the first population is

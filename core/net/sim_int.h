@@ -57,9 +57,15 @@ typedef struct proj {
   uint32_t *target;
   ap_weight *weight;
   uint16_t *delay;
-  size_t n_syn;
+  size_t n_syn;     /* held here */
   ap_plastic *rule; /* NULL: static weights */
   double p_release;
+  /* A run of several processes: each holds the synapses into its own
+   * neurons (net/share.c).  n_all is the whole projection's count;
+   * row_id[j] the index in the whole projection (storage order) of the
+   * first synapse held here of row j, NULL when the whole is held. */
+  size_t n_all;
+  size_t *row_id;
 } proj;
 
 /* A neuromodulator and what drives it. */
@@ -95,6 +101,8 @@ typedef struct rec {
   int closed;
   size_t proj;   /* REC_WEIGHT: the projection ... */
   size_t *syn;   /* ... and its chosen synapses (storage order) */
+  size_t *lsyn;  /* several processes: where each is held here (or
+                    SIZE_MAX), else NULL */
   double *buf;   /* REC_WEIGHT: gathered weights */
   size_t n_syn;
   uint64_t count; /* REC_RATE: spikes in the current bin */
@@ -241,5 +249,22 @@ int sim_decoded_view(ap_sim *sim, unsigned *min_d, unsigned *max_d);
 int sim_advance(ap_sim *sim, int64_t steps);
 /* Mirrors take their sources' weights. */
 void sim_refresh_mirrors(ap_sim *sim);
+
+/* A run of several processes (net/share.c).  Number the rows of a
+ * projection just built (pr->row_id) and add its out-degrees to pre's;
+ * collective. */
+int sim_share_rows(ap_sim *sim, proj *pr, pop *pre, const size_t *row);
+/* The whole projection's values (n_all of `elem` bytes, in the order of
+ * one process) from each process's (n_syn, held here); collective. */
+int sim_share_gather(ap_sim *sim, const proj *pr, const void *local,
+                     size_t elem, void *whole);
+/* The values held here, from the whole projection's. */
+void sim_share_scatter(const ap_sim *sim, const proj *pr, const void *whole,
+                       size_t elem, void *local);
+/* Where synapse g of the whole projection is held here, or SIZE_MAX. */
+size_t sim_share_local(const ap_sim *sim, const proj *pr, size_t g);
+/* Sum the credit the rules left (host->credit_add) over the processes,
+ * in the order of one process; collective. */
+int sim_share_credit(ap_sim *sim);
 
 #endif

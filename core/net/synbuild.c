@@ -101,10 +101,11 @@ static void *work(void *p) {
       size_t pos = j->at[b->pre_first + pr->pre[i]]++;
       b->target[pos] = (uint32_t)(b->post_first + pr->post[i]);
       double v;
-      int bad = draw(b, i, &b->w[pos], &b->d[pos], &v);
+      const size_t g = pr->idx ? (size_t)pr->idx[i] : (size_t)b->gen_base + i;
+      int bad = draw(b, g, &b->w[pos], &b->d[pos], &v);
       if (bad) {
         j->bad = bad;
-        j->bad_index = i;
+        j->bad_index = g;
         j->bad_value = v;
         break; /* this thread's first bad synapse is its smallest */
       }

@@ -26,12 +26,15 @@ typedef struct ap_synbuild {
   int negate;                   /* store -weight (sign rule, conductances) */
   int nonnegative;              /* weights must be >= 0 (conductance port) */
   unsigned threads;
+  /* a share of the projection (ap_pairs.idx): pair k has generation
+   * index pairs->idx[k], or gen_base + k where idx is NULL */
+  uint64_t gen_base;
   /* out: allocated by the caller (row: npre + 1; the others: pairs->n) */
   size_t *row;
   uint32_t *target;
   ap_weight *w;
   uint16_t *d;
-  /* out: the first bad synapse (generation order), if any */
+  /* out: the first bad synapse (its generation index), if any */
   int bad;                      /* AP_SYN_BAD_* */
   size_t bad_index;
   double bad_value;

@@ -3,6 +3,8 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "base/rng.h"
 
@@ -29,6 +31,25 @@ static void host_credit_add(ap_credit *to, size_t pre, const double *terms,
   if (!to || pre >= to->n) {
     host_log(AP_LOG_ERROR, NULL, "credit_add: neuron %zu of %zu", pre,
              to ? to->n : 0);
+    return;
+  }
+  if (to->logging) {
+    if (to->log_n + n + 2 > to->log_cap) {
+      size_t cap = to->log_cap ? to->log_cap : 1024;
+      while (cap < to->log_n + n + 2) cap *= 2;
+      double *nl = realloc(to->log, cap * sizeof *nl);
+      if (!nl) {
+        host_log(AP_LOG_ERROR, NULL, "credit_add: out of memory");
+        to->logging = -1; /* seen by the host when it sums */
+        return;
+      }
+      to->log = nl;
+      to->log_cap = cap;
+    }
+    to->log[to->log_n++] = (double)pre;
+    to->log[to->log_n++] = (double)n;
+    memcpy(to->log + to->log_n, terms, n * sizeof *terms);
+    to->log_n += n;
     return;
   }
   double acc = 0.0;

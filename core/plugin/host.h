@@ -8,6 +8,13 @@
 struct ap_credit {
   double *sum;
   size_t n;
+  /* A run of several processes (logging set): each
+   * call's terms are kept, as (neuron, count, terms...) in doubles, and
+   * summed with the other processes' segments of the same rows by the
+   * host (net/share.c, sim_share_credit). */
+  int logging;
+  double *log;
+  size_t log_n, log_cap;
 };
 
 /* The process-wide, immutable host service table. */

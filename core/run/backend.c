@@ -2,6 +2,9 @@
  * the network it is given, its start and rebuild, the spikes and step
  * ends it reports, and the run loop. */
 #include "net/sim_int.h"
+
+#include <limits.h>
+
 #include "dist/dist.h"
 
 int ap_sim_report(ap_sim *sim, ap_report *out) {
@@ -34,6 +37,27 @@ static int64_t window_step(const ap_sim *sim, int64_t step) {
   return sim->window_start >= 0 && step >= sim->window_start
              ? step - sim->window_start
              : -1;
+}
+
+/* A weight recorder's sample in a run of several processes: each process
+ * gives the chosen synapses it holds. */
+static void record_shared(ap_sim *sim, const proj *pr, rec *r) {
+  size_t held = 0;
+  for (size_t k = 0; k < r->n_syn; k++) held += r->lsyn[k] != SIZE_MAX;
+  uint64_t *pos = malloc((held ? held : 1) * sizeof *pos);
+  double *val = malloc((held ? held : 1) * sizeof *val);
+  if (!pos || !val) ap_dist_fail("out of memory recording weights", 1);
+  size_t h = 0;
+  for (size_t k = 0; k < r->n_syn; k++)
+    if (r->lsyn[k] != SIZE_MAX) {
+      pos[h] = k;
+      val[h++] = pr->weight[r->lsyn[k]];
+    }
+  ap_dist_enter(AP_DIST_OP_RECORD, 0);
+  if (ap_dist_gather_placed(pos, val, held, sizeof *val, r->buf, r->n_syn))
+    ap_dist_fail("out of memory recording weights", 1);
+  free(pos);
+  free(val);
 }
 
 static void on_spikes(void *ctx, size_t pi, int64_t step, const uint32_t *idx,
@@ -152,14 +176,11 @@ static void on_step_done(void *ctx, int64_t step) {
       double rate;
       if (r->kind == REC_WEIGHT) {
         proj *pr = &sim->projs[r->proj];
-        /* a backend that holds weights elsewhere (other processes)
-         * makes the host's current first */
-        if (!synced && pr->rule && sim->bd->sync) {
-          sim_backend_sync_now(sim);
-          synced = 1;
-        }
         if (pr->rule) ap_plastic_flush(pr->rule, (double)(step + 1) * sim->dt);
-        for (size_t k = 0; k < r->n_syn; k++) r->buf[k] = pr->weight[r->syn[k]];
+        if (r->lsyn) /* several processes: each gives those it holds */
+          record_shared(sim, pr, r);
+        else
+          for (size_t k = 0; k < r->n_syn; k++) r->buf[k] = pr->weight[r->syn[k]];
       } else {
         double bin_s = (double)ap_rec_interval(r->r) * sim->dt * 1e-3;
         rate = (double)r->count / ((double)r->ref.count * bin_s);
@@ -278,6 +299,7 @@ static int start_backend(ap_sim *sim) {
     v->param = p->param;
     v->state = p->state;
     sim->credit[i].n = p->n;
+    sim->credit[i].logging = ap_dist_size() > 1; /* summed in rank order */
     sim->credit[i].sum = calloc(p->n ? p->n : 1, sizeof *sim->credit[i].sum);
     if (!sim->credit[i].sum) return sim_fail(sim, AP_ENOMEM, "out of memory");
   }
@@ -326,6 +348,7 @@ static int start_backend(ap_sim *sim) {
     q->syn_state = p->syn_state;
     q->stream = AP_STREAM_REL_BASE + (uint32_t)i;
     q->p_release = p->p_release;
+    q->row_id = p->row_id;
     if (p->rule) {
       char msg[768];
       ap_rule_ctx *rc_ = &p->rule->ctx;
@@ -336,6 +359,7 @@ static int start_backend(ap_sim *sim) {
       rc_->window_step = -1;
       rc_->phase = sim->phase.kind ? &sim->phase : NULL;
       rc_->row = p->row;
+      rc_->row_id = p->row_id;
       rc_->n_pre = sim->pops[p->pre.pop].n;
       rc_->seed = sim->seed;
       rc_->stream = AP_STREAM_RULE_BASE + (uint32_t)i;
@@ -353,6 +377,11 @@ static int start_backend(ap_sim *sim) {
   }
   int drc = sim_decoded_view(sim, &min_d, &max_d);
   if (drc) return drc;
+  if (ap_dist_size() > 1) { /* the whole network's, on every process */
+    min_d = ap_dist_min_u(min_d ? min_d : UINT_MAX);
+    if (min_d == UINT_MAX) min_d = 0;
+    max_d = ap_dist_max_u(max_d);
+  }
   ap_net *net = &sim->net;
   memset(net, 0, sizeof *net);
   net->size = sizeof *net;

@@ -67,8 +67,13 @@ int ap_sim_phase_end(ap_sim *sim) {
   if (!rc) {
     e->kind = AP_PHASE_END;
     sim_backend_sync(sim);
-    for (size_t j = sim->n_projs; j-- > 0;)
-      if (sim->projs[j].rule) ap_plastic_phase(sim->projs[j].rule, e);
+    /* the layer above first; several processes sum each rule's credit
+     * before the next rule reads it */
+    for (size_t j = sim->n_projs; j-- > 0 && !rc;)
+      if (sim->projs[j].rule) {
+        ap_plastic_phase(sim->projs[j].rule, e);
+        rc = sim_share_credit(sim);
+      }
     sim_refresh_mirrors(sim);
     /* on_phase may have changed parameters or state (a learned bias). */
     sim->dirty |= AP_CHANGED_PARAMS | AP_CHANGED_STATE | AP_CHANGED_WEIGHTS;

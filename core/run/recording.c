@@ -2,6 +2,8 @@
  * the network, into recorders (io/record.c), with their provenance. */
 #include "net/sim_int.h"
 
+#include "dist/dist.h"
+
 static void prov_fill(const ap_sim *sim, const char *what,
                       ap_provenance *pv);
 
@@ -80,6 +82,7 @@ int ap_sim_record(ap_sim *sim, ap_ref r, const char *what, double interval_ms,
   x->var = var;
   x->kind = var < 0 ? REC_SPIKES : REC_STATE;
   x->syn = NULL;
+  x->lsyn = NULL;
   x->buf = NULL;
   x->n_syn = 0;
   x->count = 0;
@@ -133,11 +136,11 @@ int ap_sim_record_weights(ap_sim *sim, size_t p, const size_t *syn, size_t n,
   proj *pr = &sim->projs[p];
   if (n == 0)
     return sim_fail(sim, AP_EINVAL, "no synapses chosen to record (projection "
-                "%zu has %zu)", p + 1, pr->n_syn);
+                "%zu has %zu)", p + 1, pr->n_all);
   for (size_t k = 0; k < n; k++)
-    if (syn[k] >= pr->n_syn)
+    if (syn[k] >= pr->n_all)
       return sim_fail(sim, AP_EINVAL, "projection %zu has no synapse %zu (it has "
-                  "%zu)", p + 1, syn[k] + 1, pr->n_syn);
+                  "%zu)", p + 1, syn[k] + 1, pr->n_all);
   int64_t iv = rec_steps(sim, interval_ms, "weight recording interval");
   if (!iv) return AP_EINVAL;
   size_t *copy = malloc(n * sizeof *copy);
@@ -159,6 +162,17 @@ int ap_sim_record_weights(ap_sim *sim, size_t p, const size_t *syn, size_t n,
     return x ? AP_EIO : sim_fail(sim, AP_ENOMEM, "out of memory");
   }
   memcpy(copy, syn, n * sizeof *copy);
+  if (pr->row_id) { /* the chosen synapses held here */
+    x->lsyn = malloc(n * sizeof *x->lsyn);
+    if (!x->lsyn) {
+      ap_rec_abort(ar);
+      ap_rec_free(ar);
+      free(copy);
+      free(buf);
+      return sim_fail(sim, AP_ENOMEM, "out of memory");
+    }
+    for (size_t k = 0; k < n; k++) x->lsyn[k] = sim_share_local(sim, pr, syn[k]);
+  }
   x->r = ar;
   x->ref = pr->post;
   x->kind = REC_WEIGHT;
@@ -201,7 +215,7 @@ int ap_proj_save(ap_sim *sim, size_t p, const char *path) {
   if (p >= sim->n_projs)
     return sim_bad_index(sim, __func__, "projection", p, sim->n_projs);
   proj *pr = &sim->projs[p];
-  size_t n = pr->n_syn;
+  size_t n = pr->n_all; /* the whole projection, gathered */
   double *v = malloc((n ? n : 1) * 4 * sizeof *v);
   uint32_t *pre = malloc((n ? n : 1) * sizeof *pre);
   uint32_t *post = malloc((n ? n : 1) * sizeof *post);
@@ -209,6 +223,8 @@ int ap_proj_save(ap_sim *sim, size_t p, const char *path) {
   double *d = malloc((n ? n : 1) * sizeof *d);
   int rc = AP_OK;
   if (!v || !pre || !post || !w || !d) {
+    /* the other processes would wait for this one's part in vain */
+    if (pr->row_id) ap_dist_fail("out of memory saving a projection", 1);
     rc = sim_fail(sim, AP_ENOMEM, "out of memory");
   } else {
     ap_proj_pairs(sim, p, pre, post);

@@ -202,7 +202,7 @@ static cf_rule *rule_open(const ap_plugin_desc *pd,
   c->n_modulators = n_mods(d);
   c->pre = &q->pre_view;
   c->post = &q->post_view;
-  q->pre_sums = (ap_credit){q->pre_credit, NPRE};
+  q->pre_sums = (ap_credit){.sum = q->pre_credit, .n = NPRE};
   c->pre_credit = &q->pre_sums;
   c->post_credit = q->post_credit;
   c->window_step = -1;

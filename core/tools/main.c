@@ -237,6 +237,9 @@ int main(int argc, char **argv) {
     return 1;
   }
   int rc = command(argc, argv);
+  /* a process still in a collective call (a getter called on some
+   * processes only) meets this one here and the run ends with a message */
+  if (!rc) ap_dist_enter(AP_DIST_OP_FINISH, 0);
   if (rc && ap_dist_active())
     ap_dist_fail(dist_err[0] ? dist_err : "the run failed (above)", rc);
   ap_dist_finalize();

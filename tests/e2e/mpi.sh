@@ -69,27 +69,67 @@ for np in 2 3; do
   done
 done
 
+# Run SCRIPT (tests/e2e/) as one process in folder ONE, then on each
+# "processes threads" layout of LAYOUTS in folders PREFIX<p>x<t>, and
+# compare FILES with one process's, byte for byte.
+layouts() {
+  what=$1 script=$2 one=$3 prefix=$4 cfgs=$5
+  shift 5
+  mkdir $one && (cd $one && "$APICAL" run "$AP_TOP_SRCDIR/tests/e2e/$script" -q \
+    > out.txt 2>&1) || { fail "$what, one process:"; sed 's/^/    /' $one/out.txt; }
+  for cfg in $cfgs; do
+    np=${cfg%x*} th=${cfg#*x}
+    d=$prefix$cfg
+    mkdir $d
+    if (cd $d && timeout 300 $MPIRUN -np $np "$APICAL" run \
+          "$AP_TOP_SRCDIR/tests/e2e/$script" -q --threads $th > out.txt 2> err.txt); then
+      ok
+    else
+      fail "$what on $np x $th:"; sed 's/^/    /' $d/err.txt; continue
+    fi
+    for f in "$@"; do
+      if [ -s $one/$f ] && cmp -s $one/$f $d/$f; then ok; else
+        fail "$what on $np x $th: $f differs from one process's (or is missing)"
+      fi
+    done
+  done
+}
+
 # learning: STDP, dopamine-modulated STDP (a modulator driven by spikes
 # and by the script), a depressing synapse and PES give the weights and
 # spikes of one process
-mkdir lone && (cd lone && "$APICAL" run "$AP_TOP_SRCDIR/tests/e2e/mpi_plastic.lua" -q \
-  > out.txt 2>&1) || { fail "learning, one process:"; sed 's/^/    /' lone/out.txt; }
-for cfg in "2 1" "3 1" "2 2"; do
-  set -- $cfg
-  d=l$1x$2
-  mkdir $d
-  if (cd $d && timeout 300 $MPIRUN -np $1 "$APICAL" run \
-        "$AP_TOP_SRCDIR/tests/e2e/mpi_plastic.lua" -q --threads $2 > out.txt 2> err.txt); then
-    ok
-  else
-    fail "learning on $1 x $2:"; sed 's/^/    /' $d/err.txt; continue
-  fi
-  for f in spikes.csv wrec.csv p1.csv p2.csv p3.csv pes.csv; do
-    if cmp -s lone/$f $d/$f; then ok; else
-      fail "learning on $1 x $2: $f differs from one process's"
-    fi
-  done
-done
+layouts learning mpi_plastic.lua lone l "2x1 3x1 2x2" \
+  spikes.csv wrec.csv p1.csv p2.csv p3.csv pes.csv
+
+# phases: guerguiev layers passing credit down, a mirror, feedback
+# alignment's per-synapse draws: the learned weights, errors and state of
+# one process
+layouts phases mpi_phases.lua fone f "2x1 3x2" \
+  a_W0.csv a_W1.csv a_Y.txt a_E0.txt a_Ebp.txt a_E1.txt a_hb.txt a_A.txt \
+  b_W0.csv b_W1.csv b_Y.txt b_E0.txt b_Ebp.txt b_E1.txt b_hb.txt b_A.txt
+
+# a getter on some processes only: the processes meet in different
+# collective calls, say so once and end, instead of hanging
+printf 'local ap = require "apical"\nap.setup{ dt = 0.1 }\nlocal p = ap.population("lif_psc_exp", 40, { I_e = 400 })\nap.run(10)\nif ap.rank() == 0 then p:get("V_m") end\nap.run(100)\n' > getter.lua
+timeout 60 $MPIRUN -np 2 "$APICAL" run -q getter.lua > out.txt 2> err.txt
+rc=$?
+if [ $rc -ne 0 ] && [ $rc -ne 124 ] &&
+   [ "$(grep -c 'the processes are out of step' err.txt)" = 1 ] &&
+   grep -q "reading the neurons' state" err.txt && grep -q "ap.rank() == ...\`" err.txt; then
+  ok
+else
+  fail "a getter on process 0 only: status $rc:"; sed 's/^/    /' err.txt
+fi
+printf 'local ap = require "apical"\nap.setup{ dt = 0.1 }\nlocal p = ap.population("lif_psc_exp", 40, { I_e = 400 })\nap.run(10)\nif ap.rank() == 1 then p:get("V_m") end\n' > getter1.lua
+timeout 60 $MPIRUN -np 2 "$APICAL" run -q getter1.lua > out.txt 2> err.txt
+rc=$?
+if [ $rc -ne 0 ] && [ $rc -ne 124 ] &&
+   [ "$(grep -c 'the processes are out of step' err.txt)" = 1 ] &&
+   grep -q "process 1 is reading the neurons' state" err.txt; then
+  ok
+else
+  fail "a getter on process 1 only, at the script's end: status $rc:"; sed 's/^/    /' err.txt
+fi
 
 # what is not shared out yet is refused, naming it
 printf 'local ap = require "apical"\nlocal nef = ap.nef\nlocal r = nef.ensemble{ n = 20, neuron = "lif_rate" }\nnef.connect(r, nef.ensemble{ n = 20 })\nap.run(1)\n' > rates.lua

@@ -213,13 +213,13 @@ AP_API const char *ap_proj_port(const ap_sim *sim, size_t proj);
 AP_API const char *ap_proj_synapse(const ap_sim *sim, size_t proj);
 /* Pairs in pairs() order: by presynaptic neuron, then postsynaptic, then
  * creation; indices within the connected slices, 0-based. */
-AP_API int ap_proj_pairs(const ap_sim *sim, size_t proj, uint32_t *pre,
+AP_API int ap_proj_pairs(ap_sim *sim, size_t proj, uint32_t *pre,
                          uint32_t *post);
 /* Weights in pairs() order (made current first when a rule updates them
  * lazily), and new weights for every synapse, checked against the port. */
 AP_API int ap_proj_weights(ap_sim *sim, size_t proj, double *w);
 AP_API int ap_proj_set_weights(ap_sim *sim, size_t proj, const double *w);
-AP_API int ap_proj_delays(const ap_sim *sim, size_t proj, double *d_ms);
+AP_API int ap_proj_delays(ap_sim *sim, size_t proj, double *d_ms);
 /* The learning rule's name, NULL when the weights are static. */
 AP_API const char *ap_proj_rule(const ap_sim *sim, size_t proj);
 /* Save pre, post (1-based), weight and delay of every synapse to a .csv or

@@ -88,6 +88,13 @@ typedef struct ap_net_proj {
                                    copies it per thread (AP_COPY_SIZED)
                                    and sets t, step, window_step and
                                    modulators */
+  /* ABI 2.2: the synapses' identity.  NULL when this process holds the
+   * whole projection (synapse s is synapse s of the projection).  In a
+   * run of several processes each holds the synapses into its own
+   * neurons: synapse s of row j here is synapse s - row[j] + row_id[j]
+   * of the whole projection (the index a run of one process gives it,
+   * which keys its release draws). */
+  const size_t *row_id;
 } ap_net_proj;
 
 /* A decoded connection (ABI 2.1): the Neural Engineering Framework's
@@ -200,6 +207,15 @@ typedef struct ap_report {
 #define AP_BACKEND_PROCESSES 0x4u /* shares the work between the processes
                                      of an MPI run (the host refuses a run
                                      of several processes on the others) */
+/* Such a backend holds, on each process, the synapses into that
+ * process's neurons (ap_net_proj.row_id numbers them in the whole
+ * projection), owns neurons [n r / P, n (r + 1) / P) of every
+ * population of n on process r of P, and opens its spike exchange, as
+ * the host opens each of its collective operations, with one
+ * MPI_Allgather of two ints: AP_DIST_OP_EXCHANGE and its record count.
+ * Processes caught in different operations then meet in that call and
+ * the host ends the run with a message instead of a hang. */
+#define AP_DIST_OP_EXCHANGE 1
 
 typedef struct ap_backend_desc {
   size_t size;

@@ -57,7 +57,7 @@ extern "C" {
 #endif
 
 #define AP_ABI_MAJOR 2
-#define AP_ABI_MINOR 1
+#define AP_ABI_MINOR 2
 
 #if defined(__GNUC__)
 #define AP_PLUGIN_EXPORT __attribute__((visibility("default")))

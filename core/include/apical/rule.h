@@ -136,6 +136,11 @@ typedef struct ap_rule_ctx {
   uint64_t seed;                /* run seed and the rule's own random */
   uint32_t stream;              /* stream, for host->rng_init */
   const ap_host *host;
+  /* ABI 2.2: the synapses' identity, as ap_net_proj.row_id: NULL when
+   * this process holds the whole projection; else synapse s of row j is
+   * synapse s - row[j] + row_id[j] of the whole projection.  A rule that
+   * draws random numbers per synapse keys them by that identity. */
+  const size_t *row_id;
 } ap_rule_ctx;
 
 #define AP_RULE_MAX_MODULATORS 8
@@ -149,7 +154,11 @@ typedef struct ap_rule_ctx {
  * and adds the sum to neuron j's credit; it chooses how to sum (over the
  * processes of a distributed run too) so that post_credit comes out the
  * same whatever the layout, and hands the total to the rules of the
- * layer below as their post_credit.  A rule never sums credit itself. */
+ * layer below as their post_credit.  A rule never sums credit itself.
+ * In a run of several processes each holds a segment of each row (the
+ * synapses into its neurons), and the host adds the segments' terms in
+ * the order of the whole row: a rule calls credit_add once for every
+ * row j, in ascending j, empty segments (n = 0) included. */
 
 /* on_spikes and on_step read and write only the instance prepare() made
  * and the context's scalars: no weights, synapse or post variables, no

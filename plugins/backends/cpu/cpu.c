@@ -543,7 +543,7 @@ static int exchange(cpu *c, int64_t step) {
   for (size_t i = 0; i < net->n_pops; i++)
     for (unsigned b = w0; b < w0 + c->nt; b++)
       n += 2 + CNT(c, par, i, b) * (CMUL(c, par, i, b) ? 2 : 1);
-  int *counts = malloc(2 * (size_t)c->size * sizeof *counts);
+  int *counts = malloc(4 * (size_t)c->size * sizeof *counts);
   if (!counts || xroom(c, n)) {
     free(counts);
     snprintf(c->err, c->err_size, "out of memory for the spike exchange");
@@ -568,8 +568,25 @@ static int exchange(cpu *c, int64_t step) {
       }
     }
   }
-  int mine = (int)n, *len = counts, *disp = counts + c->size;
-  MPI_Allgather(&mine, 1, MPI_INT, len, 1, MPI_INT, MPI_COMM_WORLD);
+  /* the opening of every collective operation of the run (see
+   * AP_DIST_OP_EXCHANGE): the operation, then this process's length */
+  int mine[2] = {AP_DIST_OP_EXCHANGE, (int)n};
+  int *len = counts, *disp = counts + c->size, *head = counts + 2 * c->size;
+  MPI_Allgather(mine, 2, MPI_INT, head, 2, MPI_INT, MPI_COMM_WORLD);
+  for (int r = 0; r < c->size; r++) {
+    if (head[2 * r] != AP_DIST_OP_EXCHANGE) {
+      snprintf(c->err, c->err_size, "the processes are out of step: process "
+               "%d is running the simulation (t = %g ms) while process %d "
+               "is not: collective calls (getters such as pop:get and "
+               "proj:weights, ap.run, ap.stats) must be made on every "
+               "process, with the same arguments, not under `if ap.rank() "
+               "== ...`", c->rank, (double)step * net->dt, r);
+      free(counts);
+      c->rc = AP_EINVAL;
+      return 1;
+    }
+    len[r] = head[2 * r + 1];
+  }
   size_t total = 0;
   for (int r = 0; r < c->size; r++) {
     disp[r] = (int)total;
@@ -582,7 +599,7 @@ static int exchange(cpu *c, int64_t step) {
     c->rc = AP_ENOMEM;
     return 1; /* the others wait for this process in vain: MPI ends them */
   }
-  MPI_Allgatherv(c->xbuf, mine, MPI_UINT32_T, all, len, disp, MPI_UINT32_T,
+  MPI_Allgatherv(c->xbuf, (int)n, MPI_UINT32_T, all, len, disp, MPI_UINT32_T,
                  MPI_COMM_WORLD);
   int other_failed = -1;
   for (int r = 0; r < c->size; r++) {
@@ -701,11 +718,14 @@ static inline unsigned syn_delay(const ap_net_proj *pr, size_t s) {
   return pr->delay ? pr->delay[s] : pr->target[s] >> AP_PACK_TARGET_BITS;
 }
 
-/* Whether synapse s transmits the spike of `step`: a draw keyed by
- * (seed, the projection's stream, s / 4, step), word s % 4, so it does not
- * depend on which thread delivers or on the other synapses. */
-static int released(const cpu *c, const cpu_proj *cp, size_t s, int64_t step) {
+/* Whether synapse s (of row src) transmits the spike of `step`: a draw
+ * keyed by (seed, the projection's stream, id / 4, step), word id % 4,
+ * id being s's index in the whole projection, so it does not depend on
+ * which thread or process delivers or on the other synapses. */
+static int released(const cpu *c, const cpu_proj *cp, size_t src, size_t s,
+                    int64_t step) {
   const ap_host *h = c->net->host;
+  if (cp->x->row_id) s = s - cp->x->row[src] + cp->x->row_id[src];
   ap_rng r;
   h->rng_init(&r, c->net->seed, cp->x->stream, s >> 2, (uint64_t)step);
   uint32_t u = 0;
@@ -739,7 +759,7 @@ static void deliver_slow(cpu *c, cpu_worker *w, size_t j, int64_t step,
     if (on_pre) cp->rule->on_pre(rc, a, b - a);
     double m = mult ? (double)mult[k] : 1.0;
     for (size_t s = a; s < b; s++) {
-      if (cp->failures && !released(c, cp, s, step)) continue;
+      if (cp->failures && !released(c, cp, src, s, step)) continue;
       unsigned slot = base + syn_delay(pr, s);
       slot -= slot >= len ? len : 0;
       buf[(size_t)slot * nn + syn_post(pr, s)] += m * wt[s];
@@ -1089,6 +1109,36 @@ fail:
   return AP_EPLUGIN;
 }
 
+/* The blocks of process r's share of a population of n neurons: the
+ * share is neurons [n r / P, n (r + 1) / P) (the host builds the
+ * synapses into them there, see AP_BACKEND_PROCESSES), cut into balanced
+ * contiguous ranges for its threads, at whole cache lines of doubles
+ * (the state and ring arrays are line-aligned), so that no two threads
+ * write one line: a line written by both each step costs a transfer
+ * between cores for every state variable.  A small share is cut for
+ * fewer threads (at least MIN_SHARE neurons each; the rest own none of
+ * it): every thread that owns targets of a projection walks each
+ * spiking row, so slicing a few neurons thinner costs more than it
+ * saves.  Writes cut[r nt .. (r + 1) nt]. */
+static void cut_share(const cpu *c, size_t n, int r, size_t *cut) {
+  const size_t P = (size_t)c->size, a = n / P, b = n % P;
+  const size_t lo = a * (size_t)r + b * (size_t)r / P;
+  const size_t hi = a * (size_t)(r + 1) + b * (size_t)(r + 1) / P;
+  const size_t m = hi - lo, nt = c->nt;
+  const size_t parts = m / MIN_SHARE < nt ? (m / MIN_SHARE ? m / MIN_SHARE : 1)
+                                          : nt;
+  for (size_t t = 0; t <= nt; t++) {
+    const size_t u = t < parts ? t : parts;
+    const size_t even = m / parts * u + m % parts * u / parts;
+    const size_t up = (lo + even + CUT / 2) / CUT * CUT;
+    cut[(size_t)r * nt + t] = u == 0       ? lo
+                              : u == parts ? hi
+                              : up < lo    ? lo
+                              : up < hi    ? up
+                                           : hi;
+  }
+}
+
 static int cpu_create(void **out, const ap_net *net, const ap_real *settings,
                       const char *const *strings, char *err, size_t err_size) {
   (void)strings;
@@ -1156,15 +1206,7 @@ static int cpu_create(void **out, const ap_net *net, const ap_real *settings,
      * least MIN_SHARE neurons each; the rest own none of it): every
      * thread that owns targets of a projection walks each spiking row,
      * so slicing a few neurons thinner costs more than it saves. */
-    const size_t parts = q->n / MIN_SHARE < c->nw
-                             ? (q->n / MIN_SHARE ? q->n / MIN_SHARE : 1)
-                             : c->nw;
-    for (unsigned t = 0; t <= c->nw; t++) {
-      const size_t u = t < parts ? t : parts;
-      const size_t even = q->n / parts * u + q->n % parts * u / parts;
-      const size_t up = (even + CUT / 2) / CUT * CUT;
-      p->cut[t] = u == parts ? q->n : up < q->n ? up : q->n;
-    }
+    for (int r = 0; r < c->size; r++) cut_share(c, q->n, r, p->cut);
     for (size_t j = 0; j < net->n_projs; j++)
       if (net->projs[j]->pre == i) p->out[p->n_out++] = j;
   }
@@ -1341,66 +1383,6 @@ static uint64_t cpu_events(void *vc) {
   return e;
 }
 
-#ifdef AP_HAVE_MPI
-/* The elements (of `elem` bytes, one per synapse of pr) that other
- * processes own (those into their neurons), from them: each process
- * sends its own in synapse order; the others place them by the same
- * rule. */
-static int gather_syn(cpu *c, const ap_net_proj *pr, void *base,
-                      size_t elem) {
-  const size_t *cut = c->pops[pr->post].cut;
-  const size_t lo = cut[(size_t)c->rank * c->nt];
-  const size_t hi = cut[(size_t)(c->rank + 1) * c->nt];
-  unsigned char *b = base;
-  size_t mine = 0;
-  for (size_t s = 0; s < pr->n_syn; s++) {
-    const size_t t = syn_post(pr, s);
-    mine += t >= lo && t < hi;
-  }
-  int *len = malloc(2 * (size_t)c->size * sizeof *len);
-  unsigned char *out = malloc((mine ? mine : 1) * elem);
-  if (!len || !out) {
-    free(len), free(out);
-    return AP_ENOMEM;
-  }
-  unsigned char *o = out;
-  for (size_t s = 0; s < pr->n_syn; s++) {
-    const size_t t = syn_post(pr, s);
-    if (t >= lo && t < hi) {
-      memcpy(o, b + s * elem, elem);
-      o += elem;
-    }
-  }
-  int *disp = len + c->size, my = (int)(mine * elem);
-  MPI_Allgather(&my, 1, MPI_INT, len, 1, MPI_INT, MPI_COMM_WORLD);
-  size_t total = 0;
-  for (int r = 0; r < c->size; r++) {
-    disp[r] = (int)total;
-    total += (size_t)len[r];
-  }
-  unsigned char *all = malloc(total ? total : 1);
-  if (!all) {
-    free(len), free(out);
-    return AP_ENOMEM;
-  }
-  MPI_Allgatherv(out, my, MPI_BYTE, all, len, disp, MPI_BYTE, MPI_COMM_WORLD);
-  for (int r = 0; r < c->size; r++) {
-    if (r == c->rank) continue;
-    const size_t rlo = cut[(size_t)r * c->nt], rhi = cut[(size_t)(r + 1) * c->nt];
-    const unsigned char *in = all + disp[r];
-    for (size_t s = 0; s < pr->n_syn; s++) {
-      const size_t t = syn_post(pr, s);
-      if (t >= rlo && t < rhi) {
-        memcpy(b + s * elem, in, elem);
-        in += elem;
-      }
-    }
-  }
-  free(all), free(len), free(out);
-  return AP_OK;
-}
-#endif
-
 /* One process computes in the host's arrays; several each hold their own
  * neurons' state there: the host's reads gather every process's share. */
 static int cpu_sync(void *vc, char *err, size_t err_size) {
@@ -1427,17 +1409,16 @@ static int cpu_sync(void *vc, char *err, size_t err_size) {
         MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, q->state[v], len,
                        disp, MPI_DOUBLE, MPI_COMM_WORLD);
   }
-  /* learning: the weights, synapse and postsynaptic variables of each
-   * plastic projection live with the process of their target neuron */
+  /* learning: the postsynaptic variables of each plastic projection live
+   * with the process of their neuron (its weights and synapse variables
+   * are those of the synapses held there: the host gathers them when it
+   * reads them) */
   int rc = AP_OK;
   for (size_t j = 0; j < net->n_projs && !rc; j++) {
     const ap_net_proj *pr = net->projs[j];
     if (!pr->rule || !pr->rule_ctx) continue;
     const ap_rule_ctx *rc_ = pr->rule_ctx;
     const cpu_pop *post = &c->pops[pr->post];
-    rc = gather_syn(c, pr, pr->weight, sizeof *pr->weight);
-    for (unsigned v = 0; !rc && v < pr->rule->n_syn_vars; v++)
-      rc = gather_syn(c, pr, rc_->syn_state[v], sizeof(ap_real));
     for (int r = 0; r < c->size; r++) {
       disp[r] = (int)post->cut[(size_t)r * c->nt];
       len[r] = (int)(post->cut[(size_t)(r + 1) * c->nt] -
@@ -1448,10 +1429,6 @@ static int cpu_sync(void *vc, char *err, size_t err_size) {
                      len, disp, MPI_DOUBLE, MPI_COMM_WORLD);
   }
   free(len);
-  if (rc) {
-    snprintf(err, err_size, "out of memory gathering the weights");
-    return rc;
-  }
 #else
   (void)c;
 #endif

@@ -268,7 +268,7 @@ static fx *fx_open(const char *rule, int pre_kind, size_t n_pre,
   c->target_mask = AP_PACK_TARGET_MASK;
   c->pre = &f->pre.v;
   c->post = &f->post.v;
-  f->pre_sums = (ap_credit){f->pre_credit, n_pre};
+  f->pre_sums = (ap_credit){.sum = f->pre_credit, .n = n_pre};
   c->pre_credit = &f->pre_sums;
   c->post_credit = f->post_credit;
   c->window_step = -1;

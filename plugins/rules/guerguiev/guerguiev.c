@@ -328,13 +328,18 @@ static int prepare_kind(void **out, const ap_rule_ctx *c, char *err,
      * rule's stream. */
     const double sd = c->param[PAR_B_SD], sp = c->param[PAR_B_SPARSE];
     const double width = sqrt(12.0) * sd, scale = 1.0 / (1.0 - sp);
-    for (size_t s = 0; s < c->n_syn; s++) {
-      ap_rng r;
-      c->host->rng_init(&r, c->seed, c->stream, s, 0);
-      const double keep = c->host->rng_uniform(&r);
-      const double u = c->host->rng_uniform(&r);
-      c->syn_state[0][s] = keep < sp ? 0.0 : scale * width * (u - 0.5);
-    }
+    /* keyed by the synapse's index in the whole projection (row_id:
+     * this process may hold a share of it) */
+    const size_t *id = AP_HAS_FIELD(c, ap_rule_ctx, row_id) ? c->row_id : NULL;
+    for (size_t j = 0; j < c->n_pre; j++)
+      for (size_t s = c->row[j]; s < c->row[j + 1]; s++) {
+        ap_rng r;
+        c->host->rng_init(&r, c->seed, c->stream,
+                          id ? s - c->row[j] + id[j] : s, 0);
+        const double keep = c->host->rng_uniform(&r);
+        const double u = c->host->rng_uniform(&r);
+        c->syn_state[0][s] = keep < sp ? 0.0 : scale * width * (u - 0.5);
+      }
   }
   *out = in;
   return AP_OK;
