@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 
 static void number_text(lua_State *L, int i, char *buf, size_t n) {
   if (lua_isinteger(L, i))
@@ -99,14 +100,43 @@ static int l_settings(lua_State *L) {
   return 1;
 }
 
-/* Run statistics so far, for benchmarks and closed-loop scripts. */
+/* Seconds on a monotonic clock. */
+static double clock_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* When this process loaded the apical library (elapsed_s counts from
+ * it: building the network and running it). */
+static double opened_s;
+__attribute__((constructor)) static void mark_opened(void) {
+  opened_s = clock_s();
+}
+
+/* Run statistics so far, for benchmarks and closed-loop scripts; in a run
+ * of several processes, peak_rss_mb_procs has every process's. */
 static int l_stats(lua_State *L) {
   ap_stats st;
   ap_sim_stats(lap_get_state(L)->sim, &st);
   struct rusage ru;
   double rss_mb = 0;
   if (getrusage(RUSAGE_SELF, &ru) == 0) rss_mb = (double)ru.ru_maxrss / 1024.0;
-  lua_createtable(L, 0, 8);
+  void *all = NULL;
+  size_t *len = malloc((size_t)ap_dist_size() * sizeof *len);
+  if (!len || ap_dist_gather_bytes(&rss_mb, sizeof rss_mb, &all, len))
+    ap_dist_fail("out of memory", 1);
+  lua_createtable(L, 0, 10);
+  lua_createtable(L, ap_dist_size(), 0);
+  for (int r = 0; r < ap_dist_size(); r++) {
+    lua_pushnumber(L, ((const double *)all)[r]);
+    lua_rawseti(L, -2, r + 1);
+  }
+  lua_setfield(L, -2, "peak_rss_mb_procs");
+  free(all);
+  free(len);
+  lua_pushnumber(L, clock_s() - opened_s);
+  lua_setfield(L, -2, "elapsed_s");
   lua_pushnumber(L, st.t_ms);
   lua_setfield(L, -2, "t_ms");
   lua_pushnumber(L, st.wall_s);

@@ -30,12 +30,16 @@ int sim_share_rows(ap_sim *sim, proj *pr, pop *pre, const size_t *row) {
   for (size_t j = 0; j < npre; j++) all[j] = before[j] = row[j + 1] - row[j];
   ap_dist_sum_u64(all, npre);
   ap_dist_exscan_u64(before, npre);
-  size_t start = 0;
+  size_t start = 0, lo, hi;
+  unsigned away = 0; /* a synapse of one of this process's neurons elsewhere */
+  ap_dist_share(npre, &lo, &hi);
   for (size_t j = 0; j < npre; j++) {
     id[j] = start + (size_t)before[j];
     start += (size_t)all[j];
     pre->outdeg[j] += all[j];
+    if (j >= lo && j < hi && all[j] != row[j + 1] - row[j]) away = 1;
   }
+  pr->stays = !ap_dist_max_u(away);
   free(all);
   free(before);
   pr->row_id = id;
@@ -171,4 +175,24 @@ int sim_share_credit(ap_sim *sim) {
   free(in);
   free(end);
   return rc;
+}
+
+void sim_share_spikes_local(ap_sim *sim) {
+  const int shared = ap_dist_size() > 1;
+  for (size_t i = 0; i < sim->n_pops; i++) {
+    int local = shared;
+    for (size_t j = 0; j < sim->n_projs && local; j++) {
+      const proj *pr = &sim->projs[j];
+      if (pr->pre.pop == i && (!pr->stays || pr->rule)) local = 0;
+    }
+    for (size_t k = 0; k < sim->n_recs && local; k++)
+      if ((sim->recs[k].kind == REC_SPIKES || sim->recs[k].kind == REC_RATE) &&
+          sim->recs[k].ref.pop == i)
+        local = 0;
+    for (size_t k = 0; k < sim->n_drives && local; k++)
+      if (sim->drives[k].pre.pop == i) local = 0;
+    for (size_t k = 0; k < sim->n_decs && local; k++)
+      if (sim->decs[k].pre == i) local = 0;
+    sim->npops[i].spikes_local = local;
+  }
 }

@@ -237,6 +237,10 @@ int sim_backend_counts_events(const ap_sim *sim) {
 void ap_sim_stats(const ap_sim *sim, ap_stats *st) {
   ap_dist_enter(AP_DIST_OP_STATS, 0);
   *st = sim->stats;
+  /* spikes of populations no other process saw: each process's own */
+  uint64_t home = sim->spikes_home;
+  ap_dist_sum_u64(&home, 1);
+  st->spikes += home - sim->spikes_home;
   if (sim->binst && sim_backend_counts_events(sim))
     st->events += sim->bd->events(sim->binst);
   st->t_ms = (double)sim->step * ap_sim_dt(sim);

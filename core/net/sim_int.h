@@ -66,6 +66,7 @@ typedef struct proj {
    * first synapse held here of row j, NULL when the whole is held. */
   size_t n_all;
   size_t *row_id;
+  int stays;        /* every synapse is held by its source's process */
 } proj;
 
 /* A neuromodulator and what drives it. */
@@ -159,6 +160,7 @@ struct ap_sim {
   modulation *modulations;
   size_t n_modulations;
   int64_t step;
+  uint64_t spikes_home; /* spikes seen of populations that stay local */
   /* backend */
   const ap_plugin *bp;
   const ap_backend_desc *bd;
@@ -266,5 +268,8 @@ size_t sim_share_local(const ap_sim *sim, const proj *pr, size_t g);
 /* Sum the credit the rules left (host->credit_add) over the processes,
  * in the order of one process; collective. */
 int sim_share_credit(ap_sim *sim);
+/* Mark the populations whose spikes no other process needs
+ * (ap_net_pop.spikes_local), before each run. */
+void sim_share_spikes_local(ap_sim *sim);
 
 #endif

@@ -75,6 +75,10 @@ static void on_spikes(void *ctx, size_t pi, int64_t step, const uint32_t *idx,
       events += (mult ? mult[k] : 1) * p->outdeg[idx[k]];
   sim->stats.spikes += spikes;
   sim->stats.events += events;
+  if (sim->npops[pi].spikes_local) { /* the others count their own */
+    sim->spikes_home += spikes;
+    return;
+  }
   /* Rules that watch their presynaptic population's spikes. */
   for (size_t j = 0; j < sim->n_projs; j++) {
     proj *pr = &sim->projs[j];
@@ -491,6 +495,7 @@ int sim_advance(ap_sim *sim, int64_t steps) {
     sim->dirty = 0;
   }
   sim->concurrent = sim_callbacks_local(sim);
+  sim_share_spikes_local(sim);
   double t0 = now_s();
   /* Modulated parameters change once per min-delay interval, so then the
    * backend runs one interval at a time; otherwise in chunks of many

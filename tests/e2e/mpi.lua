@@ -16,6 +16,9 @@ n:lesion({ 3, 17 })
 -- the whole, a multinomial total drawn in chunks shared out
 local x = ap.population("poisson", 200, { rate = 2 })
 local y = ap.population("poisson", 60, { rate = 5 })
+-- a background wired one to one: its spikes stay with their process
+local z = ap.population("poisson", 60, { rate = 80 })
+ap.connect(z, n, "one_to_one", { weight = 30, delay = 0.5 })
 local others = {
   ap.connect(x, n, { rule = "fixed_outdegree", outdegree = 6 },
              { weight = ap.normal(3, 1), delay = ap.uniform(0.5, 2) }),
@@ -47,6 +50,8 @@ f:close()
 local g = assert(io.open("nef.txt", "w"))
 for i = 1, #d, 10 do g:write(string.format("%.17g\n", d[i][1])) end
 for _, v in ipairs(n:get("V_m")) do g:write(string.format("%.17g\n", v)) end
+local st = ap.stats() -- every process's spikes, counted once
+g:write(string.format("%d spikes, %d events\n", st.spikes, st.events))
 -- each projection's weights and delays, in order (a checksum for the large)
 for _, p in ipairs(others) do
   local ws, ds, acc = p:weights(), p:delays(), 0

@@ -46,6 +46,12 @@ typedef struct ap_net_pop {
    * neuron, whose spikes the backend drops.  The host changes it only
    * between run() calls. */
   const unsigned char *silenced;
+  /* ABI 2.2, a run of several processes: nonzero when no other process
+   * needs this population's spikes (every synapse from each of its
+   * neurons is held by the neuron's own process, and the host reads
+   * them only to count them): a backend that shares a run out need not
+   * send them (a Poisson background wired one to one stays at home). */
+  int spikes_local;
 } ap_net_pop;
 
 /* Packed synapses: when a projection's `delay` array is NULL, each

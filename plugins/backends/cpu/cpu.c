@@ -162,6 +162,8 @@ struct cpu {
   size_t cstride, mstride;
   uint32_t *xbuf;        /* exchange buffers (size > 1) */
   size_t xcap;
+  double x_s;            /* seconds in the exchange (waiting included) */
+  uint64_t x_bytes, x_count; /* bytes received, exchanges made */
   cpu_pop *pops;
   cpu_proj *projs;
   cpu_dec *decs;
@@ -534,15 +536,33 @@ static int xroom(cpu *c, size_t n) {
  * process sends, per population and own worker: its count, its
  * multiplicity flag, the spikes, the multiplicities if any; first a word
  * saying whether its update failed.  Returns nonzero to stop the run. */
+static int exchange_step(cpu *c, int64_t step);
+static double clock_s(void);
+
+/* Whether no other process needs population q's spikes (ABI 2.2). */
+static int stays(const ap_net_pop *q) {
+  return AP_HAS_FIELD(q, ap_net_pop, spikes_local) && q->spikes_local;
+}
+
+/* The exchange, timed (the report's exchange.* items). */
 static int exchange(cpu *c, int64_t step) {
+  const double t0 = clock_s();
+  const int rc = exchange_step(c, step);
+  c->x_s += clock_s() - t0;
+  c->x_count++;
+  return rc;
+}
+
+static int exchange_step(cpu *c, int64_t step) {
 #ifdef AP_HAVE_MPI
   const ap_net *net = c->net;
   const size_t par = (size_t)(step & 1);
   const unsigned w0 = (unsigned)c->rank * c->nt;
   size_t n = 1;
   for (size_t i = 0; i < net->n_pops; i++)
-    for (unsigned b = w0; b < w0 + c->nt; b++)
-      n += 2 + CNT(c, par, i, b) * (CMUL(c, par, i, b) ? 2 : 1);
+    if (!stays(net->pops[i]))
+      for (unsigned b = w0; b < w0 + c->nt; b++)
+        n += 2 + CNT(c, par, i, b) * (CMUL(c, par, i, b) ? 2 : 1);
   int *counts = malloc(4 * (size_t)c->size * sizeof *counts);
   if (!counts || xroom(c, n)) {
     free(counts);
@@ -556,6 +576,7 @@ static int exchange(cpu *c, int64_t step) {
   *o++ = (uint32_t)failed;
   for (size_t i = 0; i < net->n_pops; i++) {
     const cpu_pop *p = &c->pops[i];
+    if (stays(net->pops[i])) continue;
     for (unsigned b = w0; b < w0 + c->nt; b++) {
       const size_t k = CNT(c, par, i, b), at = par * p->buf + p->cut[b];
       *o++ = (uint32_t)k;
@@ -592,6 +613,7 @@ static int exchange(cpu *c, int64_t step) {
     disp[r] = (int)total;
     total += (size_t)len[r];
   }
+  c->x_bytes += total * sizeof(uint32_t);
   uint32_t *all = malloc(total * sizeof *all);
   if (!all) {
     free(counts);
@@ -608,6 +630,11 @@ static int exchange(cpu *c, int64_t step) {
     if (r == c->rank) continue;
     for (size_t i = 0; i < net->n_pops; i++) {
       cpu_pop *p = &c->pops[i];
+      if (stays(net->pops[i])) { /* not sent: none here */
+        for (unsigned b = (unsigned)r * c->nt; b < (unsigned)(r + 1) * c->nt; b++)
+          CNT(c, par, i, b) = 0;
+        continue;
+      }
       for (unsigned b = (unsigned)r * c->nt; b < (unsigned)(r + 1) * c->nt; b++) {
         const size_t k = *in++, at = par * p->buf + p->cut[b];
         const int m = (int)*in++;
@@ -1440,12 +1467,12 @@ static int cpu_sync(void *vc, char *err, size_t err_size) {
  * .wait_s (T from 1), with steps, and as a table for standard error. */
 static int cpu_report(void *vc, ap_report *out, char *err, size_t err_size) {
   cpu *c = vc;
-  if (!c->profile) return AP_ENOTSUP;
+  if (!c->profile && c->size < 2) return AP_ENOTSUP;
   static const char *const part_key[N_PARTS] = {"update_s", "host_calls_s",
                                                 "delivery_s", "wait_s"};
   static const int order[N_PARTS] = {PART_UPDATE, PART_HOST, PART_DELIVER,
                                      PART_WAIT};
-  const size_t n_items = (size_t)c->nt * N_PARTS + 1, key_len = 48;
+  const size_t n_items = (size_t)c->nt * N_PARTS + 4, key_len = 48;
   const size_t text_len = 200 + (size_t)c->nt * 80;
   free(c->prof_items);
   free(c->prof_keys);
@@ -1477,6 +1504,29 @@ static int cpu_report(void *vc, ap_report *out, char *err, size_t err_size) {
                            "  %6u %11.3f %11.3f %11.3f %11.3f\n", t + 1,
                            ps[PART_UPDATE], ps[PART_HOST], ps[PART_DELIVER],
                            ps[PART_WAIT]);
+    if (at >= text_len) at = text_len - 1;
+  }
+  if (!c->profile) { /* several processes: the exchange only */
+    k = 0;
+    at = 0;
+  }
+  if (c->size > 1) {
+    /* this process's time in the spike exchange (waiting for the others
+     * included), the bytes it received and the exchanges */
+    static const char *const xkey[3] = {"exchange.seconds", "exchange.bytes",
+                                        "exchange.count"};
+    static const char *const xunit[3] = {"s", "B", "1"};
+    const double xv[3] = {c->x_s, (double)c->x_bytes, (double)c->x_count};
+    for (int j = 0; j < 3; j++) {
+      char *key = c->prof_keys + k * key_len;
+      snprintf(key, key_len, "%s", xkey[j]);
+      c->prof_items[k++] = (ap_report_item){key, xv[j], xunit[j], NULL};
+    }
+    at += (size_t)snprintf(c->prof_text + at, text_len - at,
+                           "cpu exchange: %.3f s in %llu exchanges, %llu "
+                           "bytes received\n", c->x_s,
+                           (unsigned long long)c->x_count,
+                           (unsigned long long)c->x_bytes);
     if (at >= text_len) at = text_len - 1;
   }
   out->items = c->prof_items;
