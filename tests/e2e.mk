@@ -52,6 +52,7 @@ E2E_TESTS += tests/e2e/check_plugin.sh
 # Runs of several processes (mpirun), or the refusal without MPI.
 E2E_TESTS += tests/e2e/mpi.sh
 EXTRA_DIST += tests/e2e/mpi.lua tests/e2e/mpi_plastic.lua tests/e2e/mpi_phases.lua \
+	tests/e2e/mpi_interval.lua \
 	tests/lsan-openmpi.supp
 
 # The NEF (ap.nef) and its experiments.

@@ -77,7 +77,10 @@ void sim_backend_destroy(ap_sim *sim) {
   sim->ndec_at = NULL;
   free(sim->views);
   if (sim->credit)
-    for (size_t i = 0; i < sim->n_credit; i++) free(sim->credit[i].sum);
+    for (size_t i = 0; i < sim->n_credit; i++) {
+      free(sim->credit[i].sum);
+      free(sim->credit[i].log);
+    }
   free(sim->credit);
   sim->n_credit = 0;
   sim->views = NULL;

@@ -9,7 +9,7 @@ for b in coba cuba; do
   else
     fail "$b.lua failed"; cat $b.txt
   fi
-  tail -n 1 $b.txt | grep -Eq '^wall_s=[0-9.]+ bio_s=0\.050 rtf=[0-9.]+ events_per_s=[0-9.e+]+ bytes_per_synapse=[0-9.]+ peak_rss_mb=[0-9.]+$' &&
+  tail -n 1 $b.txt | grep -Eq '^wall_s=[0-9.]+ bio_s=0\.050 rtf=[0-9.]+ events_per_s=[0-9.e+]+ bytes_per_synapse=[0-9.]+ peak_rss_mb=[0-9.]+ build_s=[0-9.]+ spikes=[0-9]+ events=[0-9]+ synapses=[0-9]+$' &&
     ok || fail "$b.lua closing line: $(tail -n 1 $b.txt)"
   grep -q "^exc rate [0-9.]* Hz$" $b.txt && ok || fail "$b.lua prints no rate"
 done

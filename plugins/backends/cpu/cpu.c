@@ -52,7 +52,16 @@
  * write the next step's signal); every thread then encodes it into the
  * neurons it owns, after their synaptic input, so that each neuron's sum
  * is made in one order whatever the thread count.  The host's calls then
- * never run beside delivery. */
+ * never run beside delivery.
+ *
+ * Processes (MPI).  Process r owns neurons [n r / P, n (r + 1) / P) of
+ * every population and holds the synapses into them; its threads are
+ * workers r nt .. r nt + nt - 1 of P nt, each owning a block of that
+ * share.  Thread 0 exchanges the spike lists of the step in the serial
+ * phase (exchange()), or, where the host's calls read no neuron state,
+ * those of a min-delay interval at once (run_batched), so that every
+ * process delivers every spike to its own targets in one process's
+ * order; the host's reads gather the neurons' state (cpu_sync). */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #endif
@@ -77,6 +86,13 @@
 #ifdef AP_HAVE_MPI
 #include <mpi.h>
 #endif
+
+/* Spike lists are kept per step slot: step s in slot s mod ns, with ns
+ * >= 2 (a thread may update step s + 1 while another still delivers step
+ * s) and ns >= the steps of an exchange interval (all of whose lists are
+ * held until the interval's exchange), at most XMAX. */
+enum { XMAX = 16 };
+#define SLOT(c, step) ((size_t)((uint64_t)(step) % (c)->ns))
 
 typedef struct cpu_pop {
   void *inst;
@@ -126,7 +142,7 @@ typedef struct cpu_worker {
   unsigned wi;           /* worker index: rank * threads + id */
   unsigned sense;        /* barrier sense, private to the thread */
   pthread_t tid;
-  int rc[2];             /* failure of the update, by step parity */
+  int rc[XMAX];          /* failure of the update, by step slot */
   size_t fail_pop, bad_spikes, bad_n;
   char why[256];         /* the message of a failed update */
   uint64_t events;       /* synaptic events this thread delivered */
@@ -156,6 +172,13 @@ struct cpu {
    * exchange). */
   int rank, size;
   unsigned nw;
+  unsigned ns;           /* spike-list slots (SLOT) */
+  unsigned xmax;         /* steps per exchange at most: the min delay (up
+                            to XMAX), 1 with one process */
+  int batch;             /* for this run: exchange once per interval */
+  int batch_ok;          /* no rule with on_pre or on_post, no decoded
+                            connection reading rate neurons: delivery
+                            and decoding read no neuron state */
   size_t *cnt;           /* each worker's counts on cache lines of their
                             own: worker b's at b * cstride */
   int *cmul;
@@ -164,6 +187,8 @@ struct cpu {
   size_t xcap;
   double x_s;            /* seconds in the exchange (waiting included) */
   uint64_t x_bytes, x_count; /* bytes received, exchanges made */
+  uint64_t x_spikes;     /* spike records received (every process's) */
+  unsigned x_pops;       /* populations that travel */
   cpu_pop *pops;
   cpu_proj *projs;
   cpu_dec *decs;
@@ -211,7 +236,7 @@ enum { SPIN = 2000, YIELDS = 20000 };
 enum { MIN_SHARE = 32, CUT = 16 };
 
 /* The spike count and multiplicity flag of worker b's block of population
- * i in step parity par. */
+ * i in step slot par. */
 #define CNT(c, par, i, b) \
   ((c)->cnt[(size_t)(b) * (c)->cstride + (par) * (c)->net->n_pops + (i)])
 #define CMUL(c, par, i, b) \
@@ -384,7 +409,7 @@ static int prepare_pops(cpu *c, char *err, size_t err_size) {
 static void update_blocks(cpu *c, cpu_worker *w, int64_t step) {
   const ap_net *net = c->net;
   const unsigned t = w->wi;
-  const size_t par = (size_t)(step & 1);
+  const size_t par = SLOT(c, step);
   w->rc[par] = AP_OK;
   for (size_t i = 0; i < net->n_pops; i++) {
     const ap_net_pop *q = net->pops[i];
@@ -460,9 +485,33 @@ static void update_blocks(cpu *c, cpu_worker *w, int64_t step) {
  * `step`, from the step's spikes of its pre population (in thread order:
  * ascending), the rates of rate neurons, or the host's signal, then
  * filtered (Nengo's zero-order-hold low-pass). */
+/* Several processes: every process's share of state variable `v` of
+ * population i (its neurons' values of this step), into the whole. */
+static void gather_var(cpu *c, size_t i, ap_real *v) {
+#ifdef AP_HAVE_MPI
+  const cpu_pop *p = &c->pops[i];
+  int *len = malloc(2 * (size_t)c->size * sizeof *len);
+  if (!len) { /* every process takes part: MPI ends the run */
+    fprintf(stderr, "apical: cpu: out of memory gathering rates\n");
+    MPI_Abort(MPI_COMM_WORLD, 1);
+    return;
+  }
+  int *disp = len + c->size;
+  for (int r = 0; r < c->size; r++) {
+    disp[r] = (int)p->cut[(size_t)r * c->nt];
+    len[r] = (int)(p->cut[(size_t)(r + 1) * c->nt] - p->cut[(size_t)r * c->nt]);
+  }
+  MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, v, len, disp, MPI_DOUBLE,
+                 MPI_COMM_WORLD);
+  free(len);
+#else
+  (void)c, (void)i, (void)v;
+#endif
+}
+
 static void decode(cpu *c, int64_t step) {
   const ap_net *net = c->net;
-  const size_t par = (size_t)(step & 1);
+  const size_t par = SLOT(c, step);
   const double per_s = 1000.0 / net->dt; /* a spike: area 1, height 1/dt */
   for (size_t k = 0; k < c->n_decs; k++) {
     const cpu_dec *cd = &c->decs[k];
@@ -473,6 +522,7 @@ static void decode(cpu *c, int64_t step) {
       memcpy(u, d->signal, D * sizeof *u);
     } else if (d->rate_var >= 0) {
       const ap_real *r = net->pops[d->pre]->state[d->rate_var];
+      if (c->size > 1) gather_var(c, d->pre, net->pops[d->pre]->state[d->rate_var]);
       memset(u, 0, D * sizeof *u);
       for (size_t j = 0; j < net->pops[d->pre]->n; j++) {
         if (r[j] == 0) continue;
@@ -530,13 +580,15 @@ static int xroom(cpu *c, size_t n) {
 }
 #endif
 
-/* Processes: every process's spike lists of the step, into the blocks of
- * their workers, so that each process delivers every population's spikes
- * to the neurons it owns in the order of a run of one process.  Each
- * process sends, per population and own worker: its count, its
- * multiplicity flag, the spikes, the multiplicities if any; first a word
- * saying whether its update failed.  Returns nonzero to stop the run. */
-static int exchange_step(cpu *c, int64_t step);
+/* Processes: every process's spike lists of steps [step, step + nd) (one
+ * step, or a min-delay interval), into the blocks of their workers, so
+ * that each process delivers every population's spikes to the neurons it
+ * owns in the order of a run of one process.  Each process sends, per
+ * step: a word saying whether its update failed, then per population
+ * that travels (not spikes_local) and own worker: its count, its
+ * multiplicity flag, the spikes, the multiplicities if any.  Returns
+ * nonzero to stop the run. */
+static int exchange_step(cpu *c, int64_t step, int64_t nd);
 static double clock_s(void);
 
 /* Whether no other process needs population q's spikes (ABI 2.2). */
@@ -544,25 +596,29 @@ static int stays(const ap_net_pop *q) {
   return AP_HAS_FIELD(q, ap_net_pop, spikes_local) && q->spikes_local;
 }
 
-/* The exchange, timed (the report's exchange.* items). */
-static int exchange(cpu *c, int64_t step) {
+/* The exchange of steps [step, step + nd), timed (the report's
+ * exchange.* items). */
+static int exchange(cpu *c, int64_t step, int64_t nd) {
   const double t0 = clock_s();
-  const int rc = exchange_step(c, step);
+  const int rc = exchange_step(c, step, nd);
   c->x_s += clock_s() - t0;
   c->x_count++;
   return rc;
 }
 
-static int exchange_step(cpu *c, int64_t step) {
+static int exchange_step(cpu *c, int64_t step, int64_t nd) {
 #ifdef AP_HAVE_MPI
   const ap_net *net = c->net;
-  const size_t par = (size_t)(step & 1);
   const unsigned w0 = (unsigned)c->rank * c->nt;
-  size_t n = 1;
-  for (size_t i = 0; i < net->n_pops; i++)
-    if (!stays(net->pops[i]))
-      for (unsigned b = w0; b < w0 + c->nt; b++)
-        n += 2 + CNT(c, par, i, b) * (CMUL(c, par, i, b) ? 2 : 1);
+  size_t n = 0;
+  for (int64_t d = 0; d < nd; d++) {
+    const size_t par = SLOT(c, step + d);
+    n++;
+    for (size_t i = 0; i < net->n_pops; i++)
+      if (!stays(net->pops[i]))
+        for (unsigned b = w0; b < w0 + c->nt; b++)
+          n += 2 + CNT(c, par, i, b) * (CMUL(c, par, i, b) ? 2 : 1);
+  }
   int *counts = malloc(4 * (size_t)c->size * sizeof *counts);
   if (!counts || xroom(c, n)) {
     free(counts);
@@ -571,21 +627,26 @@ static int exchange_step(cpu *c, int64_t step) {
     return 1;
   }
   int failed = 0;
-  for (unsigned t = 0; t < c->nt; t++) failed |= c->w[t].rc[par] != AP_OK;
   uint32_t *o = c->xbuf;
-  *o++ = (uint32_t)failed;
-  for (size_t i = 0; i < net->n_pops; i++) {
-    const cpu_pop *p = &c->pops[i];
-    if (stays(net->pops[i])) continue;
-    for (unsigned b = w0; b < w0 + c->nt; b++) {
-      const size_t k = CNT(c, par, i, b), at = par * p->buf + p->cut[b];
-      *o++ = (uint32_t)k;
-      *o++ = (uint32_t)CMUL(c, par, i, b);
-      memcpy(o, p->spiked + at, k * sizeof *o);
-      o += k;
-      if (CMUL(c, par, i, b)) {
-        memcpy(o, p->mult + at, k * sizeof *o);
+  for (int64_t d = 0; d < nd; d++) {
+    const size_t par = SLOT(c, step + d);
+    int f = 0;
+    for (unsigned t = 0; t < c->nt; t++) f |= c->w[t].rc[par] != AP_OK;
+    failed |= f;
+    *o++ = (uint32_t)f;
+    for (size_t i = 0; i < net->n_pops; i++) {
+      const cpu_pop *p = &c->pops[i];
+      if (stays(net->pops[i])) continue;
+      for (unsigned b = w0; b < w0 + c->nt; b++) {
+        const size_t k = CNT(c, par, i, b), at = par * p->buf + p->cut[b];
+        *o++ = (uint32_t)k;
+        *o++ = (uint32_t)CMUL(c, par, i, b);
+        memcpy(o, p->spiked + at, k * sizeof *o);
         o += k;
+        if (CMUL(c, par, i, b)) {
+          memcpy(o, p->mult + at, k * sizeof *o);
+          o += k;
+        }
       }
     }
   }
@@ -624,27 +685,39 @@ static int exchange_step(cpu *c, int64_t step) {
   MPI_Allgatherv(c->xbuf, (int)n, MPI_UINT32_T, all, len, disp, MPI_UINT32_T,
                  MPI_COMM_WORLD);
   int other_failed = -1;
+  int64_t failed_at = step;
+  c->x_pops = 0;
   for (int r = 0; r < c->size; r++) {
     const uint32_t *in = all + disp[r];
-    if (*in++ && r != c->rank && other_failed < 0) other_failed = r;
-    if (r == c->rank) continue;
-    for (size_t i = 0; i < net->n_pops; i++) {
-      cpu_pop *p = &c->pops[i];
-      if (stays(net->pops[i])) { /* not sent: none here */
-        for (unsigned b = (unsigned)r * c->nt; b < (unsigned)(r + 1) * c->nt; b++)
-          CNT(c, par, i, b) = 0;
-        continue;
+    for (int64_t d = 0; d < nd; d++) {
+      const size_t par = SLOT(c, step + d);
+      if (*in++ && r != c->rank && other_failed < 0) {
+        other_failed = r;
+        failed_at = step + d;
       }
-      for (unsigned b = (unsigned)r * c->nt; b < (unsigned)(r + 1) * c->nt; b++) {
-        const size_t k = *in++, at = par * p->buf + p->cut[b];
-        const int m = (int)*in++;
-        CNT(c, par, i, b) = k;
-        CMUL(c, par, i, b) = m;
-        memcpy(p->spiked + at, in, k * sizeof *in);
-        in += k;
-        if (m) {
-          memcpy(p->mult + at, in, k * sizeof *in);
+      for (size_t i = 0; i < net->n_pops; i++) {
+        cpu_pop *p = &c->pops[i];
+        if (stays(net->pops[i])) { /* not sent: none of the others' here */
+          if (r != c->rank)
+            for (unsigned b = (unsigned)r * c->nt; b < (unsigned)(r + 1) * c->nt; b++)
+              CNT(c, par, i, b) = 0;
+          continue;
+        }
+        if (r == 0 && d == 0) c->x_pops++;
+        for (unsigned b = (unsigned)r * c->nt; b < (unsigned)(r + 1) * c->nt; b++) {
+          const size_t k = *in++, at = par * p->buf + p->cut[b];
+          const int m = (int)*in++;
+          c->x_spikes += k;
+          if (r != c->rank) {
+            CNT(c, par, i, b) = k;
+            CMUL(c, par, i, b) = m;
+            memcpy(p->spiked + at, in, k * sizeof *in);
+          }
           in += k;
+          if (m) {
+            if (r != c->rank) memcpy(p->mult + at, in, k * sizeof *in);
+            in += k;
+          }
         }
       }
     }
@@ -653,13 +726,13 @@ static int exchange_step(cpu *c, int64_t step) {
   free(counts);
   if (other_failed >= 0 && !failed) {
     snprintf(c->err, c->err_size, "process %d failed at t = %g ms (its "
-             "message is its own)", other_failed, (double)step * net->dt);
+             "message is its own)", other_failed, (double)failed_at * net->dt);
     c->rc = AP_EPLUGIN;
     return 1;
   }
   return 0;
 #else
-  (void)c, (void)step;
+  (void)c, (void)step, (void)nd;
   return 0;
 #endif
 }
@@ -669,8 +742,8 @@ static int exchange_step(cpu *c, int64_t step) {
 static int serial(cpu *c, int64_t step) {
   const ap_net *net = c->net;
   const cpu_worker *bad = NULL;
-  const size_t par = (size_t)(step & 1);
-  if (c->size > 1 && exchange(c, step)) return 1;
+  const size_t par = SLOT(c, step);
+  if (c->size > 1 && !c->batch && exchange(c, step, 1)) return 1;
   for (unsigned t = 0; t < c->nt; t++)
     if (c->w[t].rc[par] && (!bad || c->w[t].fail_pop < bad->fail_pop))
       bad = &c->w[t];
@@ -800,7 +873,7 @@ static void deliver_slow(cpu *c, cpu_worker *w, size_t j, int64_t step,
  * thread owns (their synapses are its own). */
 static void post_events(cpu *c, cpu_worker *w, int64_t step) {
   const ap_net *net = c->net;
-  const size_t par = (size_t)(step & 1);
+  const size_t par = SLOT(c, step);
   const double t = (double)(step + 1) * net->dt;
   for (size_t j = 0; j < net->n_projs; j++) {
     const cpu_proj *cp = &c->projs[j];
@@ -891,7 +964,7 @@ static void deliver(cpu *c, cpu_worker *w, int64_t step) {
   for (size_t i = 0; i < net->n_pops; i++) {
     const cpu_pop *p = &c->pops[i];
     /* the blocks' spike lists, in worker order: ascending sources */
-    const size_t par = (size_t)(step & 1);
+    const size_t par = SLOT(c, step);
     for (unsigned bt = 0; bt < c->nw; bt++) {
       const size_t n_sp = CNT(c, par, i, bt);
       if (!n_sp) continue;
@@ -914,7 +987,7 @@ static void deliver(cpu *c, cpu_worker *w, int64_t step) {
  * step's update does not touch them meanwhile). */
 static int update_failed(const cpu *c, int64_t step) {
   for (unsigned t = 0; t < c->nt; t++)
-    if (c->w[t].rc[step & 1]) return 1;
+    if (c->w[t].rc[SLOT(c, step)]) return 1;
   return 0;
 }
 
@@ -939,7 +1012,13 @@ static inline void stamp(const cpu *c, cpu_worker *w, int k, double *t0) {
  * the next step, then delivers itself; the next barrier orders them
  * before the next step's.  Otherwise thread 0 makes them alone, between
  * two barriers. */
+static void run_batched(cpu *c, cpu_worker *w);
+
 static void run_chunk(cpu *c, cpu_worker *w) {
+  if (c->batch) {
+    run_batched(c, w);
+    return;
+  }
   const int64_t step0 = c->job_step, n = c->job_n;
   double t0 = c->profile ? clock_s() : 0.0;
   for (int64_t step = step0; step < step0 + n; step++) {
@@ -964,6 +1043,47 @@ static void run_chunk(cpu *c, cpu_worker *w) {
     deliver(c, w, step);
     stamp(c, w, PART_DELIVER, &t0);
     if (w->id == 0 && c->profile) c->prof_steps++;
+  }
+  barrier(c, w);
+}
+
+/* Several processes, spikes exchanged once per min-delay interval: a
+ * spike of step s takes effect at s + min_delay or later, so every thread
+ * updates its blocks through the interval's steps with no delivery in
+ * between (the inputs of those steps were delivered before it); thread 0
+ * exchanges the interval's lists in one collective; then step by step,
+ * as run_chunk does, thread 0 makes the host's calls and every thread
+ * delivers into its own targets, in the order of a run of one process.
+ * cpu_run chooses it only where the host's calls of a step read neither
+ * the neurons' state nor anything an update reads (see batch_ok). */
+static void run_batched(cpu *c, cpu_worker *w) {
+  const int64_t step0 = c->job_step, end = step0 + c->job_n;
+  double t0 = c->profile ? clock_s() : 0.0;
+  for (int64_t s0 = step0; s0 < end;) {
+    const int64_t nd = end - s0 < c->xmax ? end - s0 : c->xmax;
+    for (int64_t step = s0; step < s0 + nd; step++) update_blocks(c, w, step);
+    stamp(c, w, PART_UPDATE, &t0);
+    barrier(c, w);
+    stamp(c, w, PART_WAIT, &t0);
+    if (w->id == 0) c->stop = exchange(c, s0, nd);
+    stamp(c, w, PART_HOST, &t0);
+    barrier(c, w);
+    stamp(c, w, PART_WAIT, &t0);
+    if (c->stop) break;
+    for (int64_t step = s0; step < s0 + nd && !c->stop; step++) {
+      if (w->id == 0) c->stop = serial(c, step);
+      stamp(c, w, PART_HOST, &t0);
+      barrier(c, w);
+      stamp(c, w, PART_WAIT, &t0);
+      if (c->stop) break;
+      deliver(c, w, step);
+      stamp(c, w, PART_DELIVER, &t0);
+      if (w->id == 0 && c->profile) c->prof_steps++;
+      barrier(c, w); /* the next step's transmit() and decoding after it */
+      stamp(c, w, PART_WAIT, &t0);
+    }
+    if (c->stop) break;
+    s0 += nd;
   }
   barrier(c, w);
 }
@@ -1188,11 +1308,17 @@ static int cpu_create(void **out, const ap_net *net, const ap_real *settings,
   }
 #endif
   c->nw = (unsigned)c->size * c->nt;
+  /* several processes exchange spikes once per min-delay interval where
+   * they can (run_batched), holding an interval's spike lists */
+  c->xmax = 1;
+  if (c->size > 1 && net->min_delay > 1)
+    c->xmax = net->min_delay < XMAX ? net->min_delay : XMAX;
+  c->ns = c->xmax > 2 ? c->xmax : 2;
   c->profile = settings[1] != 0;
   const int enough = (long)c->nt <= cores_available();
   c->spin = enough ? SPIN : 0;
   c->yields = enough ? YIELDS : 0;
-  const size_t per = 2 * (net->n_pops ? net->n_pops : 1);
+  const size_t per = c->ns * (net->n_pops ? net->n_pops : 1);
   c->cstride = (per * sizeof *c->cnt + 63) / 64 * 64 / sizeof *c->cnt;
   c->mstride = (per * sizeof *c->cmul + 63) / 64 * 64 / sizeof *c->cmul;
   c->cnt = line_calloc(c->cstride * c->nw * sizeof *c->cnt);
@@ -1215,10 +1341,10 @@ static int cpu_create(void **out, const ap_net *net, const ap_real *settings,
     size_t n1 = q->n ? q->n : 1;
     p->rings = calloc(np ? np : 1, sizeof *p->rings);
     p->cut = malloc((c->nw + 1) * sizeof *p->cut);
-    /* two buffers, by step parity: a thread may update step s + 1 while
+    /* ns buffers, by step slot: a thread may update step s + 1 while
      * another still delivers step s from the lists of step s */
-    p->spiked = malloc(2 * n1 * sizeof *p->spiked);
-    p->mult = malloc(2 * n1 * sizeof *p->mult);
+    p->spiked = malloc(c->ns * n1 * sizeof *p->spiked);
+    p->mult = malloc(c->ns * n1 * sizeof *p->mult);
     p->buf = n1;
     p->out = malloc((net->n_projs ? net->n_projs : 1) * sizeof *p->out);
     if (!p->rings || !p->cut || !p->spiked || !p->mult || !p->out)
@@ -1270,18 +1396,11 @@ static int cpu_create(void **out, const ap_net *net, const ap_real *settings,
         goto nomem;
     }
   }
-  if (c->size > 1) { /* what is not shared out between processes yet */
-    const char *why = NULL;
-    for (size_t k = 0; k < c->n_decs && !why; k++)
-      if (c->decs[k].x->rate_var >= 0)
-        why = "a decoded connection reads rate neurons";
-    if (why) {
-      snprintf(err, err_size, "runs of several processes do not yet share "
-               "out networks where %s: run it as one process", why);
-      cpu_destroy(c);
-      return AP_ENOTSUP;
-    }
-  }
+  c->batch_ok = 1;
+  for (size_t j = 0; j < net->n_projs; j++)
+    if (c->projs[j].rule) c->batch_ok = 0;
+  for (size_t k = 0; k < c->n_decs; k++)
+    if (c->decs[k].x->rate_var >= 0) c->batch_ok = 0;
   c->can_overlap = c->n_decs == 0 && c->size == 1;
   for (size_t j = 0; j < net->n_projs; j++)
     if (c->projs[j].wout || c->projs[j].rule) c->can_overlap = 0;
@@ -1334,9 +1453,11 @@ static int cpu_run(void *vc, int64_t step0, int64_t n, char *err,
   c->stop = 0;
   c->rc = AP_OK;
   const ap_net *net = c->net;
-  c->overlap = c->nt > 1 && c->can_overlap &&
-               AP_HAS_FIELD(net, ap_net, concurrent_callbacks) &&
-               net->concurrent_callbacks && *net->concurrent_callbacks;
+  const int local_calls = AP_HAS_FIELD(net, ap_net, concurrent_callbacks) &&
+                          net->concurrent_callbacks &&
+                          *net->concurrent_callbacks;
+  c->overlap = c->nt > 1 && c->can_overlap && local_calls;
+  c->batch = c->xmax > 1 && local_calls && c->batch_ok;
   if (c->nt > 1) post(c);
   run_chunk(c, &c->w[0]);
   return c->stop ? c->rc : AP_OK;
@@ -1415,50 +1536,23 @@ static uint64_t cpu_events(void *vc) {
 static int cpu_sync(void *vc, char *err, size_t err_size) {
   cpu *c = vc;
   (void)err, (void)err_size;
-#ifdef AP_HAVE_MPI
   if (c->size <= 1) return AP_OK;
   const ap_net *net = c->net;
-  int *len = malloc(2 * (size_t)c->size * sizeof *len);
-  if (!len) {
-    snprintf(err, err_size, "out of memory gathering the state");
-    return AP_ENOMEM;
-  }
-  int *disp = len + c->size;
   for (size_t i = 0; i < net->n_pops; i++) {
     const ap_net_pop *q = net->pops[i];
-    const cpu_pop *p = &c->pops[i];
-    for (int r = 0; r < c->size; r++) {
-      disp[r] = (int)p->cut[(size_t)r * c->nt];
-      len[r] = (int)(p->cut[(size_t)(r + 1) * c->nt] - p->cut[(size_t)r * c->nt]);
-    }
     for (unsigned v = 0; v < q->desc->n_vars; v++)
-      if (q->state[v])
-        MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, q->state[v], len,
-                       disp, MPI_DOUBLE, MPI_COMM_WORLD);
+      if (q->state[v]) gather_var(c, i, q->state[v]);
   }
   /* learning: the postsynaptic variables of each plastic projection live
    * with the process of their neuron (its weights and synapse variables
    * are those of the synapses held there: the host gathers them when it
    * reads them) */
-  int rc = AP_OK;
-  for (size_t j = 0; j < net->n_projs && !rc; j++) {
+  for (size_t j = 0; j < net->n_projs; j++) {
     const ap_net_proj *pr = net->projs[j];
     if (!pr->rule || !pr->rule_ctx) continue;
-    const ap_rule_ctx *rc_ = pr->rule_ctx;
-    const cpu_pop *post = &c->pops[pr->post];
-    for (int r = 0; r < c->size; r++) {
-      disp[r] = (int)post->cut[(size_t)r * c->nt];
-      len[r] = (int)(post->cut[(size_t)(r + 1) * c->nt] -
-                     post->cut[(size_t)r * c->nt]);
-    }
-    for (unsigned v = 0; !rc && v < pr->rule->n_post_vars; v++)
-      MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, rc_->post_state[v],
-                     len, disp, MPI_DOUBLE, MPI_COMM_WORLD);
+    for (unsigned v = 0; v < pr->rule->n_post_vars; v++)
+      gather_var(c, pr->post, pr->rule_ctx->post_state[v]);
   }
-  free(len);
-#else
-  (void)c;
-#endif
   return AP_OK;
 }
 
@@ -1472,7 +1566,7 @@ static int cpu_report(void *vc, ap_report *out, char *err, size_t err_size) {
                                                 "delivery_s", "wait_s"};
   static const int order[N_PARTS] = {PART_UPDATE, PART_HOST, PART_DELIVER,
                                      PART_WAIT};
-  const size_t n_items = (size_t)c->nt * N_PARTS + 4, key_len = 48;
+  const size_t n_items = (size_t)c->nt * N_PARTS + 6, key_len = 48;
   const size_t text_len = 200 + (size_t)c->nt * 80;
   free(c->prof_items);
   free(c->prof_keys);
@@ -1513,11 +1607,13 @@ static int cpu_report(void *vc, ap_report *out, char *err, size_t err_size) {
   if (c->size > 1) {
     /* this process's time in the spike exchange (waiting for the others
      * included), the bytes it received and the exchanges */
-    static const char *const xkey[3] = {"exchange.seconds", "exchange.bytes",
-                                        "exchange.count"};
-    static const char *const xunit[3] = {"s", "B", "1"};
-    const double xv[3] = {c->x_s, (double)c->x_bytes, (double)c->x_count};
-    for (int j = 0; j < 3; j++) {
+    static const char *const xkey[5] = {"exchange.seconds", "exchange.bytes",
+                                        "exchange.count", "exchange.spikes",
+                                        "exchange.populations"};
+    static const char *const xunit[5] = {"s", "B", "1", "1", "1"};
+    const double xv[5] = {c->x_s, (double)c->x_bytes, (double)c->x_count,
+                          (double)c->x_spikes, (double)c->x_pops};
+    for (int j = 0; j < 5; j++) {
       char *key = c->prof_keys + k * key_len;
       snprintf(key, key_len, "%s", xkey[j]);
       c->prof_items[k++] = (ap_report_item){key, xv[j], xunit[j], NULL};
