@@ -9,8 +9,12 @@
 -- stay those of the static network and the two do the same work; with
 -- lambda 0.01 the excitatory rate falls by a quarter within 40 ms), or the
 -- same network with static synapses.
---   apical run brunel_stdp.lua [stdp=1|0] [scale=1] [T=1000] [--threads N]
--- scale multiplies the population sizes at fixed in-degrees.
+--   apical run brunel_stdp.lua [stdp=1|0] [scale=1] [T=1000] [ext=split]
+--                              [weights=0] [--threads N]
+-- scale multiplies the population sizes at fixed in-degrees; ext=split
+-- gives the excitatory and the inhibitory neurons a Poisson population
+-- each (for runs of several processes); weights=0 skips the mean weight
+-- (reading every weight).
 local ap = require "apical"
 local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 package.path = here .. "?.lua;" .. package.path
@@ -33,9 +37,20 @@ local params = { C_m = 250, tau_m = tau_m, E_L = 0, V_th = theta, V_reset = 10,
                  t_ref = 2, V_m = ap.uniform(0, theta) }
 local exc = ap.population("lif_psc_delta", NE, params)
 local inh = ap.population("lif_psc_delta", NI, params)
-local ext = ap.population("poisson", NE + NI, { rate = nu_ext })
-ap.connect(ext:slice(1, NE), exc, "one_to_one", { weight = J, delay = 0.1 })
-ap.connect(ext:slice(NE + 1, NE + NI), inh, "one_to_one", { weight = J, delay = 0.1 })
+if ap.args.ext == "split" then
+  -- one Poisson population per target population: in a run of several
+  -- processes each process owns the sources of its own targets, so the
+  -- background stays out of the spike exchange (other draws than the
+  -- single population's: the same statistics, not the same spikes)
+  ap.connect(ap.population("poisson", NE, { rate = nu_ext }), exc, "one_to_one",
+             { weight = J, delay = 0.1 })
+  ap.connect(ap.population("poisson", NI, { rate = nu_ext }), inh, "one_to_one",
+             { weight = J, delay = 0.1 })
+else
+  local ext = ap.population("poisson", NE + NI, { rate = nu_ext })
+  ap.connect(ext:slice(1, NE), exc, "one_to_one", { weight = J, delay = 0.1 })
+  ap.connect(ext:slice(NE + 1, NE + NI), inh, "one_to_one", { weight = J, delay = 0.1 })
+end
 
 local ee_syn = { weight = J, delay = delay }
 if plastic then
@@ -49,9 +64,14 @@ for _, post in ipairs{ exc, inh } do
 end
 local se, si = ap.record(exc, "spikes"), ap.record(inh, "spikes")
 ap.run(T)
-local w = ee:weights()
-local sum = 0
-for k = 1, #w do sum = sum + w[k] end
-print(string.format("%s exc rate %.2f Hz, inh rate %.2f Hz, mean exc->exc weight %.4f mV",
-                    plastic and "stdp" or "static", se:rate(), si:rate(), sum / #w))
+if ap.args.weights == "0" then
+  print(string.format("%s exc rate %.2f Hz, inh rate %.2f Hz",
+                      plastic and "stdp" or "static", se:rate(), si:rate()))
+else
+  local w = ee:weights()
+  local sum = 0
+  for k = 1, #w do sum = sum + w[k] end
+  print(string.format("%s exc rate %.2f Hz, inh rate %.2f Hz, mean exc->exc weight %.4f mV",
+                      plastic and "stdp" or "static", se:rate(), si:rate(), sum / #w))
+end
 report.line()
