@@ -869,7 +869,7 @@ static const bad_case bad[] = {
     {m_rflags,
      "descriptor 'mem_rule': flags 0x41 has bits this host does not know "
      "(known: AP_RULE_LOCAL_CALLBACKS, AP_RULE_MODULATORS_UP_TO, "
-     "AP_RULE_STEP_WEIGHTS)", 0},
+     "AP_RULE_STEP_WEIGHTS, AP_RULE_NO_NEURON_STATE)", 0},
     {m_bsize,
      "descriptor 'mem_backend': ap_backend_desc size 8 is smaller than the "
      "ABI 2.0 size %zu",

@@ -78,6 +78,7 @@ void ap_dist_finalize(void) {
 /* ------------------------------------------------------------------
  * Collective operations (see dist.h). */
 
+#ifdef AP_HAVE_MPI
 static const char *op_name(int op) {
   switch (op) {
     case AP_DIST_OP_EXCHANGE: return "running the simulation";
@@ -95,6 +96,7 @@ static const char *op_name(int op) {
     default: return "in an unknown operation";
   }
 }
+#endif
 
 void ap_dist_enter(int op, int value) {
 #ifdef AP_HAVE_MPI

@@ -189,6 +189,7 @@ struct ap_sim {
   size_t n_credit;       /* populations when credit was made */
   int64_t window_start;  /* step the integration window opened, or -1 */
   int concurrent;        /* ap_net.concurrent_callbacks (ABI 1.5) */
+  int state_free;        /* ap_net.state_free_callbacks (ABI 2.2) */
   char **phase_names;    /* by index - 1 */
   size_t n_phase_names;
   ap_phase_event phase;  /* the phase under way (kind 0: none) */
@@ -241,6 +242,7 @@ void sim_provenance(const ap_sim *sim, const rec *r, char *what, size_t n,
                     ap_provenance *pv);
 int sim_apply_modulations(ap_sim *sim);
 int sim_callbacks_local(const ap_sim *sim);
+int sim_callbacks_state_free(const ap_sim *sim);
 void sim_currents_free(ap_sim *sim);
 void sim_decoded_free(ap_sim *sim);
 /* The backend's view of the decoded connections (run/backend.c, at the

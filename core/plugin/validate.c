@@ -327,10 +327,11 @@ static int check_rule(const char *pre, const ap_rule_desc *d, char *err,
   if (AP_HAS_FIELD(d, ap_rule_desc, flags) &&
       (d->flags & ~(unsigned)(AP_RULE_LOCAL_CALLBACKS |
                               AP_RULE_MODULATORS_UP_TO |
-                              AP_RULE_STEP_WEIGHTS)))
+                              AP_RULE_STEP_WEIGHTS |
+                              AP_RULE_NO_NEURON_STATE)))
     return fail(err, n, "%s: flags 0x%x has bits this host does not know "
                 "(known: AP_RULE_LOCAL_CALLBACKS, AP_RULE_MODULATORS_UP_TO, "
-                "AP_RULE_STEP_WEIGHTS)",
+                "AP_RULE_STEP_WEIGHTS, AP_RULE_NO_NEURON_STATE)",
                 pre, d->flags);
   return AP_OK;
 }

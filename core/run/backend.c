@@ -156,6 +156,24 @@ int sim_callbacks_local(const ap_sim *sim) {
   return 1;
 }
 
+/* Whether the host's per-step calls read no neuron state and write
+ * nothing an update reads (ap_net.state_free_callbacks). */
+int sim_callbacks_state_free(const ap_sim *sim) {
+  for (size_t i = 0; i < sim->n_recs; i++)
+    if (sim->recs[i].kind == REC_STATE) return 0;
+  for (size_t j = 0; j < sim->n_projs; j++) {
+    const ap_plastic *r = sim->projs[j].rule;
+    if (!r) continue;
+    const ap_rule_desc *d = r->d;
+    const unsigned f = AP_HAS_FIELD(d, ap_rule_desc, flags) ? d->flags : 0;
+    if (f & AP_RULE_NO_NEURON_STATE) continue;
+    const int spk = AP_HAS_FIELD(d, ap_rule_desc, on_spikes) && d->on_spikes;
+    if (d->on_pre || d->on_post) return 0;
+    if ((spk || d->on_step) && !(f & AP_RULE_LOCAL_CALLBACKS)) return 0;
+  }
+  return 1;
+}
+
 /* End of a step, called by the backend with no worker running: the
  * modulators decay over the step and take this step's releases, the rules
  * see the new levels, then the recorders that are due sample. */
@@ -403,6 +421,7 @@ static int start_backend(ap_sim *sim) {
   net->step_done = on_step_done;
   net->window_start = &sim->window_start;
   net->concurrent_callbacks = &sim->concurrent;
+  net->state_free_callbacks = &sim->state_free;
   net->n_decoded = sim->n_decs;
   net->decoded = (const ap_net_decoded *const *)sim->ndec_at;
   char err[1024] = "";
@@ -495,6 +514,7 @@ int sim_advance(ap_sim *sim, int64_t steps) {
     sim->dirty = 0;
   }
   sim->concurrent = sim_callbacks_local(sim);
+  sim->state_free = sim_callbacks_state_free(sim);
   sim_share_spikes_local(sim);
   double t0 = now_s();
   /* Modulated parameters change once per min-delay interval, so then the

@@ -178,6 +178,15 @@ typedef struct ap_rule_ctx {
  * grid), or refuses the rule. */
 #define AP_RULE_STEP_WEIGHTS 0x4u
 
+/* ABI 2.2: none of the rule's hooks that run during a run (on_spikes,
+ * on_step, on_pre, on_post) reads or writes neuron state or parameters
+ * (the c->pre and c->post views): they keep to the synapses, the rule's
+ * own variables and instance, the time and the modulators.  In a run of
+ * several processes the host may then let the neurons run ahead of its
+ * per-step calls by up to a min-delay interval, so that spikes cross
+ * processes once per interval (see ap_net.state_free_callbacks). */
+#define AP_RULE_NO_NEURON_STATE 0x8u
+
 /* The rule changes a synapse from traces of its own pre- and
  * postsynaptic spikes, its weight, its own variables and modulator levels
  * only: the sum-of-products form of learning engines such as Loihi's. */

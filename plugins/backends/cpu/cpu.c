@@ -176,9 +176,8 @@ struct cpu {
   unsigned xmax;         /* steps per exchange at most: the min delay (up
                             to XMAX), 1 with one process */
   int batch;             /* for this run: exchange once per interval */
-  int batch_ok;          /* no rule with on_pre or on_post, no decoded
-                            connection reading rate neurons: delivery
-                            and decoding read no neuron state */
+  int batch_ok;          /* no decoded connection reading rate neurons:
+                            decoding reads no neuron state */
   size_t *cnt;           /* each worker's counts on cache lines of their
                             own: worker b's at b * cstride */
   int *cmul;
@@ -591,10 +590,12 @@ static int xroom(cpu *c, size_t n) {
 static int exchange_step(cpu *c, int64_t step, int64_t nd);
 static double clock_s(void);
 
+#ifdef AP_HAVE_MPI
 /* Whether no other process needs population q's spikes (ABI 2.2). */
 static int stays(const ap_net_pop *q) {
   return AP_HAS_FIELD(q, ap_net_pop, spikes_local) && q->spikes_local;
 }
+#endif
 
 /* The exchange of steps [step, step + nd), timed (the report's
  * exchange.* items). */
@@ -1055,7 +1056,8 @@ static void run_chunk(cpu *c, cpu_worker *w) {
  * as run_chunk does, thread 0 makes the host's calls and every thread
  * delivers into its own targets, in the order of a run of one process.
  * cpu_run chooses it only where the host's calls of a step read neither
- * the neurons' state nor anything an update reads (see batch_ok). */
+ * the neurons' state nor anything an update reads (the host says so:
+ * ap_net.state_free_callbacks), nor does decoding (batch_ok). */
 static void run_batched(cpu *c, cpu_worker *w) {
   const int64_t step0 = c->job_step, end = step0 + c->job_n;
   double t0 = c->profile ? clock_s() : 0.0;
@@ -1397,8 +1399,6 @@ static int cpu_create(void **out, const ap_net *net, const ap_real *settings,
     }
   }
   c->batch_ok = 1;
-  for (size_t j = 0; j < net->n_projs; j++)
-    if (c->projs[j].rule) c->batch_ok = 0;
   for (size_t k = 0; k < c->n_decs; k++)
     if (c->decs[k].x->rate_var >= 0) c->batch_ok = 0;
   c->can_overlap = c->n_decs == 0 && c->size == 1;
@@ -1457,7 +1457,9 @@ static int cpu_run(void *vc, int64_t step0, int64_t n, char *err,
                           net->concurrent_callbacks &&
                           *net->concurrent_callbacks;
   c->overlap = c->nt > 1 && c->can_overlap && local_calls;
-  c->batch = c->xmax > 1 && local_calls && c->batch_ok;
+  c->batch = c->xmax > 1 && c->batch_ok &&
+             AP_HAS_FIELD(net, ap_net, state_free_callbacks) &&
+             net->state_free_callbacks && *net->state_free_callbacks;
   if (c->nt > 1) post(c);
   run_chunk(c, &c->w[0]);
   return c->stop ? c->rc : AP_OK;

@@ -235,6 +235,7 @@ static void on_post(ap_rule_ctx *c, uint32_t post, const size_t *syn,
 
 static const ap_rule_desc rule = {
     .size = sizeof(ap_rule_desc),
+    .flags = AP_RULE_NO_NEURON_STATE, /* hooks keep to synapses, traces, modulators */
     .params = params,
     .n_params = N_PARAMS,
     .syn_vars = syn_vars,

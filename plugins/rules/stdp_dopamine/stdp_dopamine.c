@@ -388,6 +388,7 @@ static int load(ap_rule_ctx *c, const ap_stream *in, char *err,
 
 static const ap_rule_desc rule = {
     .size = sizeof(ap_rule_desc),
+    .flags = AP_RULE_NO_NEURON_STATE, /* hooks keep to synapses, traces, modulators */
     .params = params,
     .n_params = N_PARAMS,
     .syn_vars = syn_vars,
