@@ -6,6 +6,14 @@
  * settings.  Calls return AP_OK or an ap_status; the message for the last
  * failure is ap_sim_error().  Indices are 0-based here; the Lua API adds 1.
  * Times are in ms.
+ *
+ * Under mpirun (a build with MPI) every process holds its share of the
+ * network; the calls that build it, run it or read or write the whole
+ * (connecting, running, phases, ap_proj_pairs, ap_proj_weights,
+ * ap_proj_delays, ap_proj_save, reading neuron state after a run,
+ * ap_sim_stats) are collective: every process makes them, in the same
+ * order, with the same arguments, and each gets the whole network's
+ * values.  Processes that do not are stopped with a message.
  */
 #ifndef APICAL_H
 #define APICAL_H
