@@ -157,10 +157,10 @@ int sim_callbacks_local(const ap_sim *sim) {
 }
 
 /* Whether the host's per-step calls read no neuron state and write
- * nothing an update reads (ap_net.state_free_callbacks). */
+ * nothing an update reads (ap_net.state_free_callbacks), but at the last
+ * step of a run() call: state recorders then end the calls at their
+ * samples (see the run loop). */
 int sim_callbacks_state_free(const ap_sim *sim) {
-  for (size_t i = 0; i < sim->n_recs; i++)
-    if (sim->recs[i].kind == REC_STATE) return 0;
   for (size_t j = 0; j < sim->n_projs; j++) {
     const ap_plastic *r = sim->projs[j].rule;
     if (!r) continue;
@@ -528,6 +528,13 @@ int sim_advance(ap_sim *sim, int64_t steps) {
     /* Spikes sent in one min-delay interval arrive in a later one, so a
      * backend may exchange them once per interval (within a call). */
     int64_t n = steps < chunk ? steps : chunk;
+    if (sim->state_free && ap_dist_size() > 1) /* end at the next sample */
+      for (size_t i = 0; i < sim->n_recs; i++)
+        if (sim->recs[i].kind == REC_STATE) {
+          const int64_t iv = ap_rec_interval(sim->recs[i].r);
+          const int64_t due = (sim->step + iv) / iv * iv - 1; /* >= step */
+          if (due - sim->step + 1 < n) n = due - sim->step + 1;
+        }
     char err[1024] = "";
     int changed = sim->n_modulations && sim_apply_modulations(sim);
     if (changed) sim_backend_sync(sim); /* the state, for reload() */

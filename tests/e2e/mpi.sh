@@ -112,7 +112,7 @@ layouts phases mpi_phases.lua fone f "2x1 3x2" \
 
 # every delay at least 1 ms: spikes cross once per min-delay interval of
 # 10 steps (2,037 steps: 150 + 54 exchanges), with the bytes of one process
-layouts interval mpi_interval.lua ione i "2x1 3x2" e.csv i.csv state.txt p1.csv p2.csv wrec.csv
+layouts interval mpi_interval.lua ione i "2x1 3x2" e.csv i.csv state.txt p1.csv p2.csv wrec.csv vm.csv
 for d in i2x1 i3x2; do
   if [ "$(cat $d/exchanges.txt 2>/dev/null)" = 204 ]; then ok; else
     fail "$d: $(cat $d/exchanges.txt 2>/dev/null) exchanges, not one per interval (204)"

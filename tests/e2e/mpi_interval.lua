@@ -2,8 +2,9 @@
 -- delay at least 1 ms (10 steps), so processes exchange the spike lists
 -- of 10 steps at a time; Poisson input, a depressing synapse (its state
 -- changed per spike), release failures, a lesion, noise, pair STDP with a
--- weight recorder, and dopamine-modulated STDP with a modulator driven by
--- spikes and by the script.  Writes the spikes, the final membrane
+-- weight recorder, dopamine-modulated STDP with a modulator driven by
+-- spikes and by the script, and a state recorder sampling once per
+-- interval.  Writes the spikes, the final membrane
 -- potentials, the learned weights and the number of exchanges.
 local ap = require "apical"
 ap.setup{ dt = 0.1, seed = 9 }
@@ -27,6 +28,8 @@ ap.every(50, function() da:release(0.05) end)
 local wr = ap.record(p1, "weight", { interval = 1, synapses = { 1, 7, 100 } })
 e:lesion({ 7 })
 local se, si = ap.record(e, "spikes"), ap.record(i, "spikes")
+-- a state recorder every 1 ms: the host ends each run call at its samples
+local vm = ap.record(i:slice(15, 20), "V_m", { interval = 1 })
 ap.run(150)
 ap.run(53.7)
 se:save("e.csv")
@@ -34,6 +37,7 @@ si:save("i.csv")
 p1:save("p1.csv")
 p2:save("p2.csv")
 wr:save("wrec.csv")
+vm:save("vm.csv")
 local f = assert(io.open("state.txt", "w"))
 for _, v in ipairs(e:get("V_m")) do f:write(string.format("%.17g\n", v)) end
 for _, v in ipairs(i:get("V_m")) do f:write(string.format("%.17g\n", v)) end

@@ -181,14 +181,16 @@ typedef struct ap_net {
   size_t n_decoded;
   const ap_net_decoded *const *decoded;
   /* ABI 2.2: nonzero while spikes() and step_done() read no neuron state
-   * and write nothing a neuron's update reads (no state recorders, every
-   * rule AP_RULE_NO_NEURON_STATE or, without spike hooks on synapses,
-   * AP_RULE_LOCAL_CALLBACKS), whatever else they read or write.  A
-   * backend may then update steps s .. s + k - 1 before it makes the
-   * host's calls of step s, with k up to the min delay (calls and
-   * deliveries still in step order): a run of several processes
-   * exchanges spikes once per such interval.  The host changes it only
-   * between run() calls. */
+   * and write nothing a neuron's update reads, whatever else they read or
+   * write (every rule AP_RULE_NO_NEURON_STATE or, without spike hooks on
+   * synapses, AP_RULE_LOCAL_CALLBACKS), except in the last step of each
+   * run() call (state recorders sample there: in a run of several
+   * processes the host ends its calls at their samples).  A backend may
+   * then update steps s .. s + k - 1 before it makes the host's calls of
+   * step s, with k up to the min delay and s + k - 1 at most the call's
+   * last step (calls and deliveries still in step order): a run of
+   * several processes exchanges spikes once per such interval.  The host
+   * changes it only between run() calls. */
   const int *state_free_callbacks;
 } ap_net;
 
