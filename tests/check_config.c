@@ -18,19 +18,7 @@
 
 /* ---- temp dir ---------------------------------------------------------- */
 
-static char tmpdir[PATH_MAX];
-
-
-/* Unchecked fixture: runs in the parent, so the dir goes even when a
- * test fails. */
-static void dir_setup(void) {
-  if (ap_test_mkdtemp(tmpdir, sizeof tmpdir, "check_config") != 0) {
-    perror("mkdtemp");
-    abort();
-  }
-}
-
-static void dir_teardown(void) { ap_test_rm_rf(tmpdir); }
+AP_TEST_TMPDIR_FIXTURE("check_config")
 
 /* Write `text` to tmpdir/name; returns the path in a static buffer. */
 static const char *write_file(const char *name, const char *text) {

@@ -15,18 +15,7 @@
 #include "base/strutil.h"
 #include "tmpdir.h"
 
-static char tmpdir[PATH_MAX];
-
-/* Unchecked fixture: runs in the parent, so the folder goes even when a
- * test fails. */
-static void dir_setup(void) {
-  if (ap_test_mkdtemp(tmpdir, sizeof tmpdir, "check_dataset") != 0) {
-    perror("mkdtemp");
-    abort();
-  }
-}
-
-static void dir_teardown(void) { ap_test_rm_rf(tmpdir); }
+AP_TEST_TMPDIR_FIXTURE("check_dataset")
 
 /* ---- writing IDX files -------------------------------------------------- */
 

@@ -18,19 +18,7 @@
 
 /* ---- temp dir ---------------------------------------------------------- */
 
-static char tmpdir[PATH_MAX];
-
-
-/* Unchecked fixture: runs in the parent, so the dir goes even when a
- * test fails. */
-static void dir_setup(void) {
-  if (ap_test_mkdtemp(tmpdir, sizeof tmpdir, "check_record") != 0) {
-    perror("mkdtemp");
-    abort();
-  }
-}
-
-static void dir_teardown(void) { ap_test_rm_rf(tmpdir); }
+AP_TEST_TMPDIR_FIXTURE("check_record")
 
 /* tmpdir/name in buf. */
 static char *tpath(char *buf, const char *name) {

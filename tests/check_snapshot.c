@@ -18,16 +18,7 @@
 #include "io/snapshot.h"
 #include "tmpdir.h"
 
-static char tmpdir[PATH_MAX];
-
-static void dir_setup(void) {
-  if (ap_test_mkdtemp(tmpdir, sizeof tmpdir, "check_snapshot") != 0) {
-    perror("mkdtemp");
-    abort();
-  }
-}
-
-static void dir_teardown(void) { ap_test_rm_rf(tmpdir); }
+AP_TEST_TMPDIR_FIXTURE("check_snapshot")
 
 static char *tpath(char *buf, const char *name) {
   ap_fmt(buf, PATH_MAX, "%s/%s", tmpdir, name);

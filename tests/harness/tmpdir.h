@@ -42,4 +42,17 @@ static inline void ap_test_rm_rf(const char *path) {
   }
   rmdir(path);
 }
+
+/* A suite's folder: `tmpdir`, made by dir_setup() and removed with all
+ * it holds by dir_teardown(), for tcase_add_unchecked_fixture (which runs
+ * them in the parent, so the folder goes even when a test fails). */
+#define AP_TEST_TMPDIR_FIXTURE(tag)                                  \
+  static char tmpdir[PATH_MAX];                                      \
+  static void dir_setup(void) {                                      \
+    if (ap_test_mkdtemp(tmpdir, sizeof tmpdir, tag) != 0) {          \
+      perror("mkdtemp");                                             \
+      abort();                                                       \
+    }                                                                \
+  }                                                                  \
+  static void dir_teardown(void) { ap_test_rm_rf(tmpdir); }
 #endif
