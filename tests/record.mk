@@ -20,3 +20,9 @@ TESTS += tests/check_snapshot
 tests_check_snapshot_SOURCES = tests/check_snapshot.c
 tests_check_snapshot_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_check_snapshot_LDADD = $(CHECK_LDADD_ALL)
+
+check_PROGRAMS += tests/check_lrandom
+TESTS += tests/check_lrandom
+tests_check_lrandom_SOURCES = tests/check_lrandom.c
+tests_check_lrandom_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_check_lrandom_LDADD = $(CHECK_LDADD_ALL)

@@ -11,6 +11,7 @@
 
 #include "dist/dist.h"
 #include "lua/lplot.h"
+#include "lua/lrandom.h"
 
 static int state_gc(lua_State *L) {
   lstate *s = lua_touserdata(L, 1);
@@ -49,6 +50,8 @@ static int luaopen_apical(lua_State *L) {
 
 void ap_lua_install(lua_State *L, ap_sim *sim, int argc, char **argv,
                     int show_progress) {
+  /* math.random keeps a journal of its state, for snapshots */
+  lap_random_install(L);
   lstate *s = lua_newuserdatauv(L, sizeof *s, 0);
   memset(s, 0, sizeof *s);
   s->sim = sim;
