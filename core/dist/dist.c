@@ -259,10 +259,12 @@ int ap_dist_gather_placed(const uint64_t *pos, const void *vals, size_t n,
   }
   void *all = NULL;
   size_t *len = malloc((size_t)size * sizeof *len);
-  /* a process without memory still takes part, giving nothing */
-  int rc = ap_dist_gather_bytes(mine, ok ? n * rec : 0, &all, len ? len : &(size_t){0});
+  if (!len) ap_dist_fail("out of memory gathering", 1);
+  /* a process without memory for its message still takes part, giving
+   * nothing, and fails after */
+  int rc = ap_dist_gather_bytes(mine, ok ? n * rec : 0, &all, len);
   free(mine);
-  if (rc || !len || !ok) {
+  if (rc || !ok) {
     free(all), free(len);
     return -1;
   }

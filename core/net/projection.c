@@ -327,8 +327,8 @@ int ap_proj_pairs(ap_sim *sim, size_t p, uint32_t *pre, uint32_t *post) {
     }
   if (!pr->row_id) return AP_OK;
   /* every process gathers both, whichever it asked for */
-  int rc = sim_share_gather(sim, pr, a, sizeof *a, pre ? pre : NULL);
-  if (!rc) rc = sim_share_gather(sim, pr, b, sizeof *b, post ? post : NULL);
+  int rc = sim_share_gather(sim, pr, a, sizeof *a, pre);
+  if (!rc) rc = sim_share_gather(sim, pr, b, sizeof *b, post);
   free(a);
   free(b);
   return rc;

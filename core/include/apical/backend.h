@@ -22,6 +22,8 @@
 #ifndef APICAL_BACKEND_H
 #define APICAL_BACKEND_H
 
+#include <string.h>
+
 #include "neuron.h"
 #include "plugin.h"
 #include "rule.h"
@@ -193,6 +195,25 @@ typedef struct ap_net {
    * changes it only between run() calls. */
   const int *state_free_callbacks;
 } ap_net;
+
+/* Population q of net as its model's prepare() (and a chip's lower())
+ * sees it, with the step dt (the run's, or a chip's tick). */
+static inline ap_neuron_pop ap_net_pop_view(const ap_net *net,
+                                            const ap_net_pop *q, double dt) {
+  ap_neuron_pop v;
+  memset(&v, 0, sizeof v); /* fields a later minor appends: zero */
+  v.size = sizeof v;
+  v.n = q->n;
+  v.dt = dt;
+  v.gid0 = q->gid0;
+  v.seed = net->seed;
+  v.stream = q->stream;
+  v.param = (const ap_real *const *)q->param;
+  v.lists = q->lists;
+  v.state = q->state;
+  v.host = net->host;
+  return v;
+}
 
 /* A backend's report.  Keys are dotted paths ("energy.total",
  * "projections.2.weight_rms"); a numeric component is a 1-based index.

@@ -384,16 +384,7 @@ static int prepare_pops(cpu *c, char *err, size_t err_size) {
     const ap_net_pop *q = net->pops[i];
     if (!q->desc->prepare) continue;
     char msg[512] = "";
-    ap_neuron_pop np = {.size = sizeof np,
-                        .n = q->n,
-                        .dt = net->dt,
-                        .gid0 = q->gid0,
-                        .seed = net->seed,
-                        .stream = q->stream,
-                        .param = (const ap_real *const *)q->param,
-                        .lists = q->lists,
-                        .state = q->state,
-                        .host = net->host};
+    ap_neuron_pop np = ap_net_pop_view(net, q, net->dt);
     int rc = q->desc->prepare(&c->pops[i].inst, &np, msg, sizeof msg);
     if (rc) {
       snprintf(err, err_size, "population %zu (%s): %s", i + 1, q->model,

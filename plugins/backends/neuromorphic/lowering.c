@@ -129,22 +129,6 @@ static int alloc_pop(nm *m, nm_pop *p) {
   return 0;
 }
 
-/* A population as its model's prepare() and lower() see it, with the
- * step dt (the run's, or the chip's tick). */
-static ap_neuron_pop pop_view(const ap_net *net, const ap_net_pop *q,
-                              double dt) {
-  return (ap_neuron_pop){.size = sizeof(ap_neuron_pop),
-                         .n = q->n,
-                         .dt = dt,
-                         .gid0 = q->gid0,
-                         .seed = net->seed,
-                         .stream = q->stream,
-                         .param = (const ap_real *const *)q->param,
-                         .lists = q->lists,
-                         .state = q->state,
-                         .host = net->host};
-}
-
 /* Check and convert population i (form already read into p->low). */
 static int lower_lif(nm *m, size_t i) {
   const nm_chip *c = &m->chip;
@@ -298,7 +282,7 @@ int nm_lower_pops(nm *m, char *err, size_t err_size) {
     /* the model's own checks first, at the run's dt */
     if (q->desc->prepare) {
       char msg[512] = "";
-      ap_neuron_pop np = pop_view(net, q, net->dt);
+      ap_neuron_pop np = ap_net_pop_view(net, q, net->dt);
       int rc = q->desc->prepare(&p->inst, &np, msg, sizeof msg);
       if (rc) {
         snprintf(err, err_size, "%s: %s", nb,
@@ -313,7 +297,7 @@ int nm_lower_pops(nm *m, char *err, size_t err_size) {
     }
     if (!p->low && !(p->low = calloc(q->n ? q->n : 1, sizeof *p->low)))
       return AP_ENOMEM;
-    ap_neuron_pop np = pop_view(net, q, m->tick);
+    ap_neuron_pop np = ap_net_pop_view(net, q, m->tick);
     int form = 0, bad = 0;
     for (size_t k = 0; k < q->n && !bad; k++) {
       char msg[512] = "";
