@@ -77,12 +77,14 @@ char *ap_strdup(const char *s) {
   return d;
 }
 
-static int writes_on = 1;
-int ap_writes_enabled(void) { return writes_on; }
+static int writes_on = 1, replaying = 0;
+int ap_writes_enabled(void) { return writes_on && !replaying; }
+int ap_writes_process(void) { return writes_on; }
 void ap_set_writes_enabled(int on) { writes_on = on != 0; }
+void ap_set_replaying(int on) { replaying = on != 0; }
 
 int ap_write_atomic(const char *path, const void *data, size_t n) {
-  if (!writes_on) return 0;
+  if (!ap_writes_enabled()) return 0;
   size_t len = strlen(path) + 16;
   char *tmp = malloc(len);
   if (!tmp) return -1;

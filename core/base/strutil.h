@@ -30,4 +30,11 @@ int ap_write_atomic(const char *path, const void *data, size_t n);
  * touching the disk). */
 int ap_writes_enabled(void);
 void ap_set_writes_enabled(int on);
+/* While a restored run replays its script up to the snapshot's step
+ * (run/checkpoint.c), the script's saves are not repeated: the run that
+ * wrote the snapshot made them.  ap_writes_enabled() is then false;
+ * ap_writes_process() says only whether this process writes at all
+ * (streamed recorders open their files either way). */
+void ap_set_replaying(int on);
+int ap_writes_process(void);
 #endif

@@ -46,7 +46,9 @@ enum {
   AP_DIST_OP_CREDIT = 7,   /* summing the credit of a phase */
   AP_DIST_OP_FINISH = 8,   /* the end of the script */
   AP_DIST_OP_POPULATION = 9, /* making a population */
-  AP_DIST_OP_DECODE = 10   /* rates of decoded rate neurons */
+  AP_DIST_OP_DECODE = 10,  /* rates of decoded rate neurons */
+  AP_DIST_OP_SNAPSHOT = 11, /* writing a snapshot */
+  AP_DIST_OP_STOP = 12     /* agreeing whether a signal stops the run */
 };
 /* Returns when every process is in the same operation; otherwise
  * prints what each is doing (rank 0) and ends the run. */

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "io/npy.h"
+#include "io/snapshot.h"
 #include "io/sha256.h"
 #include "base/strutil.h"
 
@@ -159,7 +160,7 @@ ap_recorder *ap_rec_new(int kind, size_t first, size_t count,
   r->width = count;
   r->interval = kind == AP_REC_STATE ? interval : 1;
   if (kind == AP_REC_STATE && !(r->var = ap_strdup(var))) goto oom;
-  if (!stream_file || !ap_writes_enabled()) return r;
+  if (!stream_file || !ap_writes_process()) return r;
 
   r->sfmt = sfmt;
   r->stream_path = ap_strdup(stream_file);
@@ -220,9 +221,10 @@ double ap_rec_dt(const ap_recorder *r) { return r->dt; }
 /* ---- recording --------------------------------------------------------- */
 
 /* Room for one more row. */
-static int grow(ap_recorder *r) {
-  if (r->rows < r->cap) return 0;
+static int grow_to(ap_recorder *r, size_t need) {
+  if (need <= r->cap) return 0;
   size_t cap = r->cap ? r->cap * 2 : 64;
+  if (cap < need) cap = need;
   size_t per = r->kind == AP_REC_STATE ? r->width : 1;
   if (cap < r->cap || (per && cap > SIZE_MAX / sizeof(double) / per)) {
     errno = ENOMEM;
@@ -243,6 +245,8 @@ static int grow(ap_recorder *r) {
   r->cap = cap;
   return 0;
 }
+
+static int grow(ap_recorder *r) { return grow_to(r, r->rows + 1); }
 
 /* Append the last row to the stream, remembering the first failure. */
 static int stream_row(ap_recorder *r) {
@@ -669,7 +673,7 @@ static void drop_stream(ap_recorder *r) {
 
 int ap_rec_close(ap_recorder *r, const ap_provenance *prov, char *err,
                  size_t n) {
-  if (!r->sf) return 0;
+  if (!r->sf || !ap_writes_enabled()) return 0; /* replaying: later */
   errno = 0;
   int e = r->stream_errno;
   if (!e && r->sfmt == FMT_NPY &&
@@ -725,5 +729,82 @@ int ap_sha256_file(const char *path, char out_hex[65]) {
   unsigned char d[32];
   ap_sha256_final(&c, d);
   ap_sha256_hex(d, out_hex);
+  return 0;
+}
+
+/* ---- snapshots --------------------------------------------------------- */
+
+int ap_rec_dump(const ap_recorder *r, struct ap_snap *s) {
+  const size_t per = r->kind == AP_REC_SPIKES ? 1 : r->width;
+  int rc = ap_snap_put_u64(s, (uint64_t)r->kind) ||
+           ap_snap_put_u64(s, r->first) || ap_snap_put_u64(s, r->width) ||
+           ap_snap_put_u64(s, r->rows) || ap_snap_put_f64(s, r->dt) ||
+           ap_snap_put_f64(s, r->t_start) || ap_snap_put_f64(s, r->t_end) ||
+           ap_snap_put(s, r->times, r->rows * sizeof *r->times);
+  if (!rc && r->kind == AP_REC_SPIKES)
+    rc = ap_snap_put(s, r->senders, r->rows * sizeof *r->senders);
+  else if (!rc && per)
+    rc = ap_snap_put(s, r->values, r->rows * per * sizeof *r->values);
+  return rc ? -1 : 0;
+}
+
+int ap_rec_load(ap_recorder *r, struct ap_snap *s, char *err, size_t n) {
+  uint64_t kind, first, width, rows;
+  double dt, t0, t1;
+  if (ap_snap_get_u64(s, &kind) || ap_snap_get_u64(s, &first) ||
+      ap_snap_get_u64(s, &width) || ap_snap_get_u64(s, &rows) ||
+      ap_snap_get_f64(s, &dt) || ap_snap_get_f64(s, &t0) ||
+      ap_snap_get_f64(s, &t1)) {
+    ap_fmt(err, n, "the recorder's section ends early");
+    return -1;
+  }
+  if (kind != (uint64_t)r->kind || first != r->first || width != r->width) {
+    ap_fmt(err, n, "the snapshot's recorder records %s of neurons %llu..%llu, "
+           "this one %s of %zu..%zu",
+           kind == AP_REC_SPIKES ? "spikes" : "a state",
+           (unsigned long long)first + 1, (unsigned long long)(first + width),
+           r->kind == AP_REC_SPIKES ? "spikes" : "a state", r->first + 1,
+           r->first + r->width);
+    return -1;
+  }
+  const size_t per = r->kind == AP_REC_SPIKES ? 1 : r->width;
+  const size_t each = sizeof(double) +
+                      (r->kind == AP_REC_SPIKES ? sizeof(uint32_t)
+                                                : per * sizeof(double));
+  if (rows > ap_snap_left(s) / each) {
+    ap_fmt(err, n, "the recorder's section ends early");
+    return -1;
+  }
+  r->rows = 0;
+  while (r->cap < rows)
+    if (grow_to(r, (size_t)rows) != 0) {
+      ap_fmt(err, n, "out of memory restoring a recorder");
+      return -1;
+    }
+  if (rows && (ap_snap_get(s, r->times, rows * sizeof *r->times) ||
+      (r->kind == AP_REC_SPIKES
+           ? ap_snap_get(s, r->senders, rows * sizeof *r->senders)
+           : ap_snap_get(s, r->values, rows * per * sizeof *r->values)))) {
+    ap_fmt(err, n, "the recorder's section ends early");
+    return -1;
+  }
+  r->rows = (size_t)rows;
+  r->dt = dt;
+  r->t_start = t0;
+  r->t_end = t1;
+  if (!r->sf) return 0;
+  /* the stream again from its start, with the restored rows */
+  errno = 0;
+  int bad = fflush(r->sf) != 0 || ftruncate(fileno(r->sf), 0) != 0 ||
+            fseek(r->sf, 0, SEEK_SET) != 0 ||
+            write_header(r->sf, r, r->sfmt, 0) != 0;
+  for (size_t i = 0; !bad && i < r->rows; i++)
+    bad = write_row(r->sf, r, r->sfmt, i) != 0;
+  if (bad || fflush(r->sf) != 0) {
+    ap_fmt(err, n, "cannot write '%s': %s", r->part_path,
+           strerror(errno ? errno : EIO));
+    return -1;
+  }
+  r->stream_errno = 0;
   return 0;
 }

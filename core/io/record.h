@@ -107,6 +107,15 @@ int ap_rec_close(ap_recorder *r, const ap_provenance *prov, char *err,
  * stream neither closed nor aborted closes the file and leaves FILE.part. */
 void ap_rec_abort(ap_recorder *r);
 
+/* A snapshot of the recorder (run/checkpoint.c): the rows so far, the
+ * span and dt, into the open section of s; and back into a recorder made
+ * alike (kind, slice, variable), whose stream file, if it streams, is
+ * rewritten with the restored rows.  0, or -1 (err filled: the section
+ * ends early or holds another shape; the stream cannot be written). */
+struct ap_snap;
+int ap_rec_dump(const ap_recorder *r, struct ap_snap *s);
+int ap_rec_load(ap_recorder *r, struct ap_snap *s, char *err, size_t n);
+
 /* SHA-256 of a file's contents as 64 lowercase hex digits, for the
  * sidecar's script_sha256.  Returns 0, or -1 with errno set. */
 int ap_sha256_file(const char *path, char out_hex[65]);

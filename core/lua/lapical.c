@@ -26,7 +26,7 @@ static int luaopen_apical(lua_State *L) {
   static const luaL_Reg *const parts[] = {
       lap_setup_funcs, lap_sched_funcs, lap_pop_funcs, lap_proj_funcs,
       lap_rec_funcs,   lap_dist_funcs,  lap_mod_funcs, lap_ds_funcs,
-      lap_nef_funcs};
+      lap_nef_funcs,   lap_snap_funcs};
   lua_newtable(L);
   for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
     luaL_setfuncs(L, parts[i], 0);
@@ -62,6 +62,7 @@ void ap_lua_install(lua_State *L, ap_sim *sim, int argc, char **argv,
   lua_setmetatable(L, -2);
   lua_setfield(L, LUA_REGISTRYINDEX, STATE_KEY);
   if (show_progress) ap_sim_set_progress(sim, lap_progress, s);
+  lap_snap_install(L, sim);
 
   lap_pop_open(L);
   lap_proj_open(L);

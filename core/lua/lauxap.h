@@ -119,6 +119,10 @@ void lap_proj_open(lua_State *L);
 extern const luaL_Reg lap_rec_funcs[];
 void lap_rec_open(lua_State *L);
 extern const luaL_Reg lap_sched_funcs[];
+/* lsnap.c: ap.snapshot, ap.keep, ap.restored, and the snapshot's Lua
+ * sections (installed with the bindings). */
+extern const luaL_Reg lap_snap_funcs[];
+void lap_snap_install(lua_State *L, ap_sim *sim);
 extern const luaL_Reg lap_mod_funcs[];
 void lap_mod_open(lua_State *L);
 extern const luaL_Reg lap_ds_funcs[];

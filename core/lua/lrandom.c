@@ -202,7 +202,7 @@ int lap_random_restore(lua_State *L, const unsigned char *in, size_t size) {
   const uint64_t n = get64(p + 16);
   p += 24;
   if (n > (size - 25) / ENTRY || size != 25 + n * ENTRY) return -1;
-  if (!seeded) return n == 0 ? 0 : -1; /* Lua seeded itself: not kept */
+  if (!seeded) return 0; /* Lua seeded itself: not reproducible, not kept */
   /* through the wrappers, so that the journal is rebuilt as it was */
   lua_getglobal(L, "math");
   lua_getfield(L, -1, "randomseed");

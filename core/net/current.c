@@ -7,6 +7,8 @@
  * amplitude applies from that step on. */
 #include "net/sim_int.h"
 
+#include "io/snapshot.h"
+
 typedef struct current {
   ap_ref r;
   int param;    /* index in the model's parameter table */
@@ -27,6 +29,20 @@ void sim_currents_free(ap_sim *sim) {
   free(sim->currents);
   sim->currents = NULL;
   sim->n_currents = 0;
+}
+
+/* A generator's progress, for snapshots (run/checkpoint.c). */
+int sim_current_save(const struct current *c, struct ap_snap *s) {
+  return ap_snap_put_u64(s, c->next) || ap_snap_put_f64(s, c->applied);
+}
+
+int sim_current_load(struct current *c, struct ap_snap *s) {
+  uint64_t next;
+  if (ap_snap_get_u64(s, &next) || next > c->n ||
+      ap_snap_get_f64(s, &c->applied))
+    return -1;
+  c->next = (size_t)next;
+  return 0;
 }
 
 /* The next amplitude of generator ctx, due now. */

@@ -132,6 +132,8 @@ void ap_sim_free(ap_sim *sim) {
   free(sim->mirrors);
   free(sim->cbs);
   sim_currents_free(sim);
+  sim_resume_free(sim);
+  free(sim->snap_path);
   sim_decoded_free(sim);
   free(sim);
 }

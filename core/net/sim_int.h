@@ -129,6 +129,10 @@ typedef struct decoded {
   double *x;        /* dims: the filtered value */
 } decoded;
 
+/* A restore waiting for the script to reach the snapshot's step
+ * (run/checkpoint.c). */
+typedef struct sim_resume sim_resume;
+
 /* A callback of the scheduler (run/schedule.c). */
 typedef struct sim_cb {
   int64_t next;   /* step at which it falls due next */
@@ -207,7 +211,18 @@ struct ap_sim {
   size_t n_decs;
   ap_net_decoded *ndecs;
   ap_net_decoded **ndec_at;
+  /* snapshots (run/checkpoint.c) */
+  sim_resume *resume;       /* NULL: none pending */
+  int64_t call_first, call_end; /* the run call under way (call_kind) */
+  int call_kind;            /* SIM_CALL_* */
+  char *snap_path;          /* periodic and final snapshots, or NULL */
+  double snap_every_ms;     /* 0: only on a signal */
+  int64_t snap_last;        /* step of the last one written */
+  ap_sim_snap_hook snap_hook;
+  void *snap_ctx;
 };
+
+enum { SIM_CALL_NONE = 0, SIM_CALL_RUN = 1, SIM_CALL_PHASE = 2 };
 
 /* Shared by the files of the simulator (net/ and run/). */
 /* Set the message of ap_sim_error and return code (the public
@@ -244,6 +259,11 @@ int sim_apply_modulations(ap_sim *sim);
 int sim_callbacks_local(const ap_sim *sim);
 int sim_callbacks_state_free(const ap_sim *sim);
 void sim_currents_free(ap_sim *sim);
+/* A step current generator's progress into, and back from, a snapshot's
+ * open section: 0, or -1. */
+struct ap_snap;
+int sim_current_save(const struct current *c, struct ap_snap *s);
+int sim_current_load(struct current *c, struct ap_snap *s);
 void sim_decoded_free(ap_sim *sim);
 /* The backend's view of the decoded connections (run/backend.c, at the
  * start); min and max delay widened to theirs. */
@@ -273,5 +293,20 @@ int sim_share_credit(ap_sim *sim);
 /* Mark the populations whose spikes no other process needs
  * (ap_net_pop.spikes_local), before each run. */
 void sim_share_spikes_local(ap_sim *sim);
+
+/* Snapshots (run/checkpoint.c).  A run call of `steps` (kind SIM_CALL_*)
+ * while a restore is pending: SIM_SKIPPED when it lies before the
+ * snapshot and is skipped (the clock moves on), 0 when the state is now
+ * restored (the call goes on from the snapshot's step to its end), or an
+ * error. */
+#define SIM_SKIPPED (-1)
+int sim_resume_call(ap_sim *sim, int64_t steps, int kind);
+/* Between steps of a run call: the next step at which the scheduler must
+ * stop for a periodic snapshot or to look for a stop signal (INT64_MAX:
+ * none), and what to do there (0, or AP_ESTOPPED after the final
+ * snapshot of a signal). */
+int64_t sim_snap_next(const ap_sim *sim, int64_t now);
+int sim_snap_due(ap_sim *sim, int64_t now);
+void sim_resume_free(ap_sim *sim);
 
 #endif

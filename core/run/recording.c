@@ -267,6 +267,12 @@ int ap_sim_save(ap_sim *sim, size_t r, const char *path) {
 
 int ap_sim_finish(ap_sim *sim) {
   int rc = AP_OK;
+  if (sim->resume) {
+    rc = sim_fail(sim, AP_EINVAL, "the script ended at t = %g ms, before the "
+                  "snapshot's step: nothing was restored", sim_now_ms(sim));
+    sim_resume_free(sim);
+    return rc;
+  }
   for (size_t i = 0; i < sim->n_recs; i++) {
     rec *r = &sim->recs[i];
     if (r->closed) continue;

@@ -39,18 +39,16 @@ int ap_sim_every_steps(ap_sim *sim, int64_t period, ap_sim_callback fn,
 
 int ap_sim_in_callback(const ap_sim *sim) { return sim->in_callback > 0; }
 
-int ap_sim_run_steps(ap_sim *sim, int64_t steps) {
-  if (sim->in_callback)
-    return sim_fail(sim, AP_ESTATE, "a callback cannot run the simulation; "
-                    "it runs between steps of the run that called it");
-  if (steps < 0) return sim_fail(sim, AP_EINVAL, "cannot run a negative time");
-  int64_t now = sim->step, end = now + steps;
-  if (steps == 0 && !sim->n_cbs) return sim_advance(sim, 0);
+/* The steps from `now` to `end`, stopping for the callbacks due on the
+ * way and for snapshots (run/checkpoint.c). */
+static int run_loop(ap_sim *sim, int64_t now, int64_t end) {
   for (;;) {
     int64_t next = end;
     for (size_t i = 0; i < sim->n_cbs; i++)
       if (!sim->cbs[i].done && sim->cbs[i].next < next)
         next = sim->cbs[i].next;
+    const int64_t snap = sim_snap_next(sim, now);
+    if (snap < next) next = snap;
     if (next > now) {
       int rc = sim_advance(sim, next - now);
       if (rc) return rc;
@@ -71,9 +69,40 @@ int ap_sim_run_steps(ap_sim *sim, int64_t steps) {
       sim->in_callback--;
       if (rc) return rc;
     }
+    /* then a snapshot that falls due, or the stop a signal asked for */
+    int rc = sim_snap_due(sim, now);
+    if (rc) return rc;
     if (now >= end) break;
   }
   return AP_OK;
+}
+
+/* A run call of kind SIM_CALL_* from now to end. */
+static int run_call(ap_sim *sim, int64_t end, int kind) {
+  const int64_t first = sim->call_kind ? sim->call_first : sim->step;
+  if (!sim->call_kind) {
+    sim->call_kind = kind;
+    sim->call_first = first;
+    sim->call_end = end;
+  }
+  int rc = run_loop(sim, sim->step, end);
+  if (sim->call_kind == kind && sim->call_first == first)
+    sim->call_kind = SIM_CALL_NONE;
+  return rc;
+}
+
+int ap_sim_run_steps(ap_sim *sim, int64_t steps) {
+  if (sim->in_callback)
+    return sim_fail(sim, AP_ESTATE, "a callback cannot run the simulation; "
+                    "it runs between steps of the run that called it");
+  if (steps < 0) return sim_fail(sim, AP_EINVAL, "cannot run a negative time");
+  const int64_t end = sim->step + steps;
+  if (sim->resume) {
+    int rc = sim_resume_call(sim, steps, SIM_CALL_RUN);
+    if (rc) return rc == SIM_SKIPPED ? AP_OK : rc;
+  }
+  if (steps == 0 && !sim->n_cbs && !sim->snap_path) return sim_advance(sim, 0);
+  return run_call(sim, end, SIM_CALL_RUN);
 }
 
 int ap_sim_phase(ap_sim *sim, const char *name, int64_t steps,
@@ -81,9 +110,21 @@ int ap_sim_phase(ap_sim *sim, const char *name, int64_t steps,
   if (sim->in_callback)
     return sim_fail(sim, AP_ESTATE, "a callback cannot run a phase; it runs "
                     "between steps of the run that called it");
-  int rc = ap_sim_phase_begin(sim, name, steps, window_from);
-  if (rc) return rc;
-  rc = ap_sim_run_steps(sim, steps);
+  const int64_t first = sim->step, end = first + steps;
+  int rc, inside = 0;
+  if (sim->resume) {
+    /* replayed: skipped, or restored (inside the phase, or at its start) */
+    if ((rc = sim_resume_call(sim, steps, SIM_CALL_PHASE)))
+      return rc == SIM_SKIPPED ? AP_OK : rc;
+    inside = sim->phase.kind != 0;
+  }
+  if (!inside && (rc = ap_sim_phase_begin(sim, name, steps, window_from)))
+    return rc;
+  sim->call_kind = SIM_CALL_PHASE;
+  sim->call_first = first;
+  sim->call_end = end;
+  rc = run_call(sim, end, SIM_CALL_PHASE);
+  sim->call_kind = SIM_CALL_NONE;
   if (rc) {
     /* Cut short (a callback stopped it, or the run failed): closed
      * without its end, so that a cut phase teaches nothing. */

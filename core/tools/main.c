@@ -3,6 +3,7 @@
 #include <lauxlib.h>
 #include <fcntl.h>
 #include <lualib.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,9 @@ static const char usage[] =
     "  --config FILE      settings file (libconfig); see docs/config.md\n"
     "  --compare BACKEND  run the script on BACKEND (e.g. cpu) first, its\n"
     "                     output discarded, and compare wall time and spikes\n"
+    "  --snapshot PATH    write a snapshot to PATH on SIGTERM or SIGINT (then\n"
+    "                     stop), and with --snapshot-every MS periodically\n"
+    "  --restore PATH     resume the run a snapshot holds (docs/reliability.md)\n"
     "  -q, --quiet        no run summary on standard error\n"
     "  -v, --verbose      plugin log messages down to info level\n"
     "Words after the script (or after --) reach the script as ap.args;\n"
@@ -56,6 +60,9 @@ typedef struct opts {
   const char *config;
   const char *script;
   const char *compare;
+  const char *restore;  /* --restore PATH */
+  const char *snapshot; /* --snapshot PATH */
+  double snapshot_every; /* --snapshot-every MS (0: on a signal only) */
   int quiet;
   int verbose;
   char **args;
@@ -106,6 +113,20 @@ static int parse(int argc, char **argv, int is_run, opts *o, char ***sets,
     } else if (is_opt(a, "--compare")) {
       if (!(o->compare = opt_value(argc, argv, &i, "--compare")))
         return die("%s needs a backend name, such as cpu", "--compare");
+    } else if (is_opt(a, "--restore")) {
+      if (!(o->restore = opt_value(argc, argv, &i, "--restore")))
+        return die("%s needs a snapshot file", "--restore");
+    } else if (is_opt(a, "--snapshot")) {
+      if (!(o->snapshot = opt_value(argc, argv, &i, "--snapshot")))
+        return die("%s needs a file name", "--snapshot");
+    } else if (is_opt(a, "--snapshot-every")) {
+      const char *v = opt_value(argc, argv, &i, "--snapshot-every");
+      char *end = NULL;
+      o->snapshot_every = v ? strtod(v, &end) : -1;
+      if (!v || end == v || *end || !(o->snapshot_every > 0) ||
+          o->snapshot_every > 1e15)
+        return die("--snapshot-every needs a positive time in ms, got '%s'",
+                   v ? v : "");
     } else if (is_opt(a, "--config")) {
       if (!(o->config = opt_value(argc, argv, &i, "--config")))
         return die("%s needs a file name", "--config");
@@ -166,7 +187,7 @@ static char dist_err[4096];
  * no summary or report.  *chip_s gets the chip time of a chip backend's
  * report (else -1). */
 static int run_once(ap_registry *reg, ap_settings *set, const opts *o,
-                    int mute, ap_stats *st, double *chip_s) {
+                    int mute, int peer, ap_stats *st, double *chip_s) {
   char err[4096];
   int rc = 0, saved = -1;
   memset(st, 0, sizeof *st);
@@ -193,7 +214,16 @@ static int run_once(ap_registry *reg, ap_settings *set, const opts *o,
   ap_lua_install(L, sim, o->n_args, o->args,
                  isatty(STDERR_FILENO) && !o->quiet && !mute);
   fflush(stdout);
-  if (ap_lua_run_file(L, o->script, err, sizeof err) != 0) {
+  /* snapshots: those of this run, and the one it resumes (checked now,
+   * before the script runs); not for the peer run of --compare */
+  if (!peer && o->snapshot &&
+      ap_sim_snapshot_every(sim, o->snapshot, o->snapshot_every) != AP_OK) {
+    ap_fmt(err, sizeof err, "%s", ap_sim_error(sim));
+    rc = 1;
+  } else if (!peer && o->restore && ap_sim_restore(sim, o->restore) != AP_OK) {
+    ap_fmt(err, sizeof err, "--restore %s", ap_sim_error(sim));
+    rc = 1;
+  } else if (ap_lua_run_file(L, o->script, err, sizeof err) != 0) {
     ap_sim_abort(sim);
     rc = 1;
   } else if (ap_sim_finish(sim) != AP_OK) {
@@ -280,6 +310,11 @@ static int command(int argc, char **argv) {
     return rc;
   }
   if (o.verbose) ap_host_set_log_level(AP_LOG_INFO);
+  if (o.snapshot_every > 0 && !o.snapshot) {
+    free_sets(sets, n_sets);
+    free(o.args);
+    return die("%s needs --snapshot PATH", "--snapshot-every");
+  }
 
   ap_settings set;
   char err[4096], path[4096];
@@ -368,7 +403,7 @@ static int command(int argc, char **argv) {
       rc = 1;
       goto out_reg;
     }
-    rc = run_once(reg, &peer, &o, 1, &peer_st, NULL);
+    rc = run_once(reg, &peer, &o, 1, 1, &peer_st, NULL);
     ap_settings_free(&peer);
     if (rc) {
       fprintf(stderr, "apical: --compare %s: the run on %s failed (above)\n",
@@ -378,7 +413,16 @@ static int command(int argc, char **argv) {
   }
   ap_stats st;
   double chip_s = -1;
-  rc = run_once(reg, &set, &o, 0, &st, &chip_s);
+  if (o.snapshot) { /* a final snapshot, then the run stops */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = ap_sim_signal_stop;
+    sa.sa_flags = SA_RESETHAND; /* a second signal ends it at once */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+  }
+  rc = run_once(reg, &set, &o, 0, 0, &st, &chip_s);
   if (!rc && o.compare) {
     fprintf(stderr,
             "compare: %s ran the script in %.4g s wall (%llu spikes); %s in "

@@ -398,6 +398,31 @@ AP_API int64_t ap_sim_step(const ap_sim *sim);
  * where the interrupted one stopped. */
 AP_API int ap_sim_start_at(ap_sim *sim, int64_t step);
 AP_API double ap_sim_dt(const ap_sim *sim);
+
+/* ------------------------------------------------------------- snapshots
+ * (docs/reliability.md).  A snapshot holds everything that evolves in the
+ * simulation; one written by a run of any number of processes and
+ * threads restores on any other, bit-exactly.  These are collective in a
+ * run of several processes. */
+/* Write the state now to `path`, atomically. */
+AP_API int ap_sim_snapshot(ap_sim *sim, const char *path);
+/* Read `path` (refused now, naming the file, when it is not a whole
+ * snapshot of this format) and restore it when the program's run calls
+ * reach its step: the calls before it are replayed without running (the
+ * clock moves on), and the call under way when it was written goes on
+ * from its step.  The network is compared with the snapshot's first and
+ * refused, naming what differs. */
+AP_API int ap_sim_restore(ap_sim *sim, const char *path);
+/* Write a snapshot to `path` every `every_ms` of simulated time (0:
+ * none; rounded to whole steps; each replaces the last) and, after
+ * ap_sim_signal_stop, a final one, after which the run call returns
+ * AP_ESTOPPED.  path NULL: neither. */
+AP_API int ap_sim_snapshot_every(ap_sim *sim, const char *path,
+                                 double every_ms);
+/* Ask the runs to stop at their next stopping point (at most 1000 steps
+ * away; in a run of several processes, the same step on every one) with
+ * a final snapshot.  Async-signal-safe: for a SIGTERM or SIGINT handler. */
+AP_API void ap_sim_signal_stop(int sig);
 /* Close streamed recorders (renaming their files into place). */
 AP_API int ap_sim_finish(ap_sim *sim);
 AP_API void ap_sim_stats(const ap_sim *sim, ap_stats *st);

@@ -97,7 +97,9 @@ typedef enum ap_status {
   AP_ENOTSUP = 3, /* not supported (by this plugin, backend or chip) */
   AP_EIO = 4,     /* file could not be read or written */
   AP_EPLUGIN = 5, /* plugin missing, malformed or failed */
-  AP_ESTATE = 6   /* call not valid in the current state */
+  AP_ESTATE = 6,  /* call not valid in the current state */
+  AP_ESTOPPED = 7 /* the host API only: a run stopped by a signal, after
+                     its final snapshot (ap_sim_snapshot_every) */
 } ap_status;
 
 typedef enum ap_kind {
