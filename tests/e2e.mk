@@ -51,6 +51,9 @@ EXTRA_DIST += tests/e2e/plot.lua
 E2E_TESTS += tests/e2e/check_plugin.sh
 # Runs of several processes (mpirun), or the refusal without MPI.
 E2E_TESTS += tests/e2e/mpi.sh
+# Snapshots: stopped and resumed runs, other layouts, refused files.
+E2E_TESTS += tests/e2e/snapshot.sh
+EXTRA_DIST += tests/e2e/snapshot.lua
 EXTRA_DIST += tests/e2e/mpi.lua tests/e2e/mpi_plastic.lua tests/e2e/mpi_phases.lua \
 	tests/e2e/mpi_interval.lua \
 	tests/lsan-openmpi.supp

@@ -352,13 +352,13 @@ static void flush(ap_rule_ctx *c) {
 /* The state the instance evolves (the epoch's start, the dopamine
  * integral, the flush flag), for checkpoints; the rest is in the host's
  * arrays. */
+/* The epoch's start and sum: the same on every process of a run, whose
+ * synapses' own state lives in the host's arrays. */
 static int save(const ap_rule_ctx *c, const ap_stream *out, char *err,
                 size_t err_size) {
   const dopa *d = c->inst;
   const double v[3] = {d->tE, d->G, (double)d->flushed};
-  const uint64_t n = d->n_syn;
-  if (out->write(out->ctx, &n, sizeof n) != AP_OK ||
-      out->write(out->ctx, v, sizeof v) != AP_OK) {
+  if (out->write(out->ctx, v, sizeof v) != AP_OK) {
     snprintf(err, err_size, "could not write the rule's state");
     return AP_EIO;
   }
@@ -369,16 +369,9 @@ static int load(ap_rule_ctx *c, const ap_stream *in, char *err,
                 size_t err_size) {
   dopa *d = c->inst;
   double v[3];
-  uint64_t n = 0;
-  if (in->read(in->ctx, &n, sizeof n) != AP_OK ||
-      in->read(in->ctx, v, sizeof v) != AP_OK) {
+  if (in->read(in->ctx, v, sizeof v) != AP_OK) {
     snprintf(err, err_size, "the saved state of the rule ends early");
     return AP_EIO;
-  }
-  if (n != d->n_syn) {
-    snprintf(err, err_size, "the state was saved for a projection of %llu "
-             "synapses, this one has %zu", (unsigned long long)n, d->n_syn);
-    return AP_EINVAL;
   }
   d->tE = v[0];
   d->G = v[1];
