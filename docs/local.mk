@@ -12,7 +12,7 @@ dist_doc_DATA = \
 	docs/neuromorphic.md \
 	docs/tutorial.md \
 	docs/nef.md \
-	docs/distributed.md
+	docs/distributed.md docs/reliability.md
 
 # Runs every complete Lua example (and compiles every plugin listing) of
 # the documents: docs/run-examples.sh, with APICAL naming the program.

@@ -24,12 +24,28 @@
 /* ------------------------------------------------------ the kept table */
 
 typedef struct kbuf {
-  luaL_Buffer *b;   /* writing (NULL: only checking) */
+  int write;        /* 0: only checking */
+  unsigned char *p; /* the bytes (malloc'd) */
+  size_t len, cap;
+  int oom;
   char path[256];   /* where the bad value is, for the message */
 } kbuf;
 
 static void put(kbuf *k, const void *p, size_t n) {
-  if (k->b) luaL_addlstring(k->b, p, n);
+  if (!k->write || k->oom) return;
+  if (k->len + n > k->cap) {
+    size_t cap = k->cap ? k->cap : 256;
+    while (cap < k->len + n) cap *= 2;
+    unsigned char *q = realloc(k->p, cap);
+    if (!q) {
+      k->oom = 1;
+      return;
+    }
+    k->p = q;
+    k->cap = cap;
+  }
+  memcpy(k->p + k->len, p, n);
+  k->len += n;
 }
 
 static void put_u64(kbuf *k, uint64_t v) {
@@ -176,14 +192,15 @@ static int unpack(lua_State *L, reader *r, int depth) {
   }
 }
 
-/* Check (b NULL) or pack the kept table; NULL, or a message. */
-static const char *pack_kept(lua_State *L, luaL_Buffer *b, char *msg,
-                             size_t n) {
-  kbuf k = {b, "t"};
-  const char *bad = pack(L, &k, 0);
+/* Check (k->write 0) or pack the table at the top of L; NULL, or a
+ * message. */
+static const char *pack_kept(lua_State *L, kbuf *k, char *msg, size_t n) {
+  snprintf(k->path, sizeof k->path, "t");
+  const char *bad = pack(L, k, 0);
+  if (!bad && k->oom) bad = "too large: out of memory";
   if (!bad) return NULL;
   snprintf(msg, n, "ap.keep: %s is %s%s; a kept table holds only booleans, "
-           "numbers, strings and tables of them", k.path,
+           "numbers, strings and tables of them", k->path,
            strchr(bad, ' ') ? "" : "a ", bad);
   return msg;
 }
@@ -230,25 +247,20 @@ static int snap_hook(void *ctx, ap_snap *snap, int restoring, char *err,
     lua_pop(L, 1);
     return 0;
   }
-  luaL_Buffer b;
-  luaL_buffinit(L, &b); /* the buffer sits above the table */
-  lua_pushvalue(L, -2);
   char msg[512];
-  const char *bad = pack_kept(L, &b, msg, sizeof msg);
+  kbuf k = {1, NULL, 0, 0, 0, ""};
+  const char *bad = pack_kept(L, &k, msg, sizeof msg);
   lua_pop(L, 1);
+  int rc = 0;
   if (bad) {
     snprintf(err, n, "%s", bad);
-    luaL_pushresult(&b);
-    lua_pop(L, 2);
-    return -1;
+    rc = -1;
+  } else if (ap_snap_begin(snap, "lua.keep") || ap_snap_put(snap, k.p, k.len)) {
+    snprintf(err, n, "out of memory saving the kept table");
+    rc = -1;
   }
-  luaL_pushresult(&b);
-  size_t sz;
-  const char *bytes = lua_tolstring(L, -1, &sz);
-  int rc = ap_snap_begin(snap, "lua.keep") || ap_snap_put(snap, bytes, sz);
-  lua_pop(L, 2);
-  if (rc) snprintf(err, n, "out of memory saving the kept table");
-  return rc ? -1 : 0;
+  free(k.p);
+  return rc;
 }
 
 void lap_snap_install(lua_State *L, ap_sim *sim) {
@@ -279,7 +291,8 @@ static int l_keep(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 1);
   char msg[512];
-  const char *bad = pack_kept(L, NULL, msg, sizeof msg);
+  kbuf k = {0, NULL, 0, 0, 0, ""};
+  const char *bad = pack_kept(L, &k, msg, sizeof msg);
   if (bad) return luaL_error(L, "%s", bad);
   lua_pushvalue(L, 1);
   lua_setfield(L, LUA_REGISTRYINDEX, KEEP_KEY);

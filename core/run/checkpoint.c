@@ -55,7 +55,14 @@ struct sim_resume {
   int64_t first, end;         /* the run call under way then */
   int kind;                   /* SIM_CALL_* (NONE: between calls) */
   uint64_t procs;             /* processes that wrote it */
+  double read_s;              /* reading and checking the file */
 };
+
+static double seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
 static volatile sig_atomic_t stop_signal = 0;
 
@@ -475,7 +482,15 @@ static int write_to(ap_sim *sim, ap_snap *s) {
 int ap_sim_snapshot(ap_sim *sim, const char *path) {
   if (!path || !*path)
     return sim_fail(sim, AP_EINVAL, "a snapshot needs a file name");
-  if (sim->resume) return AP_OK; /* replaying: the state is not yet back */
+  if (sim->resume) {
+    /* replaying: the call that wrote a snapshot between runs is where it
+     * is restored (what the script makes after it comes after it);
+     * others are not written again */
+    const sim_resume *r = sim->resume;
+    if (r->kind || sim->step != r->step || sim->in_callback) return AP_OK;
+    int rc = sim_resume_call(sim, 0, SIM_CALL_NONE);
+    return rc == SIM_SKIPPED ? AP_OK : rc;
+  }
   if (sim->failed) return sim->failed;
   ap_dist_enter(AP_DIST_OP_SNAPSHOT, 0);
   ap_snap *s = ap_snap_new();
@@ -562,6 +577,7 @@ int ap_sim_restore(ap_sim *sim, const char *path) {
   if (sim->resume || sim->binst || sim->step)
     return sim_fail(sim, AP_ESTATE, "a restore must come before the first "
                     "run");
+  const double t0 = seconds();
   ap_snap *s = ap_snap_read(path, err, sizeof err);
   if (!s) return sim_fail(sim, AP_EINVAL, "%s", err);
   sim_resume *r = calloc(1, sizeof *r);
@@ -571,6 +587,7 @@ int ap_sim_restore(ap_sim *sim, const char *path) {
     return sim_fail(sim, AP_ENOMEM, "out of memory");
   }
   r->snap = s;
+  r->read_s = seconds() - t0;
   sim->resume = r;
   uint64_t layout, step, kind, first, end, procs;
   if (ap_snap_open(s, "run") || ap_snap_get_u64(s, &layout) ||
@@ -1113,7 +1130,9 @@ int sim_resume_call(ap_sim *sim, int64_t steps, int kind) {
                     (double)at * sim->dt, (double)end * sim->dt);
     return sim->failed = rc;
   }
+  const double t0 = seconds();
   int rc = restore_now(sim);
+  const double took = seconds() - t0;
   char err[sizeof sim->err];
   memcpy(err, sim->err, sizeof err);
   /* every process restores, or none goes on */
@@ -1122,6 +1141,10 @@ int sim_resume_call(ap_sim *sim, int64_t steps, int kind) {
     sim_resume_free(sim);
     return sim->failed = rc ? rc : AP_EINVAL;
   }
+  if (ap_dist_rank() == 0)
+    fprintf(stderr, "apical: restored %s at t = %g ms in %.3f s (%.3f s "
+            "reading and checking the file)\n", r->path,
+            (double)sim->step * sim->dt, r->read_s + took, r->read_s);
   sim_resume_free(sim);
   return AP_OK;
 }

@@ -3,7 +3,8 @@
 -- 77,169 neurons and about 0.3 billion synapses at full scale, driven by
 -- Poisson background input, with the parameters of the reference
 -- implementation (NEST's microcircuit example).
---   apical run microcircuit.lua [scale=1] [T=1000] [presim=0] [--threads N]
+--   apical run microcircuit.lua [scale=1] [T=1000] [presim=0] [snap=FILE]
+--                               [--threads N]
 -- scale multiplies the population sizes and keeps the in-degrees (the
 -- numbers of synapses scale with the targets); T and presim are in ms,
 -- presim being simulated and discarded before the rates are measured.
@@ -80,6 +81,12 @@ for t = 1, 8 do
 end
 
 if presim > 0 then ap.run(presim) end
+-- snap=FILE: a snapshot after the presimulation (scripts/benchmarks/snapshot)
+if ap.args.snap then
+  local t0 = ap.clock()
+  ap.snapshot(ap.args.snap)
+  print(string.format("snapshot_write_s=%.3f", ap.clock() - t0))
+end
 for i = 1, 8 do recs[i] = ap.record(pops[i], "spikes") end
 ap.run(T)
 for i, name in ipairs(names) do

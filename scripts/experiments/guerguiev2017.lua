@@ -318,22 +318,33 @@ local function answer()
   return k
 end
 
+-- The position a snapshot may interrupt (ap.keep; see the end): st.ex
+-- holds the example under way, st.ti and st.wrong the test under way.
+local st
+
 local g_E, g_I = {}, {}
 local function train_example(ds, i)
-  input:set{ rate = ds:image(i, lambda_max) }
-  local lf = phase_ms()
-  ap.phase("forward", lf, { window = window_of(lf) })
-  local label = ds:label(i)
-  local correct = answer() == label
-  for k = 1, 10 do
-    g_E[k] = (k - 1 == label) and 1 or 0
-    g_I[k] = 1 - g_E[k]
+  local ex = st.ex
+  if not ex then -- (a resumed run takes the example back where it stopped)
+    input:set{ rate = ds:image(i, lambda_max) }
+    ex = { lf = phase_ms() }
+    st.ex = ex
   end
-  output:set{ g_E = g_E, g_I = g_I }
-  local lt = phase_ms()
-  ap.phase("target", lt, { window = window_of(lt) })
+  local label = ds:label(i)
+  if not ex.lt then
+    ap.phase("forward", ex.lf, { window = window_of(ex.lf) })
+    ex.correct = answer() == label
+    for k = 1, 10 do
+      g_E[k] = (k - 1 == label) and 1 or 0
+      g_I[k] = 1 - g_E[k]
+    end
+    output:set{ g_E = g_E, g_I = g_I }
+    ex.lt = phase_ms()
+  end
+  ap.phase("target", ex.lt, { window = window_of(ex.lt) })
   output:set{ g_E = 0, g_I = 0 }
-  return correct
+  st.ex = nil
+  return ex.correct
 end
 
 -- The angle between the hidden layer's error vector and backprop's (the
@@ -360,14 +371,18 @@ local function reset_all()
 end
 
 local function test_error()
-  local wrong = 0
-  for i = 1, n_test do
+  st.ti, st.wrong = st.ti or 1, st.wrong or 0
+  while st.ti <= n_test do
+    local i = st.ti
     if test_reset then reset_all() end
     input:set{ rate = test_set:image(i, lambda_max) }
     ap.phase("test", test_ms, { window = 30 })
-    if answer() ~= test_set:label(i) then wrong = wrong + 1 end
+    if answer() ~= test_set:label(i) then st.wrong = st.wrong + 1 end
+    st.ti = i + 1
   end
-  return 100 * wrong / n_test
+  local e = 100 * st.wrong / n_test
+  st.ti, st.wrong = nil, nil
+  return e
 end
 
 -- End an epoch quiet and cleared, as the authors' test leaves the
@@ -684,41 +699,71 @@ if A.resume then
   ap.start_at(meta.now)
   print(string.format("# resumed from %s after epoch %d", A.resume, meta.epoch))
 end
+-- Everything the loops below carry, kept in every snapshot (--snapshot,
+-- --snapshot-every; docs/reliability.md): a run restored from one
+-- (--restore, with the same arguments) goes on from the example, phase
+-- or test image that was under way, with the numbers of a run never
+-- stopped.
+st = ap.restored()
+if st then
+  print(string.format("# resumed from a snapshot: epoch %d, %s", st.epoch,
+                      st.stage))
+  rows, angles, wall0 = st.rows, st.angles, st.wall
+else
+  st = { epoch = first_epoch, rows = rows, angles = angles, wall = wall0,
+         stage = (A.test0 == "1" and first_epoch == 1) and "test0" or "train" }
+end
+ap.keep(st)
 local t0 = os.time()
 local function wall() return wall0 + os.difftime(os.time(), t0) end
-if A.test0 == "1" and first_epoch == 1 then
+if st.stage == "test0" then
   local e0 = test_error()
   rows[1] = { epoch = 0, test = e0, wall = wall() }
   print(string.format("epoch=0 test_error=%.2f", e0))
+  st.stage = "quiet0"
+end
+if st.stage == "quiet0" then
   quiesce()
   save_curves(rows)
+  st.stage = "train"
 end
-for epoch = first_epoch, epochs do
+while st.epoch <= epochs and st.stage ~= "final" do
+  local epoch = st.epoch
   local order = epoch_order(epoch)
-  local right, ang_sum, ang_n, len_sum = 0, 0, 0, 0
-  local ring, ring_sum = {}, 0
+  if not st.e then
+    st.e, st.right, st.ang_sum, st.ang_n, st.len_sum = 1, 0, 0, 0, 0
+    st.ring, st.ring_sum = {}, 0
+  end
   local c0 = ap.clock()
-  for e = 1, n_train do
-    if train_example(train_set, order[e]) then right = right + 1 end
+  while st.stage == "train" and st.e <= n_train do
+    local e = st.e
+    if train_example(train_set, order[e]) then st.right = st.right + 1 end
     local g, len = angle()
     if g then
-      ang_sum, ang_n, len_sum = ang_sum + g, ang_n + 1, len_sum + len
+      st.ang_sum, st.ang_n, st.len_sum = st.ang_sum + g, st.ang_n + 1, st.len_sum + len
       if epoch <= angle_epochs then
         local slot = (e - 1) % 100 + 1
-        ring_sum = ring_sum - (ring[slot] or 0) + g
-        ring[slot] = g
+        st.ring_sum = st.ring_sum - (st.ring[slot] or 0) + g
+        st.ring[slot] = g
         if e % 100 == 0 then
-          angles[#angles + 1] = { (epoch - 1) * n_train + e, ring_sum / 100 }
+          angles[#angles + 1] = { (epoch - 1) * n_train + e, st.ring_sum / 100 }
         end
       end
     end
+    st.e = e + 1
+    st.wall = wall()
   end
-  local train_err = 100 * (1 - right / n_train)
+  st.stage = st.stage == "train" and "test" or st.stage
+  local train_err = 100 * (1 - st.right / n_train)
   local c1 = ap.clock()
-  local test_err = test_error()
+  if st.stage == "test" then
+    st.test_err = test_error()
+    st.stage = "quiet"
+  end
+  local test_err = st.test_err
   quiesce()
   last = { train_s = c1 - c0, test_s = ap.clock() - c1, test_error = test_err }
-  local ang = ang_n > 0 and ang_sum / ang_n or nil
+  local ang = st.ang_n > 0 and st.ang_sum / st.ang_n or nil
   rows[#rows + 1] = { epoch = epoch, train = train_err, test = test_err,
                       angle = ang, wall = wall() }
   print(string.format("epoch=%d train_error=%.2f test_error=%.2f", epoch,
@@ -726,7 +771,7 @@ for epoch = first_epoch, epochs do
   print(string.format("# angle_to_backprop=%s backprop_length_ratio=%s "
                       .. "wall_s=%.0f train_s=%.1f test_s=%.1f",
                       ang and string.format("%.1f", ang) or "n/a",
-                      ang and string.format("%.3g", len_sum / ang_n) or "n/a",
+                      ang and string.format("%.3g", st.len_sum / st.ang_n) or "n/a",
                       wall(), last.train_s, last.test_s))
   io.stdout:flush()
   save_curves(rows)
@@ -735,15 +780,19 @@ for epoch = first_epoch, epochs do
     save_checkpoint(A.save, { config = config, epoch = epoch, now = ap.now(),
                               rows = rows, angles = angles, wall = wall() })
   end
+  st.epoch, st.e, st.stage, st.test_err = epoch + 1, nil, "train", nil
 end
+st.stage = "final"
 if final_tests > 0 then
-  local sum, lo, hi = 0, math.huge, -math.huge
-  for _ = 1, final_tests do
+  st.fi, st.fsum = st.fi or 1, st.fsum or 0
+  st.flo, st.fhi = st.flo or math.huge, st.fhi or -math.huge
+  while st.fi <= final_tests do
     local e = test_error()
-    sum, lo, hi = sum + e, math.min(lo, e), math.max(hi, e)
+    st.fsum, st.flo, st.fhi = st.fsum + e, math.min(st.flo, e), math.max(st.fhi, e)
+    st.fi = st.fi + 1
   end
   print(string.format("final_tests=%d mean=%.2f min=%.2f max=%.2f",
-                      final_tests, sum / final_tests, lo, hi))
+                      final_tests, st.fsum / final_tests, st.flo, st.fhi))
 end
 -- for a script that runs this one with dofile (the epoch benchmark)
 return last

@@ -36,7 +36,10 @@
 -- Arguments: T=<s> (simulated seconds, default 3600), report=<s> (print
 -- interval, default 60), out=<file.csv> (history, default
 -- izhikevich2007_history.csv; its plot goes beside it as <file>.png, not
--- with plot=0); --seed N (default 1).
+-- with plot=0); --seed N (default 1).  Resumable: run it with
+-- --snapshot FILE [--snapshot-every MS], and after a stop (SIGTERM, a
+-- kill, a crash) with --restore FILE and the same arguments; the resumed
+-- run ends with the numbers of one never stopped.
 -- Last line: rewarded_weight=<mV> others_mean=<mV> wmax=<mV>
 local ap = require "apical"
 
@@ -86,53 +89,90 @@ ee:set_weights(w)
 local s1 = ap.record(exc:slice(n1, n1), "spikes")
 local s2 = ap.record(net:slice(n2, n2), "spikes")
 
+-- What the run has to carry across a snapshot (docs/reliability.md): the
+-- reward bookkeeping, the rewards still to come, the history and the
+-- loop's position.  A run started with --restore takes them back.
+local st = ap.restored() or {
+  minute = 1, seen1 = 1, seen2 = 1, last1 = -100, rewards = 0,
+  next_id = 1, pending = {}, -- { id, time_ms } of rewards not yet given
+  t_ms = {}, w_rew = {}, w_oth = {},
+}
+ap.keep(st)
+
+-- A reward of dopamine at t (ms), forgotten once given.
+local function reward_at(id, t)
+  ap.at(t, function()
+    da:release(0.05)
+    for q = 1, #st.pending do
+      if st.pending[q][1] == id then table.remove(st.pending, q) break end
+    end
+  end)
+end
+
 -- Every 10 ms, look at the new spikes of n1 and n2 in time order, as
 -- daspnet.m does every ms, and schedule the delayed rewards.
-local seen1, seen2, last1, rewards = 1, 1, -100, 0
 ap.every(10, function()
-  local t1, t2 = s1:times(seen1), s2:times(seen2)
-  seen1, seen2 = seen1 + #t1, seen2 + #t2
+  local t1, t2 = s1:times(st.seen1), s2:times(st.seen2)
+  st.seen1, st.seen2 = st.seen1 + #t1, st.seen2 + #t2
   local i, j = 1, 1
   while j <= #t2 do
     if i <= #t1 and t1[i] <= t2[j] then
-      last1 = t1[i]; i = i + 1
+      st.last1 = t1[i]; i = i + 1
     else
       local t = t2[j]; j = j + 1
-      if t - last1 < 20 and t > last1 then
-        rewards = rewards + 1
-        ap.at(t + 1000 + math.random(2000), function() da:release(0.05) end)
+      if t - st.last1 < 20 and t > st.last1 then
+        st.rewards = st.rewards + 1
+        local id, at = st.next_id, t + 1000 + math.random(2000)
+        st.next_id = id + 1
+        st.pending[#st.pending + 1] = { id, at }
+        reward_at(id, at)
       end
     end
   end
-  if i <= #t1 then last1 = t1[#t1] end
+  if i <= #t1 then st.last1 = t1[#t1] end
 end)
+-- a resumed run: the rewards that were still to come, in their order
+for _, p in ipairs(st.pending) do reward_at(p[1], p[2]) end
 
--- written under a temporary name and renamed when complete
-local hist = assert(io.open(out .. ".part", "w"))
-hist:write("time_s,rewarded_weight_mV,others_mean_mV,rewards\n")
 local function state()
   local ws = ee:weights()
   local sum = 0
   for q = 1, #ws do sum = sum + ws[q] end
   return ws[k], (sum - ws[k]) / (#ws - 1)
 end
+-- The history, rewritten whole at each report under a temporary name and
+-- renamed, so that a stopped run never leaves a half file.
+local function write_history()
+  local f = assert(io.open(out .. ".part", "w"))
+  f:write("time_s,rewarded_weight_mV,others_mean_mV,rewards\n")
+  for q = 2, #st.t_ms do
+    f:write(string.format("%g,%.6f,%.6f,%d\n", st.t_ms[q] / 1000, st.w_rew[q],
+                          st.w_oth[q], st.rew_at[q]))
+  end
+  f:close()
+  assert(os.rename(out .. ".part", out))
+end
 -- the history again for the plot, from the start (ms)
-local t_ms, w_rew, w_oth = { 0 }, {}, {}
-w_rew[1], w_oth[1] = state()
-for minute = 1, math.ceil(T / report) do
+if #st.t_ms == 0 then
+  st.t_ms[1], st.rew_at = 0, { 0 }
+  st.w_rew[1], st.w_oth[1] = state()
+end
+local minutes = math.ceil(T / report)
+while st.minute <= minutes do
+  local minute = st.minute
   ap.run(math.min(report, T - (minute - 1) * report) * 1000)
   local wr, wo = state()
   local t = ap.now() / 1000
-  print(string.format("t=%6.0f s  rewarded=%.3f mV  others_mean=%.4f mV  rewards=%d", t, wr, wo, rewards))
-  hist:write(string.format("%g,%.6f,%.6f,%d\n", t, wr, wo, rewards))
-  hist:flush()
-  t_ms[#t_ms + 1], w_rew[#w_rew + 1], w_oth[#w_oth + 1] = ap.now(), wr, wo
+  print(string.format("t=%6.0f s  rewarded=%.3f mV  others_mean=%.4f mV  rewards=%d",
+                      t, wr, wo, st.rewards))
+  local q = #st.t_ms + 1
+  st.t_ms[q], st.w_rew[q], st.w_oth[q], st.rew_at[q] = ap.now(), wr, wo, st.rewards
+  write_history()
+  st.minute = minute + 1
 end
-hist:close()
-assert(os.rename(out .. ".part", out))
 if png then
-  assert(ap.plot.trace({ x = t_ms, { name = "rewarded synapse", values = w_rew },
-                         { name = "mean of the others", values = w_oth } }, png,
+  assert(ap.plot.trace({ x = st.t_ms, { name = "rewarded synapse", values = st.w_rew },
+                         { name = "mean of the others", values = st.w_oth } }, png,
     { label = "weight", unit = "mV",
       title = "Distal reward: the rewarded synapse against the others" }))
 end

@@ -13,6 +13,40 @@ tail -n 1 izh.txt | grep -Eq '^rewarded_weight=[0-9.]+ others_mean=[0-9.]+ wmax=
   ok || fail "izhikevich2007 history: $(cat hist.csv)"
 [ ! -e hist.csv.part ] && ok || fail "izhikevich2007 left hist.csv.part"
 
+# Stopped and resumed (docs/reliability.md): restored from its last
+# periodic snapshot (119 s, inside the run of 80..120 s),
+# and killed at whatever moment after its first one, it ends with the
+# history and numbers of the run never stopped.
+IZ="$S/experiments/izhikevich2007_distal_reward.lua"
+izargs="T=120 report=40 plot=0"
+# shellcheck disable=SC2086
+if "$APICAL" run "$IZ" -q --snapshot iz.apsnap --snapshot-every 7000 -- \
+     $izargs out=izfull.csv > izfull.txt 2>&1 &&
+   "$APICAL" run "$IZ" -q --restore iz.apsnap -- $izargs out=izres.csv \
+     > izres.txt 2>&1 &&
+   [ "$(tail -n 1 izfull.txt)" = "$(tail -n 1 izres.txt)" ] &&
+   cmp -s izfull.csv izres.csv && grep -q "rewards=[1-9]" izfull.txt; then
+  ok; else fail "izhikevich2007 restored from 56 s differs:"
+  tail -n 2 izfull.txt izres.txt | sed 's/^/    /'
+fi
+# shellcheck disable=SC2086
+"$APICAL" run "$IZ" -q --snapshot izk.apsnap --snapshot-every 3000 -- \
+  $izargs out=izkill.csv > izkill.txt 2>&1 &
+pid=$!
+n=0
+while [ ! -s izk.apsnap ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n + 1)); done
+sleep 0.3
+kill -KILL $pid 2> /dev/null
+wait $pid 2> /dev/null
+# shellcheck disable=SC2086
+if "$APICAL" run "$IZ" -q --restore izk.apsnap -- $izargs out=izkill.csv \
+     > izkill2.txt 2>&1 &&
+   [ "$(tail -n 1 izfull.txt)" = "$(tail -n 1 izkill2.txt)" ] &&
+   cmp -s izfull.csv izkill.csv; then ok; else
+  fail "izhikevich2007 killed and resumed differs:"
+  tail -n 2 izfull.txt izkill2.txt | sed 's/^/    /'
+fi
+
 if "$APICAL" run "$S/experiments/robustness.lua" stage=200 out=rob.csv -q > rob.txt 2>&1; then
   ok; else fail "robustness failed"; cat rob.txt; fi
 [ "$(grep -c '^lesion=' rob.txt)" -eq 6 ] && ok || fail "robustness: $(cat rob.txt)"

@@ -106,6 +106,40 @@ else
   cat full.txt part1.txt part2.txt 2>/dev/null | sed 's/^/    /'
 fi
 
+# Snapshots (docs/reliability.md): restored from its last periodic
+# snapshot, and stopped by SIGTERM at whatever moment after its first
+# (its final snapshot mid-example), the run ends with the numbers of the
+# run never stopped, on 2 threads after 1.
+# shellcheck disable=SC2086
+if "$APICAL" run "$script" -q --snapshot g.apsnap --snapshot-every 1234.5 -- \
+     $small epochs=2 out=snap.csv > snap1.txt 2>&1 &&
+   "$APICAL" run "$script" -q --threads 2 --restore g.apsnap -- $small \
+     epochs=2 out=snap.csv > snap2.txt 2>&1 &&
+   grep -q "^# resumed from a snapshot: epoch 2" snap2.txt &&
+   [ "$(grep '^epoch=2' full.txt)" = "$(grep '^epoch=2' snap2.txt)" ] &&
+   [ "$(cut -d, -f1-4 full.csv)" = "$(cut -d, -f1-4 snap.csv)" ]; then
+  ok; else fail "guerguiev2017 restored from its last snapshot differs:"
+  cat full.txt snap1.txt snap2.txt | sed 's/^/    /'
+fi
+# shellcheck disable=SC2086
+"$APICAL" run "$script" -q --snapshot t.apsnap --snapshot-every 500 -- \
+  $small epochs=2 out=term.csv > term1.txt 2>&1 &
+pid=$!
+n=0
+while [ ! -s t.apsnap ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n + 1)); done
+kill -TERM $pid 2> /dev/null
+wait $pid
+rc=$?
+# shellcheck disable=SC2086
+if [ $rc -ne 0 ] && grep -q "stopped by SIGTERM" term1.txt &&
+   "$APICAL" run "$script" -q --restore t.apsnap -- $small epochs=2 \
+     out=term.csv > term2.txt 2>&1 &&
+   [ "$(grep '^epoch=' full.txt)" = "$(cat term1.txt term2.txt | grep '^epoch=' | sort -u)" ] &&
+   [ "$(cut -d, -f1-4 full.csv)" = "$(cut -d, -f1-4 term.csv)" ]; then
+  ok; else fail "guerguiev2017 stopped by SIGTERM and resumed differs (status $rc):"
+  cat term1.txt term2.txt | sed 's/^/    /'
+fi
+
 # The tables of docs/experiments.md come from the runs' files.
 table="$AP_TOP_SRCDIR/scripts/experiments/guerguiev2017_table.lua"
 mkdir -p res/random res/no_hidden
