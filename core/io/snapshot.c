@@ -127,38 +127,6 @@ ap_stream ap_snap_reader(ap_snap *s) {
   return (ap_stream){sizeof(ap_stream), s, NULL, stream_read};
 }
 
-/* The file's bytes: header, sections with their names, checksum. */
-static unsigned char *assemble(const ap_snap *s, size_t *out_len) {
-  size_t body = 0;
-  for (size_t i = 0; i < s->n_sec; i++)
-    body += 2 + strlen(s->sec[i].name) + 8 + s->sec[i].len;
-  const size_t total = HEAD + body + SUM;
-  unsigned char *f = malloc(total);
-  if (!f) return NULL;
-  memcpy(f, MAGIC, 8);
-  le(f + 8, s->version, 4);
-  le(f + 12, s->n_sec, 4);
-  le(f + 16, body, 8);
-  size_t at = HEAD;
-  for (size_t i = 0; i < s->n_sec; i++) {
-    const section *c = &s->sec[i];
-    const size_t nl = strlen(c->name);
-    le(f + at, nl, 2);
-    memcpy(f + at + 2, c->name, nl);
-    at += 2 + nl;
-    le(f + at, c->len, 8);
-    at += 8;
-    if (c->len) memcpy(f + at, s->buf + c->off, c->len);
-    at += c->len;
-  }
-  ap_sha256 h;
-  ap_sha256_init(&h);
-  ap_sha256_update(&h, f, at);
-  ap_sha256_final(&h, f + at);
-  *out_len = total;
-  return f;
-}
-
 /* Write all of data to fd. */
 static int write_all(int fd, const unsigned char *p, size_t n) {
   while (n) {
@@ -171,30 +139,58 @@ static int write_all(int fd, const unsigned char *p, size_t n) {
   return 0;
 }
 
+/* Write bytes to fd and into the checksum. */
+static int emit(int fd, ap_sha256 *h, const unsigned char *p, size_t n) {
+  ap_sha256_update(h, p, n);
+  return write_all(fd, p, n);
+}
+
+/* The file: header, sections with their names, checksum, written as it
+ * is summed (no second copy of the data in memory). */
+static int write_file(const ap_snap *s, int fd) {
+  size_t body = 0;
+  for (size_t i = 0; i < s->n_sec; i++)
+    body += 2 + strlen(s->sec[i].name) + 8 + s->sec[i].len;
+  unsigned char head[HEAD], sum[SUM];
+  memcpy(head, MAGIC, 8);
+  le(head + 8, s->version, 4);
+  le(head + 12, s->n_sec, 4);
+  le(head + 16, body, 8);
+  ap_sha256 h;
+  ap_sha256_init(&h);
+  if (emit(fd, &h, head, HEAD)) return -1;
+  for (size_t i = 0; i < s->n_sec; i++) {
+    const section *c = &s->sec[i];
+    unsigned char name[2 + NAME_MAX_LEN + 8];
+    const size_t nl = strlen(c->name);
+    le(name, nl, 2);
+    memcpy(name + 2, c->name, nl);
+    le(name + 2 + nl, c->len, 8);
+    if (emit(fd, &h, name, 2 + nl + 8) ||
+        (c->len && emit(fd, &h, s->buf + c->off, c->len)))
+      return -1;
+  }
+  ap_sha256_final(&h, sum);
+  return write_all(fd, sum, SUM);
+}
+
 int ap_snap_write(ap_snap *s, const char *path, char *err, size_t n) {
   if (s->failed) {
     ap_fmt(err, n, "%s: out of memory making the snapshot", path);
     return AP_ENOMEM;
   }
   if (!ap_writes_enabled()) return AP_OK; /* another process writes it */
-  size_t len = 0;
-  unsigned char *f = assemble(s, &len);
-  if (!f) {
-    ap_fmt(err, n, "%s: out of memory making the snapshot", path);
-    return AP_ENOMEM;
-  }
   /* beside the target (same file system, so that rename is atomic) */
   const size_t tl = strlen(path) + 32;
   char *tmp = malloc(tl);
   if (!tmp) {
-    free(f);
     ap_fmt(err, n, "%s: out of memory", path);
     return AP_ENOMEM;
   }
   snprintf(tmp, tl, "%s.part%ld", path, (long)getpid());
   int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   int rc = AP_OK;
-  if (fd < 0 || write_all(fd, f, len) || fsync(fd)) {
+  if (fd < 0 || write_file(s, fd) || fsync(fd)) {
     ap_fmt(err, n, "%s: cannot write the snapshot (%s)", path,
            strerror(errno));
     rc = AP_EIO;
@@ -226,7 +222,6 @@ int ap_snap_write(ap_snap *s, const char *path, char *err, size_t n) {
     }
   }
   free(tmp);
-  free(f);
   return rc;
 }
 
