@@ -4,7 +4,8 @@
 -- state, weight and streamed recorders, callbacks -- run in four calls,
 -- its results saved with `out` as prefix.
 -- Arguments: out=PREFIX; stop=MS: a callback at MS that kills the process
--- (SIGKILL, or sig=TERM) when the variable KILL_ME is set; snap=MS: a
+-- (SIGKILL, or sig=TERM) when the variable KILL_ME is set (under mpirun,
+-- on rank sigrank only when it is given); snap=MS: a
 -- callback at MS that writes snap.apsnap; keep=1: the loop's position and
 -- the callbacks' counter are kept (ap.keep) and taken back (ap.restored);
 -- nb=N: population b's size (40); lead=MS: a run of MS before the loop.
@@ -30,7 +31,7 @@ local p3 = ap.connect(b, a, { rule = "fixed_indegree", indegree = 5 },
 ap.every(50, function() da:release(0.05 * math.random()); st.n = st.n + 1 end)
 if A.stop then
   ap.at(tonumber(A.stop), function()
-    if os.getenv("KILL_ME") then
+    if os.getenv("KILL_ME") and (not A.sigrank or ap.rank() == tonumber(A.sigrank)) then
       os.execute("kill -" .. (A.sig or "KILL") .. " $PPID; sleep 10")
     end
   end)

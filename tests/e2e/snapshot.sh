@@ -7,7 +7,7 @@
 # final snapshot), or snapshot by the script from a callback; on another
 # thread count; with a script that resumes itself from a kept table; and
 # under mpirun on another layout (2 x 1 written, 1 x 2 restored, and the
-# reverse).  Truncated, changed and foreign files, and a script whose
+# reverse; SIGTERM to one process stops both at one step).  Truncated, changed and foreign files, and a script whose
 # network or runs differ, are refused with a message naming the file and
 # what differs, before anything runs, and write nothing.
 . "$AP_TOP_SRCDIR/tests/e2e/lib.sh"
@@ -127,5 +127,22 @@ if [ "${AP_HAVE_MPI:-1}" != 0 ] && command -v mpirun > /dev/null; then
     fi
     cd ..
   done
+  # SIGTERM to rank 1 alone: both stop at the same step, the final
+  # snapshot restores on another layout
+  mkdir mpiterm && cd mpiterm
+  KILL_ME=1 timeout 300 $MPIRUN -np 2 "$APICAL" run "$S" -q --snapshot m.apsnap \
+    out=cut -- $ARGS sig=TERM sigrank=1 > out.txt 2>&1
+  rc=$?
+  if [ $rc -ne 0 ] && [ "$(grep -c 'stopped by SIGTERM at t = 300 ms' out.txt)" -ge 1 ] &&
+     [ -s m.apsnap ]; then ok; else
+    fail "SIGTERM to rank 1 of 2: status $rc:"; sed 's/^/    /' out.txt
+  fi
+  if timeout 300 $MPIRUN -np 1 "$APICAL" run "$S" -q --threads 2 out=cut \
+       --restore m.apsnap -- $ARGS > out.txt 2>&1; then
+    same mpiterm cut "stopped on 2 x 1 by a signal to one, restored on 1 x 2"
+  else
+    fail "restoring the signal's snapshot:"; sed 's/^/    /' out.txt
+  fi
+  cd ..
 fi
 finish
