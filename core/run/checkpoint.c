@@ -335,7 +335,10 @@ static int write_rule(ap_sim *sim, ap_snap *s, size_t j) {
 
 /* Input in flight: for each population, port and step ahead. */
 static int write_flight(ap_sim *sim, ap_snap *s) {
-  const unsigned ahead = sim->binst ? sim->net.max_delay + 1 : 0;
+  /* a backend with state of its own saves its spikes in flight there */
+  const int own = sim->binst && sim->bd->save && sim->bd->load &&
+                  !sim->bd->pending_get;
+  const unsigned ahead = sim->binst && !own ? sim->net.max_delay + 1 : 0;
   int rc = ap_snap_begin(s, "flight") || ap_snap_put_u64(s, ahead);
   if (rc || !ahead) return rc;
   if (!AP_HAS_FIELD(sim->bd, ap_backend_desc, pending_add) ||

@@ -80,6 +80,26 @@ KILL_ME=1 "$APICAL" run "$S" -q out=cut --snapshot k.apsnap \
   { fail "the kept table:"; sed 's/^/    /' out.txt; }
 cd ..
 
+# a backend with state of its own (the emulated chip's registers, its
+# spikes in flight, its learning counters): restored from 1800 ms, inside
+# the last of three runs, it ends as the run never stopped
+mkdir chip && cd chip
+sed 's/ap.run(2000)/ap.run(700) ap.run(700) ap.run(600)/' \
+  "$AP_TOP_SRCDIR/tests/e2e/neuromorphic_plastic.lua" > chip.lua
+if "$APICAL" run chip.lua -q --backend neuromorphic > whole.txt 2>&1 &&
+   "$APICAL" run chip.lua -q --backend neuromorphic --snapshot c.apsnap \
+     --snapshot-every 900 > /dev/null 2>&1 &&
+   "$APICAL" run chip.lua -q --backend neuromorphic --restore c.apsnap \
+     > res.txt 2> err.txt &&
+   grep -q "restored c.apsnap at t = 1800 ms" err.txt &&
+   grep -q "^post_spikes=" whole.txt && cmp -s whole.txt res.txt; then ok; else
+  fail "the neuromorphic backend restored differs:"
+  cat whole.txt res.txt err.txt | sed 's/^/    /'
+fi
+expect_error "a chip's snapshot on cpu" "written by backend neuromorphic" \
+  "$APICAL" run chip.lua -q --restore c.apsnap
+cd ..
+
 # refusals: before anything runs, nothing written
 cd kill
 cp p.apsnap good.apsnap
