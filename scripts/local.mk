@@ -18,6 +18,7 @@ EXTRA_DIST += scripts/benchmarks/coba.lua scripts/benchmarks/cuba.lua \
 	scripts/benchmarks/report.lua scripts/benchmarks/cuba_net.lua \
 	scripts/benchmarks/compare scripts/benchmarks/scaling_model \
 	scripts/benchmarks/distributed scripts/benchmarks/snapshot \
+	scripts/benchmarks/probe scripts/benchmarks/probe.c \
 	scripts/benchmarks/peers/brian2_common.py \
 	scripts/benchmarks/peers/brian2_coba.py \
 	scripts/benchmarks/peers/brian2_cuba.py

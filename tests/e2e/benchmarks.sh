@@ -32,4 +32,12 @@ else
   fail "guerguiev_epoch.lua:"
   sed 's/^/    /' ge.txt
 fi
+# The snapshot benchmark, on a small microcircuit: its table, and the
+# restored run's rates those of the run that wrote the snapshot.
+if python3 "$AP_TOP_SRCDIR/scripts/benchmarks/snapshot" --apical "$APICAL" \
+     --scale 0.01 --threads 1 > snap.txt 2>&1 &&
+   grep -q "^| 0.01 | [0-9]* | [0-9]* | [0-9.]* |" snap.txt &&
+   grep -q "the restored run's rates equal" snap.txt; then ok; else
+  fail "scripts/benchmarks/snapshot:"; sed 's/^/    /' snap.txt
+fi
 finish
