@@ -94,10 +94,10 @@ typedef struct reject_case {
 } reject_case;
 
 static const reject_case rejects[] = {
-    {"bad_abi", "built for plugin ABI 1.5, this apical's is 2.2: rebuild "
+    {"bad_abi", "built for plugin ABI 1.5, this apical's is 2.3: rebuild "
                 "it against this apical's headers"},
     {"bad_magic", "bad magic (not an apical plugin table)"},
-    {"bad_minor", "plugin ABI 2.3 is newer than this apical's 2.2"},
+    {"bad_minor", "plugin ABI 2.4 is newer than this apical's 2.3"},
     {"bad_range",
      "descriptor 'fixture_bad_range': parameter 'tau_m': default 0 ms "
      "outside its range (0, inf)"},
@@ -748,9 +748,9 @@ MUT(m_bparam, m->bp[0].def = -1)
 
 static const bad_case bad[] = {
     {m_magic, "bad magic (not an apical plugin table)", 0},
-    {m_major, "built for plugin ABI 1.5, this apical's is 2.2: rebuild it "
+    {m_major, "built for plugin ABI 1.5, this apical's is 2.3: rebuild it "
               "against this apical's headers", 0},
-    {m_minor, "plugin ABI 2.3 is newer than this apical's 2.2", 0},
+    {m_minor, "plugin ABI 2.4 is newer than this apical's 2.3", 0},
     {m_real, "built with sizeof(ap_real)=4, this apical uses 8", 0},
     {m_weight, "built with sizeof(ap_weight)=8, this apical uses 4", 0},
     {m_tsize, "plugin table size 8 is smaller than the ABI 2.0 size %zu",

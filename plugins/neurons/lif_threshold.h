@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "apical_plugin.h"
 
@@ -37,19 +38,52 @@ static inline int lif_check_below(const ap_neuron_pop *pop, char *err,
 static inline void lif_threshold(double vn, double ri, double v_th,
                                  double v_reset, double ref, double *v,
                                  double *r, double *fired) {
-  const int refractory = ri > 0.0;
-  const int spike = (ri <= 0.0) && (vn >= v_th);
-  *v = (refractory || spike) ? v_reset : vn;
-  *r = spike ? ref : (refractory ? ri - 1.0 : ri);
-  *fired = spike ? 1.0 : 0.0;
+  const int refractory = ri > 0.0, over = vn >= v_th;
+  *v = (refractory | over) ? v_reset : vn;
+  *r = refractory ? ri - 1.0 : (over ? ref : ri);
+  *fired = ((refractory == 0) & over) ? 1.0 : 0.0;
 }
+
+/* Appends base + j for every j < m with fired[j] != 0 to spiked[ns..] and
+ * returns the new count.  Spikes are rare, so eight flags at a time are
+ * tested at once (their bits OR-ed, which the compiler turns into one
+ * vector test) and only a group with a spike is walked. */
+static inline size_t lif_collect_at(const double *fired, size_t m, size_t base,
+                                    uint32_t *spiked, size_t ns) {
+  size_t j = 0;
+  for (; j + 8 <= m; j += 8) {
+    uint64_t any = 0;
+    for (size_t k = 0; k < 8; k++) {
+      uint64_t u;
+      memcpy(&u, &fired[j + k], sizeof u);
+      any |= u;
+    }
+    if (!any) continue;
+    for (size_t k = 0; k < 8; k++)
+      if (fired[j + k] != 0.0) spiked[ns++] = (uint32_t)(base + j + k);
+  }
+  for (; j < m; j++)
+    if (fired[j] != 0.0) spiked[ns++] = (uint32_t)(base + j);
+  return ns;
+}
+
+/* Neurons an update loop advances before it collects their spikes: the
+ * flags of a chunk stay in L1 (2 KB on the stack) instead of streaming
+ * through an array as long as the block. */
+#define LIF_CHUNK 256
+
+/* for (c0 = 0; c0 < n; c0 += LIF_CHUNK), with m the chunk's length and
+ * fl[LIF_CHUNK] its flags:
+ *   LIF_CHUNKS(n, c0, m, fl) { loop over j < m; ns = lif_collect_at(...); } */
+#define LIF_CHUNKS(n, c0, m, fl)                                            \
+  for (size_t c0 = 0, m = (n) < LIF_CHUNK ? (n) : LIF_CHUNK; c0 < (n);      \
+       c0 += LIF_CHUNK, m = (n) - c0 < LIF_CHUNK ? (n) - c0 : LIF_CHUNK)    \
+    for (double fl[LIF_CHUNK], *fl##_once = fl; fl##_once;                  \
+         fl##_once = NULL)
 
 /* The block-local indices of the neurons that fired, ascending. */
 static inline size_t lif_collect(const double *fired, size_t n,
                                  uint32_t *spiked) {
-  size_t ns = 0;
-  for (size_t i = 0; i < n; i++)
-    if (fired[i] != 0.0) spiked[ns++] = (uint32_t)i;
-  return ns;
+  return lif_collect_at(fired, n, 0, spiked, 0);
 }
 #endif

@@ -68,7 +68,7 @@ if command -v script > /dev/null; then
 local ap = require "apical"
 local a = ap.population("lif_psc_exp", 2000, { I_e = 400 })
 ap.connect(a, a, { rule = "fixed_indegree", indegree = 100 }, { weight = 1 })
-ap.run(10000)
+ap.run(60000) -- about a second, well over the 0.25 s before the first line
 LUA
   script -qec "$APICAL run long.lua" /dev/null > tty.txt 2>&1 || fail "run on a terminal"
   grep -q "\[ *[0-9]*%\] t = " tty.txt && ok || fail "no progress line on a terminal"

@@ -26,6 +26,7 @@ nh *nh_open_desc_(const ap_plugin_desc *pd,
                   double dt) {
   nh *h = nh_calloc_(1, sizeof *h);
   h->window_step = -1;
+  h->input_w = 1;
   h->plugin = pd;
   h->d = d;
   h->n = n;
@@ -254,6 +255,7 @@ int nh_step_blocks(nh *h, const size_t *sizes, size_t nb) {
         .state = h->bstate,
         .param = (const ap_real *const *)h->bparam,
         .input = (const ap_real *const *)h->binput,
+        .input_w = h->input_w ? h->binput : NULL,
         .lists = h->lists,
         .inst = h->inst,
         .host = ap_host_services(),
@@ -265,6 +267,15 @@ int nh_step_blocks(nh *h, const size_t *sizes, size_t nb) {
     };
     int r = d->update(&b, h->err, sizeof h->err);
     if (r != AP_OK && rc == AP_OK) rc = r;
+    NH_CHECK(!b.inputs_cleared || h->input_w,
+             "update said it cleared inputs it was not given writable");
+    if (b.inputs_cleared)
+      for (unsigned p = 0; p < d->n_ports; p++)
+        for (size_t i = 0; i < m; i++)
+          NH_CHECK(h->binput[p][i] == 0.0,
+                   "update said it cleared its inputs, but port %u of "
+                   "block neuron %zu holds %g",
+                   p, i, h->binput[p][i]);
     NH_CHECK(b.n_spiked <= m, "update reported %zu spikes in a block of %zu",
              b.n_spiked, m);
     for (size_t s = 0; s < b.n_spiked; s++) {
@@ -295,6 +306,44 @@ int nh_step_blocks(nh *h, const size_t *sizes, size_t nb) {
     memset(h->input[p], 0, h->n * sizeof(ap_real));
   h->step++;
   return rc;
+}
+
+long nh_check_input_w(const char *model, size_t n, double dt, long steps,
+                      double w_max, const char *const *names,
+                      const double *values, size_t n_set) {
+  nh *h[2] = {nh_open(model, n, dt), nh_open(model, n, dt)};
+  h[1]->input_w = 0;
+  for (int k = 0; k < 2; k++) {
+    for (size_t j = 0; j < n_set; j++) nh_set(h[k], names[j], values[j]);
+    NH_CHECK(nh_prepare(h[k]) == AP_OK, "%s: prepare failed: %s", model,
+             h[k]->err);
+  }
+  const ap_neuron_desc *d = h[0]->d;
+  uint64_t x = 12345;
+  long spikes = 0;
+  for (long s = 0; s < steps; s++) {
+    for (unsigned p = 0; p < d->n_ports; p++)
+      for (size_t i = 0; i < n; i++) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        double u = (double)(x >> 11) * 0x1.0p-53;
+        double w = u < 1.0 / 3.0 ? 3.0 * u * w_max : 0.0;
+        h[0]->input[p][i] = h[1]->input[p][i] = w;
+      }
+    nh_step(h[0]);
+    nh_step(h[1]);
+    NH_CHECK(h[0]->n_spiked == h[1]->n_spiked &&
+                 !memcmp(h[0]->spiked, h[1]->spiked,
+                         h[0]->n_spiked * sizeof *h[0]->spiked),
+             "%s, step %ld: other spikes with input_w", model, s);
+    spikes += (long)h[0]->n_spiked;
+    for (unsigned v = 0; v < d->n_vars; v++)
+      NH_CHECK(!memcmp(h[0]->state[v], h[1]->state[v], n * sizeof(ap_real)),
+               "%s, step %ld: %s differs with input_w", model, s,
+               d->vars[v].name);
+  }
+  nh_close(h[0]);
+  nh_close(h[1]);
+  return spikes;
 }
 
 void nh_step(nh *h) {

@@ -72,7 +72,11 @@ typedef struct nh {
   /* Scratch for one block. */
   const ap_real **bparam;
   ap_real **bstate;
-  const ap_real **binput;
+  ap_real **binput;
+  /* Whether update() gets input_w (writable inputs it may clear), as the
+   * cpu backend gives it; 1 after nh_open.  Either way, a step leaves
+   * the inputs zeroed, and a block that says it cleared them must have. */
+  int input_w;
   uint32_t *bspk, *bmult;
   char err[256];
   /* A population shaped by structure parameters (nh_open_shaped): d is
@@ -152,6 +156,16 @@ void nh_step(nh *h);
 int nh_spiked(const nh *h, size_t i);
 
 void nh_close(nh *h);
+
+/* The same population run twice for `steps` steps, once given writable
+ * inputs (input_w, as the cpu backend gives them: an update may clear
+ * them itself) and once not, with the same inputs of up to w_max on
+ * every port (a third of the neurons get one each step) and parameters
+ * names[k] = values[k]; asserts the same spikes and every state variable
+ * the same bit for bit at every step.  Returns the spikes seen. */
+long nh_check_input_w(const char *model, size_t n, double dt, long steps,
+                      double w_max, const char *const *names,
+                      const double *values, size_t n_set);
 
 /* Does `word` occur in `text` as a whole identifier (not inside a longer
  * name such as tau_m inside tau_m_ex)? */

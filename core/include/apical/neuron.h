@@ -72,6 +72,13 @@ typedef struct ap_neuron_block {
                                    in this step (room for n) */
   int has_mult;                 /* set to 1 when mult[] was filled; the
                                    host clears it before update() */
+  /* ABI 2.3: the arrays of `input` again, writable, or NULL where the
+   * caller keeps its inputs (tools, tests).  An update that zeroes
+   * input_w[p][0 .. n) of every port once it has read them sets
+   * inputs_cleared to 1, and the host then does not clear them itself:
+   * the inputs are read and cleared in one pass over memory. */
+  ap_real *const *input_w;
+  int inputs_cleared;           /* the host sets it to 0 before update() */
 } ap_neuron_block;
 
 /* The layout of one population of a model with structure parameters:

@@ -57,7 +57,7 @@ extern "C" {
 #endif
 
 #define AP_ABI_MAJOR 2
-#define AP_ABI_MINOR 2
+#define AP_ABI_MINOR 3
 
 #if defined(__GNUC__)
 #define AP_PLUGIN_EXPORT __attribute__((visibility("default")))
@@ -66,16 +66,19 @@ extern "C" {
 #endif
 
 /* Put before a function with a hot, vectorisable loop: on x86-64 with GNU
- * C and ifunc support, AVX-512 and AVX2 copies are built beside the
- * baseline one and the CPU's best is picked at load time.  No copy
- * contracts a multiply and an add into an FMA (AVX-512 has FMA, so
- * contraction is turned off), and the compiler vectorises no sum whose
- * order would change, so every copy computes the same bits. */
+ * C and ifunc support, copies for the x86-64-v4 (AVX-512) and x86-64-v3
+ * (AVX2 and FMA) levels are built beside the baseline one and the CPU's
+ * best is picked at load time.  No copy contracts a multiply and an add
+ * into an FMA (contraction is turned off), and the compiler vectorises no
+ * sum whose order would change, so every copy computes the same bits.  An
+ * explicit fma() is rounded once in every copy: a single instruction in
+ * the v3 and v4 copies, the C library's exact routine in the baseline. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
     defined(__linux__) && !defined(__SANITIZE_ADDRESS__) &&               \
     !defined(__SANITIZE_THREAD__) && !defined(__cplusplus)
 #define AP_VECTOR_CLONES                                                       \
-  __attribute__((target_clones("avx512f", "avx2", "default"),                \
+  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3",           \
+                               "default"),                                   \
                  optimize("fp-contract=off")))
 #else
 #define AP_VECTOR_CLONES

@@ -119,6 +119,8 @@ typedef struct cpu_proj {
   int failures;          /* ... when it is below 1 */
   int dense;             /* every row reaches consecutive targets with one
                             delay (all_to_all and the like) */
+  int one_delay;         /* every synapse has the delay delay0 (steps) */
+  unsigned delay0;
 } cpu_proj;
 
 /* A decoded connection: its filter's constants. */
@@ -150,7 +152,7 @@ typedef struct cpu_worker {
   double part_s[N_PARTS]; /* profile = 1: seconds in each part */
   ap_real **state;       /* block pointer arrays, rebuilt per block */
   const ap_real **param;
-  const ap_real **input;
+  ap_real **input;           /* writable: ap_neuron_block.input_w */
 } cpu_worker;
 
 struct cpu {
@@ -429,14 +431,16 @@ static void update_blocks(cpu *c, cpu_worker *w, int64_t step) {
                          .stream = q->stream,
                          .state = w->state,
                          .param = w->param,
-                         .input = w->input,
+                         .input = (const ap_real *const *)w->input,
                          .lists = q->lists,
                          .inst = p->inst,
                          .host = net->host,
                          .spiked = spk + first,
                          .n_spiked = 0,
                          .mult = mlt + first,
-                         .has_mult = 0};
+                         .has_mult = 0,
+                         .input_w = w->input,
+                         .inputs_cleared = 0};
     if (net->window_start && *net->window_start >= 0 &&
         step >= *net->window_start)
       b.window_step = step - *net->window_start;
@@ -466,8 +470,9 @@ static void update_blocks(cpu *c, cpu_worker *w, int64_t step) {
     if (first)
       for (size_t k = 0; k < b.n_spiked; k++)
         spk[first + k] += (uint32_t)first;
-    for (unsigned k = 0; k < d->n_ports; k++)
-      ap_ring_clear_range(&p->rings[k], step, first, nb);
+    if (!b.inputs_cleared)
+      for (unsigned k = 0; k < d->n_ports; k++)
+        ap_ring_clear_range(&p->rings[k], step, first, nb);
   }
 }
 
@@ -915,6 +920,34 @@ static void deliver_rows(cpu *c, cpu_worker *w, unsigned t, size_t j,
     deliver_slow(c, w, j, step, src_of, mult, n, lo, hi, wt, base);
     return;
   }
+  if (cp->one_delay && !cp->dense) {
+    /* One delay (the common case of a fixed delay): one slot for the
+     * whole step; the rows of the spikes two ahead are fetched while
+     * this one is added, since rows lie far apart in a large
+     * projection. */
+    unsigned slot = base + cp->delay0;
+    slot -= slot >= len ? len : 0;
+    double *restrict y = buf + (size_t)slot * nn;
+    const uint32_t mask = dl ? 0xffffffffu : AP_PACK_TARGET_MASK;
+    for (size_t k = 0; k < n; k++) {
+      if (k + 2 < n) {
+        const size_t a2 = lo[src_of[k + 2]];
+        __builtin_prefetch(tg + a2);
+        __builtin_prefetch(wt + a2);
+      }
+      const uint32_t src = src_of[k];
+      const size_t a = lo[src], b = hi[src];
+      if (mult) {
+        const double m = (double)mult[k];
+        w->events += (b - a) * mult[k];
+        for (size_t s = a; s < b; s++) y[tg[s] & mask] += m * wt[s];
+      } else { /* m = 1: the same sums without the product */
+        w->events += b - a;
+        for (size_t s = a; s < b; s++) y[tg[s] & mask] += (double)wt[s];
+      }
+    }
+    return;
+  }
   for (size_t k = 0; k < n; k++) {
     uint32_t src = src_of[k];
     size_t a = lo[src], b = hi[src];
@@ -1199,6 +1232,10 @@ static int setup_plastic(cpu *c, size_t j) {
         cp->dense = 0;
         break;
       }
+  cp->one_delay = 1;
+  cp->delay0 = pr->n_syn ? syn_delay(pr, 0) : 0;
+  for (size_t s = 1; s < pr->n_syn && cp->one_delay; s++)
+    cp->one_delay = syn_delay(pr, s) == cp->delay0;
   cp->x = x;
   if (x->p_release < 1) {
     cp->failures = 1;

@@ -99,10 +99,9 @@ static const ap_port_desc ports[N_PORTS] = {
 typedef struct izhikevich_inst {
   double *E_n;     /* noise: exp(-dt/tau_noise), 0 for white noise */
   double *S_n;     /* noise: sigma sqrt(1 - E_n^2), 0 when sigma = 0 */
-  double *fired;   /* per neuron, scratch of update() */
 } izhikevich_inst;
 
-enum { N_DERIVED = 3 };
+enum { N_DERIVED = 2 };
 
 static void release(void *p) { free(p); }
 
@@ -124,7 +123,6 @@ static int prepare(void **out, const ap_neuron_pop *pop, char *err,
   double *a = (double *)(in + 1);
   in->E_n = a;
   in->S_n = a + m;
-  in->fired = a + 2 * m;
   int published = 0;
   for (size_t i = 0; i < n; i++) {
     noise_derive(par[PAR_SIGMA][i], par[PAR_TAU_NOISE][i], h, &in->E_n[i],
@@ -154,7 +152,7 @@ static int prepare(void **out, const ap_neuron_pop *pop, char *err,
  * (the integration choice is a select), so it vectorises. */
 AP_VECTOR_CLONES
 static size_t step_block(const izhikevich_inst *in, ap_neuron_block *b) {
-  const size_t n = b->n, o = b->first;
+  const size_t n = b->n;
   const double h = b->dt, hh = 0.5 * b->dt;
   const ap_real *restrict A = b->param[PAR_A];
   const ap_real *restrict B = b->param[PAR_B];
@@ -171,32 +169,36 @@ static size_t step_block(const izhikevich_inst *in, ap_neuron_block *b) {
   ap_real *restrict U = b->state[VAR_U_M];
   ap_real *restrict I_stim = b->state[VAR_I_STIM];
   const ap_real *restrict I_n = b->state[VAR_I_NOISE];
-  double *restrict fired = in->fired + o;
+  size_t ns = 0;
+  LIF_CHUNKS(n, c0, m, fired) {
 #pragma GCC ivdep
-  for (size_t i = 0; i < n; i++) {
-    const double v = V[i], u = U[i], a = A[i];
-    const double I = I_e[i] + I_stim[i] + I_n[i];
-    const double jump = w_ex[i] + w_in[i];
-    /* forward Euler */
-    const double ve = v + (h * (0.04 * (v * v) + 5.0 * v + 140.0 - u + I) +
-                           jump);
-    const double ue = u + h * a * (B[i] * v - u);
-    /* published scheme */
-    const double Ip = I + jump;
-    double vp = v + hh * (0.04 * (v * v) + 5.0 * v + 140.0 - u + Ip);
-    vp = vp + hh * (0.04 * (vp * vp) + 5.0 * vp + 140.0 - u + Ip);
-    const double up = u + h * a * (B[i] * vp - u);
-    const int euler = CI[i] != 0.0;
-    double vn = euler ? ve : vp;
-    const double un = euler ? ue : up;
-    vn = vn < V_min[i] ? V_min[i] : vn;
-    const int spike = vn >= V_th[i];
-    V[i] = spike ? C[i] : vn;
-    U[i] = spike ? un + D[i] : un;
-    fired[i] = spike ? 1.0 : 0.0;
-    I_stim[i] = w_cur[i];
+    for (size_t j = 0; j < m; j++) {
+      const size_t i = c0 + j;
+      const double v = V[i], u = U[i], a = A[i];
+      const double I = I_e[i] + I_stim[i] + I_n[i];
+      const double jump = w_ex[i] + w_in[i];
+      /* forward Euler */
+      const double ve = v + (h * (0.04 * (v * v) + 5.0 * v + 140.0 - u + I) +
+                             jump);
+      const double ue = u + h * a * (B[i] * v - u);
+      /* published scheme */
+      const double Ip = I + jump;
+      double vp = v + hh * (0.04 * (v * v) + 5.0 * v + 140.0 - u + Ip);
+      vp = vp + hh * (0.04 * (vp * vp) + 5.0 * vp + 140.0 - u + Ip);
+      const double up = u + h * a * (B[i] * vp - u);
+      const int euler = CI[i] != 0.0;
+      double vn = euler ? ve : vp;
+      const double un = euler ? ue : up;
+      vn = vn < V_min[i] ? V_min[i] : vn;
+      const int spike = vn >= V_th[i];
+      V[i] = spike ? C[i] : vn;
+      U[i] = spike ? un + D[i] : un;
+      fired[j] = spike ? 1.0 : 0.0;
+      I_stim[i] = w_cur[i];
+    }
+    ns = lif_collect_at(fired, m, c0, b->spiked, ns);
   }
-  return lif_collect(fired, n, b->spiked);
+  return ns;
 }
 
 static int update(ap_neuron_block *b, char *err, size_t err_size) {

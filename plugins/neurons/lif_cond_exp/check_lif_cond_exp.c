@@ -31,6 +31,8 @@
 typedef struct cpar {
   double g_L, C_m, E_L, E_ex, E_in, I_e, tau_ex, tau_in, V_th, V_reset, t_ref;
   double rate_ex, w_ex, rate_in, w_in; /* input: Hz, max weight (nS) */
+  int method;   /* the integrator parameter: 0 RK4, 1 RK2 */
+  double v_tol; /* mV; 0: V_TOL */
 } cpar;
 
 static const long double gl_x[5] = {
@@ -132,7 +134,9 @@ static run_result compare(const cpar *p, double dt, double T,
   nh_set(h, "V_th", p->V_th);
   nh_set(h, "V_reset", p->V_reset);
   nh_set(h, "t_ref", p->t_ref);
+  nh_set(h, "integrator", p->method);
   ck_assert_int_eq(nh_prepare(h), AP_OK);
+  const double v_tol = p->v_tol > 0.0 ? p->v_tol : V_TOL;
   const long steps = lround(T / dt), R = lround(p->t_ref / dt);
   const double p_ex = p->rate_ex * dt * 1e-3, p_in = p->rate_in * dt * 1e-3;
   ref_grid grid;
@@ -181,7 +185,7 @@ static run_result compare(const cpar *p, double dt, double T,
       res.spikes += spike;
       double dv = fabs(nh_var(h, "V_m")[i] - (double)V[i]);
       if (dv > res.max_dv) res.max_dv = dv;
-      NH_CHECK(dv <= V_TOL,
+      NH_CHECK(dv <= v_tol,
                     "dt %g, neuron %zu, step %ld: V_m %.12g, reference %.12g",
                     dt, i, s, nh_var(h, "V_m")[i], (double)V[i]);
       NH_CHECK(fabs(nh_var(h, "g_ex")[i] - (double)ge[i]) <=
@@ -197,9 +201,10 @@ static run_result compare(const cpar *p, double dt, double T,
   nh_close(h);
   if (getenv("AP_TEST_VERBOSE"))
     fprintf(stderr,
-            "lif_cond_exp dt %g: max |V - V_ref| = %.3g mV, min |V_ref - "
-            "V_th| = %.3g mV, %ld spikes\n",
-            dt, res.max_dv, res.min_margin, res.spikes);
+            "lif_cond_exp %s dt %g: max |V - V_ref| = %.3g mV, min "
+            "|V_ref - V_th| = %.3g mV, %ld spikes\n",
+            p->method ? "RK2" : "RK4", dt, res.max_dv, res.min_margin,
+            res.spikes);
   return res;
 }
 
@@ -258,6 +263,52 @@ START_TEST(test_other_parameters) {
   p.rate_ex = 500.0;
   p.w_in = 60.0;
   compare(&p, 0.1, 500.0, 99);
+}
+END_TEST
+
+/* integrator = 1 (RK2) against the same reference: sub-threshold with
+ * NEST's defaults (tau_syn_ex 0.2 ms, so at dt = 0.1 ms and below only)
+ * and with the COBA benchmark's neuron (Brette et al. 2007: tau_syn 5 and
+ * 10 ms, g_L 10 nS, C_m 200 pF) under inputs like the network's, at the
+ * dt of each; then spiking, spike steps identical where the reference
+ * keeps RK2_TOL clear of the threshold. */
+#define RK2_TOL 0.04 /* mV */
+static cpar coba_neuron(void) {
+  return (cpar){.g_L = 10.0, .C_m = 200.0, .E_L = -60.0, .E_ex = 0.0,
+                .E_in = -80.0, .I_e = 0.0, .tau_ex = 5.0, .tau_in = 10.0,
+                .V_th = 1e3, .V_reset = -60.0, .t_ref = 5.0,
+                .rate_ex = 1280.0, .w_ex = 12.0, .rate_in = 320.0,
+                .w_in = 134.0, .method = 1, .v_tol = RK2_TOL};
+}
+
+START_TEST(test_rk2) {
+  cpar p = defaults();
+  p.V_th = 1e3;
+  p.I_e = 150.0;
+  p.method = 1;
+  p.v_tol = RK2_TOL;
+  compare(&p, 0.1, 500.0, 11);
+  compare(&p, 0.01, 500.0, 11);
+  p = coba_neuron();
+  compare(&p, 0.1, 500.0, 7);
+  p.I_e = 200.0;
+  p.V_th = -50.0;
+  run_result r = compare(&p, 0.1, 500.0, 8);
+  ck_assert_int_ge(r.spikes, 10);
+  ck_assert_double_gt(r.min_margin, RK2_TOL);
+}
+END_TEST
+
+/* Inputs read and cleared in one pass (input_w) or left to the host: the
+ * same bits, with either integrator. */
+START_TEST(test_input_w) {
+  const char *names[] = {"integrator", "I_e"};
+  for (int m = 0; m < 2; m++) {
+    const double values[] = {m, 1000.0};
+    ck_assert_int_gt(
+        nh_check_input_w("lif_cond_exp", 37, 0.1, 2000, 3.0, names, values, 2),
+        20);
+  }
 }
 END_TEST
 
@@ -468,6 +519,8 @@ static Suite *make_lif_cond_exp_suite(void) {
   tcase_add_test(tc, test_other_parameters);
   tcase_add_test(tc, test_conductance_decay);
   tcase_add_test(tc, test_refractory_clamp);
+  tcase_add_test(tc, test_rk2);
+  tcase_add_test(tc, test_input_w);
   suite_add_tcase(s, tc);
   TCase *tp = tcase_create("prepare");
   tcase_add_test(tp, test_substeps);

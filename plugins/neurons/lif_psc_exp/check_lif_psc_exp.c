@@ -259,6 +259,17 @@ START_TEST(test_blocks) {
 END_TEST
 
 /* (e) prepare() refuses V_reset >= V_th with a sentence naming both. */
+/* Inputs read and cleared in one pass (input_w) or left to the host: the
+ * same bits. */
+START_TEST(test_input_w) {
+  const char *names[] = {"I_e"};
+  const double values[] = {300.0};
+  ck_assert_int_gt(
+      nh_check_input_w("lif_psc_exp", 37, 0.1, 2000, 300.0, names, values, 1),
+      20);
+}
+END_TEST
+
 START_TEST(test_reset_above_threshold) {
   nh *h = nh_open("lif_psc_exp", 4, 0.1);
   nh_par(h, "V_reset")[2] = -50.0;
@@ -383,6 +394,7 @@ static Suite *make_lif_psc_exp_suite(void) {
   tcase_add_test(tc, test_single_psp);
   tcase_add_test(tc, test_refractory_clamp);
   tcase_add_test(tc, test_blocks);
+  tcase_add_test(tc, test_input_w);
   suite_add_tcase(s, tc);
   TCase *tp = tcase_create("prepare");
   tcase_add_test(tp, test_reset_above_threshold);

@@ -88,7 +88,6 @@ typedef struct lif_psc_exp_inst {
   double *P21in;
   double *P20;       /* I_e to voltage */
   double *ref_steps; /* round(t_ref/h) */
-  double *fired;     /* per neuron, scratch of update(): 1 if it fired */
   double *nz_decay;  /* noise current: see noise_current.h */
   double *nz_amp;
   int uniform;       /* every neuron has the same parameters */
@@ -121,7 +120,7 @@ static int prepare(void **out, const ap_neuron_pop *pop, char *err,
   if (lif_check_below(pop, err, err_size, PAR_V_RESET, "V_reset", PAR_V_TH, "V_th"))
     return AP_EINVAL;
   lif_psc_exp_inst *in =
-      malloc(sizeof *in + 10 * (n ? n : 1) * sizeof(double));
+      malloc(sizeof *in + 9 * (n ? n : 1) * sizeof(double));
   if (!in) {
     if (err && err_size)
       snprintf(err, err_size,
@@ -137,9 +136,8 @@ static int prepare(void **out, const ap_neuron_pop *pop, char *err,
   in->P21in = a + 4 * n;
   in->P20 = a + 5 * n;
   in->ref_steps = a + 6 * n;
-  in->fired = a + 7 * n;
-  in->nz_decay = a + 8 * n;
-  in->nz_amp = a + 9 * n;
+  in->nz_decay = a + 7 * n;
+  in->nz_amp = a + 8 * n;
   for (size_t i = 0; i < n; i++) {
     const double C = par[PAR_C_M][i], tau_m = par[PAR_TAU_M][i];
     const double tex = par[PAR_TAU_SYN_EX][i], tin = par[PAR_TAU_SYN_IN][i];
@@ -170,30 +168,45 @@ static int prepare(void **out, const ap_neuron_pop *pop, char *err,
 
 /* update() below when all neurons share one parameter set: parameters and
  * propagators are scalars.  Same arithmetic, same bits. */
-AP_VECTOR_CLONES
-static size_t update_uniform(const lif_psc_exp_inst *in, ap_neuron_block *b) {
+static inline __attribute__((always_inline)) size_t
+uniform_steps(const lif_psc_exp_inst *in, ap_neuron_block *b,
+              const int clear) {
   const double p22 = in->P22[0], p11ex = in->P11ex[0], p11in = in->P11in[0],
                p21ex = in->P21ex[0], p21in = in->P21in[0], p20 = in->P20[0],
                refi = in->ref_steps[0];
   const double el = b->param[PAR_E_L][0], th = b->param[PAR_V_TH][0],
                vr = b->param[PAR_V_RESET][0], ie = b->param[PAR_I_E][0];
-  const ap_real *restrict w_ex = b->input[PORT_EX];
-  const ap_real *restrict w_in = b->input[PORT_IN];
+  /* clear: read the inputs through input_w and zero them (the host's
+   * clearing pass spared); else read them only */
+  ap_real *restrict w_ex =
+      clear ? b->input_w[PORT_EX] : (ap_real *)b->input[PORT_EX];
+  ap_real *restrict w_in =
+      clear ? b->input_w[PORT_IN] : (ap_real *)b->input[PORT_IN];
   ap_real *restrict V = b->state[VAR_V_M];
   ap_real *restrict i_ex = b->state[VAR_I_SYN_EX];
   ap_real *restrict i_in = b->state[VAR_I_SYN_IN];
   ap_real *restrict r = b->state[VAR_R_REF];
-  double *restrict fired = in->fired + b->first;
+  size_t ns = 0;
+  LIF_CHUNKS(b->n, c0, m, fired) {
 #pragma GCC ivdep
-  for (size_t i = 0; i < b->n; i++) {
-    const double v = V[i], ri = r[i];
-    const double vp = el + ((v - el) * p22 + i_ex[i] * p21ex +
-                            i_in[i] * p21in + ie * p20);
-    lif_threshold(vp, ri, th, vr, refi, &V[i], &r[i], &fired[i]);
-    i_ex[i] = i_ex[i] * p11ex + w_ex[i];
-    i_in[i] = i_in[i] * p11in + w_in[i];
+    for (size_t j = 0; j < m; j++) {
+      const size_t i = c0 + j;
+      const double v = V[i], ri = r[i];
+      const double vp = el + ((v - el) * p22 + i_ex[i] * p21ex +
+                              i_in[i] * p21in + ie * p20);
+      lif_threshold(vp, ri, th, vr, refi, &V[i], &r[i], &fired[j]);
+      i_ex[i] = i_ex[i] * p11ex + w_ex[i];
+      i_in[i] = i_in[i] * p11in + w_in[i];
+      if (clear) w_ex[i] = w_in[i] = 0.0;
+    }
+    ns = lif_collect_at(fired, m, c0, b->spiked, ns);
   }
-  return lif_collect(fired, b->n, b->spiked);
+  return ns;
+}
+
+AP_VECTOR_CLONES
+static size_t update_uniform(const lif_psc_exp_inst *in, ap_neuron_block *b) {
+  return b->input_w ? uniform_steps(in, b, 1) : uniform_steps(in, b, 0);
 }
 
 /* update() below with a noise current: first this step's I_noise, then
@@ -220,19 +233,23 @@ static size_t update_noisy(const lif_psc_exp_inst *in, ap_neuron_block *b) {
   ap_real *restrict i_in = b->state[VAR_I_SYN_IN];
   ap_real *restrict r = b->state[VAR_R_REF];
   ap_real *restrict I_n = b->state[VAR_I_NOISE];
-  double *restrict fired = in->fired + o;
   noise_step(b, in->nz_decay + o, in->nz_amp + o, I_n);
+  size_t ns = 0;
+  LIF_CHUNKS(b->n, c0, m, fired) {
 #pragma GCC ivdep
-  for (size_t i = 0; i < b->n; i++) {
-    const double v = V[i], el = E_L[i], ri = r[i];
-    const double vp = el + ((v - el) * P22[i] + i_ex[i] * P21ex[i] +
-                            i_in[i] * P21in[i] + (I_e[i] + I_n[i]) * P20[i]);
-    const double vr = V_reset[i], refi = ref[i], th = V_th[i];
-    lif_threshold(vp, ri, th, vr, refi, &V[i], &r[i], &fired[i]);
-    i_ex[i] = i_ex[i] * P11ex[i] + w_ex[i];
-    i_in[i] = i_in[i] * P11in[i] + w_in[i];
+    for (size_t j = 0; j < m; j++) {
+      const size_t i = c0 + j;
+      const double v = V[i], el = E_L[i], ri = r[i];
+      const double vp = el + ((v - el) * P22[i] + i_ex[i] * P21ex[i] +
+                              i_in[i] * P21in[i] + (I_e[i] + I_n[i]) * P20[i]);
+      const double vr = V_reset[i], refi = ref[i], th = V_th[i];
+      lif_threshold(vp, ri, th, vr, refi, &V[i], &r[i], &fired[j]);
+      i_ex[i] = i_ex[i] * P11ex[i] + w_ex[i];
+      i_in[i] = i_in[i] * P11in[i] + w_in[i];
+    }
+    ns = lif_collect_at(fired, m, c0, b->spiked, ns);
   }
-  return lif_collect(fired, b->n, b->spiked);
+  return ns;
 }
 
 /* One step, in NEST's order: propagate V_m (or count the refractory period
@@ -248,6 +265,7 @@ static int update(ap_neuron_block *b, char *err, size_t err_size) {
   }
   if (in->uniform) {
     b->n_spiked = update_uniform(in, b);
+    b->inputs_cleared = b->input_w != NULL;
     return AP_OK;
   }
   const size_t o = b->first;
@@ -267,21 +285,24 @@ static int update(ap_neuron_block *b, char *err, size_t err_size) {
   ap_real *restrict i_ex = b->state[VAR_I_SYN_EX];
   ap_real *restrict i_in = b->state[VAR_I_SYN_IN];
   ap_real *restrict r = b->state[VAR_R_REF];
-  double *restrict fired = in->fired + o;
   /* Without branches, so that the compiler vectorises it (the arrays
    * never overlap).  A refractory neuron stays at V_reset, where its
    * spike left it, and cannot fire. */
+  size_t ns = 0;
+  LIF_CHUNKS(b->n, c0, m, fired) {
 #pragma GCC ivdep
-  for (size_t i = 0; i < b->n; i++) {
-    const double v = V[i], el = E_L[i], ri = r[i];
-    const double vp = el + ((v - el) * P22[i] + i_ex[i] * P21ex[i] +
-                            i_in[i] * P21in[i] + I_e[i] * P20[i]);
-    const double vr = V_reset[i], refi = ref[i], th = V_th[i];
-    lif_threshold(vp, ri, th, vr, refi, &V[i], &r[i], &fired[i]);
-    i_ex[i] = i_ex[i] * P11ex[i] + w_ex[i];
-    i_in[i] = i_in[i] * P11in[i] + w_in[i];
+    for (size_t j = 0; j < m; j++) {
+      const size_t i = c0 + j;
+      const double v = V[i], el = E_L[i], ri = r[i];
+      const double vp = el + ((v - el) * P22[i] + i_ex[i] * P21ex[i] +
+                              i_in[i] * P21in[i] + I_e[i] * P20[i]);
+      const double vr = V_reset[i], refi = ref[i], th = V_th[i];
+      lif_threshold(vp, ri, th, vr, refi, &V[i], &r[i], &fired[j]);
+      i_ex[i] = i_ex[i] * P11ex[i] + w_ex[i];
+      i_in[i] = i_in[i] * P11in[i] + w_in[i];
+    }
+    ns = lif_collect_at(fired, m, c0, b->spiked, ns);
   }
-  size_t ns = lif_collect(fired, b->n, b->spiked);
   b->n_spiked = ns;
   return AP_OK;
 }
