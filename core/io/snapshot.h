@@ -22,7 +22,10 @@
 
 #include "apical/apical_plugin.h"
 
-#define AP_SNAP_VERSION 1u
+/* Raised whenever what a section holds changes (2: lif_cond_exp gained
+ * its `integrator` parameter), so that an older file is refused at once
+ * with its version named rather than misread. */
+#define AP_SNAP_VERSION 2u
 
 typedef struct ap_snap ap_snap;
 
