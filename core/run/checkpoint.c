@@ -446,6 +446,11 @@ static int write_backend(ap_sim *sim, ap_snap *s) {
 }
 
 static int write_to(ap_sim *sim, ap_snap *s) {
+  /* rules that update lazily settle what they owe first, so that the
+   * weights and synapse state saved are current (a restored run then
+   * starts with nothing owed, as the written one goes on after its
+   * flush: flushing changes when a rule computes, not what) */
+  for (size_t j = 0; j < sim->n_projs; j++) sim_flush_rule(sim, &sim->projs[j]);
   char *sh = shape(sim);
   if (!sh) return sim_fail(sim, AP_ENOMEM, "out of memory");
   const char *bname = sim->bp ? sim->bp->name : sim->set->backend;

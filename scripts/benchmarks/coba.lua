@@ -16,7 +16,7 @@ ap.setup{ dt = 0.1, seed = tonumber(ap.args.seed or "1") }
 local ne = math.floor(0.8 * n)
 local params = { C_m = 200, g_L = 10, E_L = -60, V_th = -50, V_reset = -60, t_ref = 5,
                  E_ex = 0, E_in = -80, tau_syn_ex = 5, tau_syn_in = 10, I_e = 0,
-                 integrator = ap.args.integrator and tonumber(ap.args.integrator),
+                 integrator = tonumber(ap.args.integrator or "1"),
                  V_m = ap.normal(-65, 5), g_ex = ap.normal(40, 15), g_in = ap.normal(200, 120) }
 local exc = ap.population("lif_cond_exp", ne, params)
 local inh = ap.population("lif_cond_exp", n - ne, params)

@@ -916,9 +916,20 @@ static void deliver_rows(cpu *c, cpu_worker *w, unsigned t, size_t j,
   double *buf = ring->buf;
   const size_t nn = ring->stride;
   const unsigned len = ring->len, base = (unsigned)(step % len);
-  if (cp->rule || cp->failures) {
+  if (cp->failures) {
     deliver_slow(c, w, j, step, src_of, mult, n, lo, hi, wt, base);
     return;
+  }
+  if (cp->rule && cp->rule->on_pre) {
+    /* every row's on_pre first, then the rows delivered as static ones:
+     * each row is delivered after its own on_pre, in the same order */
+    ap_rule_ctx *rc = &w->rctx[j];
+    rc->step = step;
+    rc->t = (double)(step + 1) * c->net->dt;
+    for (size_t k = 0; k < n; k++) {
+      const size_t a = lo[src_of[k]], b = hi[src_of[k]];
+      if (a < b) cp->rule->on_pre(rc, a, b - a);
+    }
   }
   if (cp->one_delay && !cp->dense) {
     /* One delay (the common case of a fixed delay): one slot for the

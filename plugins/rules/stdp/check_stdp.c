@@ -46,6 +46,7 @@ static double pair(double d, double mu, int nearest, double w0, double wmax) {
     rh_post(h, sq, 0);
     rh_pre(h, sp, 0, 1);
   }
+  rh_flush(h, sp > sq ? sp : sq); /* as the host does before it reads */
   double w = h->w[0];
   rh_close(h);
   return w;
@@ -66,6 +67,7 @@ START_TEST(test_same_step) {
       double want = same > 0   ? w0 + lambda * wmax
                     : same < 0 ? w0 - lambda * alpha * wmax
                                : w0;
+      rh_flush(h, 1000000);
       RH_WEIGHT_EQ(h->w[0], want, "same_step %d, nearest %d", same, nn);
       rh_close(h);
     }
@@ -140,6 +142,7 @@ START_TEST(test_nearest_vs_all) {
     rh_pre(h, step_of(20.0), 0, 1);
     rh_post(h, step_of(30.0), 0);
     double kp = exp(-10.0 / 20.0) + (nn ? 0.0 : exp(-20.0 / 20.0));
+    rh_flush(h, 1000000);
     RH_WEIGHT_EQ(h->w[0], w0 + lambda * wmax * kp, "pre pre post, nearest %d",
                  nn);
     rh_close(h);
@@ -150,6 +153,7 @@ START_TEST(test_nearest_vs_all) {
     rh_post(h, step_of(20.0), 0);
     rh_pre(h, step_of(30.0), 0, 1);
     double km = exp(-10.0 / 30.0) + (nn ? 0.0 : exp(-20.0 / 30.0));
+    rh_flush(h, 1000000);
     RH_WEIGHT_EQ(h->w[0], w0 - lambda * 1.3 * wmax * km,
                  "post post pre, nearest %d", nn);
     rh_close(h);
@@ -160,6 +164,7 @@ START_TEST(test_nearest_vs_all) {
     rh_post(h, step_of(20.0), 0);
     rh_post(h, step_of(30.0), 0);
     double want = w0 + lambda * wmax * (exp(-10.0 / 20.0) + exp(-20.0 / 20.0));
+    rh_flush(h, 1000000);
     RH_WEIGHT_EQ(h->w[0], want, "pre post post, nearest %d", nn);
     rh_close(h);
   }
@@ -182,6 +187,7 @@ START_TEST(test_bounds) {
       for (int k = 0; k < 40; k++) {
         rh_pre(h, 100 * k, 0, 1);
         rh_post(h, 100 * k + 5, 0);
+        rh_flush(h, 100 * k + 5);
         double w = sign * (double)h->w[0];
         RH_CHECK(w >= 0.0 && w <= 100.0, "weight %g outside [0, Wmax]",
                  (double)h->w[0]);
@@ -190,6 +196,7 @@ START_TEST(test_bounds) {
       for (int k = 40; k < 120; k++) {
         rh_post(h, 100 * k, 0);
         rh_pre(h, 100 * k + 5, 0, 1);
+        rh_flush(h, 100 * k + 5);
         double w = sign * (double)h->w[0];
         RH_CHECK(w >= 0.0 && w <= 100.0, "weight %g outside [0, Wmax]",
                  (double)h->w[0]);
@@ -240,6 +247,8 @@ START_TEST(test_inhibitory_mirror) {
           for (int k = 0; k < 2; k++) rh_post(h[k], step, j);
       }
     }
+    rh_flush(h[0], 20000);
+    rh_flush(h[1], 20000);
     for (size_t s = 0; s < NS; s++) {
       RH_CHECK(h[1]->w[s] == -h[0]->w[s],
                "nearest %d, synapse %zu: inhibitory %.9g, excitatory %.9g", nn,
@@ -255,6 +264,44 @@ START_TEST(test_inhibitory_mirror) {
     ck_assert_int_gt(changed, NS / 2);
     rh_close(h[0]);
     rh_close(h[1]);
+  }
+}
+END_TEST
+
+/* Potentiation waits for the next presynaptic spike (or flush): with one
+ * input silent while its neuron fires 40 times, the history fills (16
+ * entries), the column is paired at once, and the weight ends exactly
+ * where pairing every postsynaptic spike as it comes leaves it: the
+ * same operands, the weight rounded to single precision after each. */
+START_TEST(test_deferred_exact) {
+  for (int flush_mid = 0; flush_mid <= 1; flush_mid++) {
+    rh *h = rh_open("stdp", 2, 1, DT);
+    rh_set(h, "mu_plus", 0.0);
+    rh_set(h, "mu_minus", 0.0);
+    rh_set(h, "lambda", 0.004);
+    rh_set(h, "Wmax", 100.0);
+    h->w[0] = h->w[1] = 20.0f;
+    rh_prepare_ok(h, 0.0);
+    rh_pre(h, 10, 0, 1); /* synapse 0: once, then silent */
+    const double inv_dt = 1.0 / DT, t0 = rh_time(h, 10);
+    float want = 20.0f;
+    for (int k = 0; k < 40; k++) {
+      const int64_t step = 40 + 30 * k;
+      if (k % 2) rh_pre(h, step - 5, 1, 1); /* synapse 1 keeps spiking */
+      rh_post(h, step, 0);
+      if (flush_mid && k == 25) rh_flush(h, step);
+      /* the eager pairing of synapse 0 with this spike */
+      const double age = (rh_time(h, step) - t0) * inv_dt;
+      const double kp = 1.0 * exp(-(double)(size_t)(age + 0.5) * DT / 20.0);
+      double x = (double)want / 100.0;
+      x += 0.004 * 1.0 * kp;
+      want = (float)((x < 1.0 ? x : 1.0) * 100.0);
+    }
+    rh_flush(h, 40 + 30 * 40);
+    ck_assert_msg(h->w[0] == want, "flush_mid %d: weight %.9g, eager %.9g",
+                  flush_mid, (double)h->w[0], (double)want);
+    ck_assert_float_gt(h->w[0], 20.0f);
+    rh_close(h);
   }
 }
 END_TEST
@@ -293,6 +340,8 @@ START_TEST(test_threads) {
     pat.steps = 5000;
     rh_thread_run(h[0], &pat, 1);
     rh_thread_run(h[1], &pat, 3);
+    rh_flush(h[0], pat.steps);
+    rh_flush(h[1], pat.steps);
     rh_assert_same(h[0], h[1]);
     int changed = 0;
     for (size_t s = 0; s < PRE * POST; s++) changed += h[0]->w[s] != 50.0f;
@@ -341,6 +390,7 @@ static Suite *make_stdp_suite(void) {
   tcase_add_test(tc, test_bounds);
   tcase_add_test(tc, test_inhibitory_mirror);
   tcase_add_test(tc, test_first_spikes);
+  tcase_add_test(tc, test_deferred_exact);
   tcase_add_test(tc, test_threads);
   tcase_add_test(tc, test_prepare_refuses);
   suite_add_tcase(s, tc);

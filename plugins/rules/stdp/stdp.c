@@ -6,15 +6,39 @@
  * presynaptic spike; each postsynaptic neuron keeps the trace Kminus and
  * the time of its last spike.  Traces are stored as they were right after
  * the last spike that touched them and decayed to the event time when
- * read, so nothing runs between spikes (no on_step, no flush).  Spikes
- * lie on the dt grid, so a decay over k steps is read from a table of
- * exp(-k dt / tau) made in prepare() (exp() beyond it): a postsynaptic
- * spike then costs a table read per synapse instead of an exp().
+ * read.  Spikes lie on the dt grid, so a decay over k steps is read from
+ * a table of exp(-k dt / tau) made in prepare() (exp() beyond it).
+ *
+ * Potentiation is deferred to the presynaptic spike, as NEST does
+ * (Morrison et al. 2007): a postsynaptic spike only appends its time to
+ * its neuron's history; the next presynaptic spike of each synapse into
+ * the neuron first applies, in time order, the potentiation of every
+ * postsynaptic spike since its own last presynaptic spike, then its
+ * depression.  Each pairing is computed with the same operands as when
+ * applied at the postsynaptic spike (Kplus and t_last do not change
+ * between presynaptic spikes) and the weight rounded after each, so the
+ * weights are the same bit for bit, and a delivered weight is always
+ * current; only the weights of synapses whose presynaptic neuron has not
+ * spiked since lag, and flush() settles them before the host reads any.
+ * A postsynaptic spike so costs O(1) instead of a walk over the column
+ * of synapses into the neuron, whose weights and traces lie scattered
+ * through the row-ordered arrays.
+ *
+ * Histories lie in one array, HIST slots per neuron; the newest two
+ * entries and the neuron's Kminus at the step's time (made once per step
+ * by on_step) also lie on a line of their own, which is all that on_pre
+ * reads of a target that spiked once since the synapse's last
+ * presynaptic spike.  An entry can go once every synapse into the neuron
+ * has presynaptically spiked after it: when a history is full, on_post
+ * finds the oldest t_last of the column (a read-only walk) and drops
+ * what is older; when that frees less than half of it (an input silent
+ * for long), it pairs the whole column at once, as an eager rule would,
+ * and empties the history.
  *
  * Concurrency (see apical_plugin.h): on_pre writes only its own synapses
- * and reads the post traces, which on_post of the same step writes only
- * after every on_pre of that step; on_post writes its own synapses' weights
- * and its own neuron's trace. */
+ * and reads the post traces and histories of their targets, which on_post
+ * of the same step writes only after every on_pre of that step; on_post
+ * writes its own neuron's trace and history. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,8 +136,27 @@ typedef struct decay_tab {
   double f[N_DECAY];
 } decay_tab;
 
+/* Slots of each neuron's history: the postsynaptic spikes that some
+ * synapse into it has not yet paired with, ascending. */
+enum { HIST = 16 };
+
+/* Synapses ahead of on_pre's whose targets' histories are fetched. */
+enum { AHEAD = 8 };
+
+/* What on_pre reads of each postsynaptic neuron, on one cache line with
+ * its neighbour's: its newest two history entries (-inf where none),
+ * and its Kminus at the time of the step's presynaptic spikes. */
+typedef struct post_info {
+  double newest, prev, km;
+  uint32_t len, pad;
+} post_info;
+
 typedef struct stdp_inst {
   decay_tab plus, minus;
+  size_t n_post;
+  post_info *info;  /* per postsynaptic neuron */
+  double *hist;     /* n_post x HIST times */
+  double km_t;      /* the time of info[].km (NAN: none yet) */
 } stdp_inst;
 
 static void decay_init(decay_tab *d, double dt, double tau) {
@@ -132,7 +175,13 @@ static inline double decayed(const decay_tab *d, double k, double t_k,
   return k * exp((t_k - t) / d->tau);
 }
 
-static void release(void *inst) { free(inst); }
+static void release(void *inst) {
+  stdp_inst *in = inst;
+  if (!in) return;
+  free(in->info);
+  free(in->hist);
+  free(in);
+}
 
 static int prepare(void **inst, const ap_rule_ctx *c, char *err,
                    size_t err_size) {
@@ -154,19 +203,108 @@ static int prepare(void **inst, const ap_rule_ctx *c, char *err,
     snprintf(err, err_size, "the time step must be > 0 ms, got %g", c->dt);
     return AP_EINVAL;
   }
-  stdp_inst *in = malloc(sizeof *in);
-  if (!in) {
-    snprintf(err, err_size, "out of memory for the decay tables");
+  stdp_inst *in = calloc(1, sizeof *in);
+  const size_t m = c->n_post ? c->n_post : 1;
+  if (in) {
+    in->info = malloc(m * sizeof *in->info);
+    in->hist = malloc(m * HIST * sizeof *in->hist);
+  }
+  if (!in || !in->info || !in->hist) {
+    if (in) free(in->info), free(in->hist);
+    free(in);
+    snprintf(err, err_size,
+             "out of memory for the decay tables and the spike histories of "
+             "%zu neurons",
+             c->n_post);
     return AP_ENOMEM;
   }
+  in->n_post = c->n_post;
+  in->km_t = NAN;
+  for (size_t j = 0; j < m; j++)
+    in->info[j] = (post_info){-INFINITY, -INFINITY, 0.0, 0, 0};
   decay_init(&in->plus, c->dt, p[PAR_TAU_PLUS]);
   decay_init(&in->minus, c->dt, p[PAR_TAU_MINUS]);
   *inst = in;
   return AP_OK;
 }
 
-/* Presynaptic spikes at c->t of the row segment [first, first+n):
- * depression by the postsynaptic trace, then the presynaptic trace. */
+/* The potentiation of synapse s by a postsynaptic spike at t_p (>= its
+ * t_last): what an eager rule would do at t_p. */
+static inline __attribute__((always_inline)) void
+potentiate(const stdp_inst *in, const ap_real *p,
+                              double t_p, size_t s, const ap_real *kplus,
+                              const ap_real *t_last, ap_weight *w) {
+  const double wmax = p[PAR_WMAX], lambda = p[PAR_LAMBDA];
+  const int nearest = p[PAR_NEAREST] != 0.0;
+  const double same = p[PAR_SAME_STEP];
+  double kp = decayed(&in->plus, kplus[s], t_last[s], t_p);
+  /* A presynaptic spike of the same step (its on_pre ran first) does not
+   * pair: as NEST, simultaneous spikes change nothing.  All-to-all
+   * leaves the earlier spikes' trace; nearest has no earlier partner. */
+  double x = (double)w[s] / wmax;
+  if (t_last[s] == t_p) {
+    kp = nearest ? 0.0 : kp - 1.0;
+    if (same > 0) kp += 1.0; /* the pair at dt = 0 as pre before post */
+    if (same < 0)            /* ... or as post before pre */
+      x -= lambda * p[PAR_ALPHA] *
+           pow_mu(x > 0.0 ? x : 0.0, p[PAR_MU_MINUS]);
+  }
+  x += lambda * pow_mu(1.0 - x, p[PAR_MU_PLUS]) * kp;
+  w[s] = (ap_weight)((x < 1.0 ? x : 1.0) * wmax);
+}
+
+/* Apply to synapse s the postsynaptic spikes of neuron j it has not
+ * paired with: those at or after its last presynaptic spike.  One such
+ * spike (the common case) is read from the neuron's info line; more from
+ * its history. */
+static inline __attribute__((always_inline)) void
+catch_up(const stdp_inst *in, const ap_real *p, uint32_t j, size_t s,
+         const ap_real *kplus, const ap_real *t_last, ap_weight *w) {
+  const post_info *q = &in->info[j];
+  const double tl = t_last[s];
+  if (q->prev < tl) {
+    potentiate(in, p, q->newest, s, kplus, t_last, w);
+    return;
+  }
+  const double *h = in->hist + (size_t)j * HIST;
+  uint32_t k = q->len;
+  while (k > 0 && h[k - 1] >= tl) k--;
+  for (; k < q->len; k++) potentiate(in, p, h[k], s, kplus, t_last, w);
+}
+
+/* Kminus of every postsynaptic neuron at the time of the step's
+ * presynaptic spikes, once per step rather than once per synapse (each
+ * neuron is the target of many of a step's synapses): the same decayed()
+ * as on_pre would compute, the table read with the index clamped so that
+ * the loop vectorises, then the neurons past the table (silent for
+ * longer than it spans) done again with exp(). */
+AP_VECTOR_CLONES
+static void km_all(const decay_tab *d, const ap_real *restrict k,
+                   const ap_real *restrict t_k, double t, size_t n,
+                   post_info *restrict out) {
+  const double lim = N_DECAY - 0.5;
+  size_t past = 0;
+  for (size_t j = 0; j < n; j++) {
+    const double age = (t - t_k[j]) * d->inv_dt;
+    const int in_tab = age < lim;
+    const double a = in_tab ? age : 0.0;
+    out[j].km = k[j] * d->f[(size_t)(a + 0.5)];
+    past += !in_tab;
+  }
+  if (past)
+    for (size_t j = 0; j < n; j++) out[j].km = decayed(d, k[j], t_k[j], t);
+}
+
+static void on_step(ap_rule_ctx *c) {
+  stdp_inst *in = c->inst;
+  km_all(&in->minus, c->post_state[POST_KMINUS], c->post_state[POST_T_LAST],
+         c->t, in->n_post, in->info);
+  in->km_t = c->t;
+}
+
+/* Presynaptic spikes at c->t of the row segment [first, first+n): the
+ * potentiation each synapse owes, its depression by the postsynaptic
+ * trace, then the presynaptic trace. */
 static void on_pre(ap_rule_ctx *c, size_t first, size_t n) {
   const ap_real *p = c->param;
   const stdp_inst *in = c->inst;
@@ -178,12 +316,32 @@ static void on_pre(ap_rule_ctx *c, size_t first, size_t n) {
   const ap_real *kminus = c->post_state[POST_KMINUS];
   const ap_real *t_post = c->post_state[POST_T_LAST];
   ap_weight *w = c->weight;
+  const size_t end = first + n;
+  /* First the potentiation (a pass of its own, so that the depression
+   * below runs without data-dependent branches). */
+  for (size_t s = first; s < end; s++) {
+    if (s + AHEAD < end) {
+      /* a target a few synapses on that spiked twice or more since then
+       * will need its history: ask for the line now */
+      const uint32_t ja = c->target[s + AHEAD] & c->target_mask;
+      if (in->info[ja].prev >= t_last[s + AHEAD])
+        __builtin_prefetch(in->hist + (size_t)ja * HIST +
+                           (in->info[ja].len > 8 ? 8 : 0));
+    }
+    const uint32_t j = c->target[s] & c->target_mask;
+    if (in->info[j].newest >= t_last[s])
+      catch_up(in, p, j, s, kplus, t_last, w);
+  }
+  /* on_step made Kminus at t for every neuron (a backend whose steps
+   * are not c->t's, or a tool calling the hooks alone, gets it here) */
+  const int have_km = in->km_t == t;
   /* The synapses of a row share their presynaptic spike times, so the
    * decay factor of Kplus is usually one exp() per segment. */
   double tl_seen = NAN, f_plus = 0.0;
-  for (size_t s = first; s < first + n; s++) {
+  for (size_t s = first; s < end; s++) {
     const uint32_t j = c->target[s] & c->target_mask;
-    const double km = decayed(&in->minus, kminus[j], t_post[j], t);
+    const double km = have_km ? in->info[j].km
+                              : decayed(&in->minus, kminus[j], t_post[j], t);
     double x = (double)w[s] / wmax;
     x -= step * pow_mu(x, mu) * km;
     w[s] = (ap_weight)((x > 0.0 ? x : 0.0) * wmax);
@@ -196,41 +354,69 @@ static void on_pre(ap_rule_ctx *c, size_t first, size_t n) {
   }
 }
 
-/* A spike of neuron `post` at c->t: potentiation of the synapses into it
- * by their presynaptic traces, then the neuron's trace, once. */
+/* A spike of neuron `post` at c->t: its time joins the neuron's history
+ * (the synapses into it pair with it at their next presynaptic spike, or
+ * at flush()), then the neuron's trace, once. */
 static void on_post(ap_rule_ctx *c, uint32_t post, const size_t *syn,
                     size_t n) {
   const ap_real *p = c->param;
-  const stdp_inst *in = c->inst;
-  const double t = c->t, wmax = p[PAR_WMAX];
-  const double lambda = p[PAR_LAMBDA], mu = p[PAR_MU_PLUS];
-  const ap_real *kplus = c->syn_state[SYN_KPLUS];
-  const ap_real *t_last = c->syn_state[SYN_T_LAST];
+  stdp_inst *in = c->inst;
+  const double t = c->t;
   ap_real *kminus = c->post_state[POST_KMINUS];
   ap_real *t_post = c->post_state[POST_T_LAST];
-  ap_weight *w = c->weight;
-  const int nearest = p[PAR_NEAREST] != 0.0;
-  const double same = p[PAR_SAME_STEP];
-  for (size_t k = 0; k < n; k++) {
-    const size_t s = syn[k];
-    double kp = decayed(&in->plus, kplus[s], t_last[s], t);
-    /* A presynaptic spike of this same step (on_pre ran first) does not
-     * pair: as NEST, simultaneous spikes change nothing.  All-to-all
-     * leaves the earlier spikes' trace; nearest has no earlier partner. */
-    double x = (double)w[s] / wmax;
-    if (t_last[s] == t) {
-      kp = nearest ? 0.0 : kp - 1.0;
-      if (same > 0) kp += 1.0; /* the pair at dt = 0 as pre before post */
-      if (same < 0)            /* ... or as post before pre */
-        x -= lambda * p[PAR_ALPHA] * pow_mu(x > 0.0 ? x : 0.0, p[PAR_MU_MINUS]);
+  post_info *q = &in->info[post];
+  double *h = in->hist + (size_t)post * HIST;
+  if (q->len == HIST) {
+    /* Drop the entries every synapse into the neuron has paired with:
+     * those before the oldest last presynaptic spike of the column. */
+    const ap_real *t_last = c->syn_state[SYN_T_LAST];
+    double oldest = INFINITY;
+    for (size_t k = 0; k < n; k++)
+      if (t_last[syn[k]] < oldest) oldest = t_last[syn[k]];
+    uint32_t drop = 0;
+    while (drop < q->len && h[drop] < oldest) drop++;
+    for (uint32_t k = drop; k < q->len; k++) h[k - drop] = h[k];
+    q->len -= drop;
+    if (2 * q->len > HIST) {
+      /* An input long silent: pair the column now, as an eager rule
+       * would, and start the history afresh. */
+      ap_weight *w = c->weight;
+      const ap_real *kplus = c->syn_state[SYN_KPLUS];
+      for (size_t k = 0; k < n; k++)
+        if (q->newest >= t_last[syn[k]])
+          catch_up(in, p, post, syn[k], kplus, t_last, w);
+      q->len = 0;
+      q->newest = -INFINITY;
     }
-    x += lambda * pow_mu(1.0 - x, mu) * kp;
-    w[s] = (ap_weight)((x < 1.0 ? x : 1.0) * wmax);
   }
+  q->prev = q->newest;
+  q->newest = t;
+  h[q->len++] = t;
   kminus[post] = p[PAR_NEAREST] != 0.0
                      ? 1.0
                      : decayed(&in->minus, kminus[post], t_post[post], t) + 1.0;
   t_post[post] = t;
+}
+
+/* Pair every synapse with the postsynaptic spikes it has not yet paired
+ * with, in row order; the histories are then empty. */
+static void flush(ap_rule_ctx *c) {
+  stdp_inst *in = c->inst;
+  if (!in) return;
+  const ap_real *kplus = c->syn_state[SYN_KPLUS];
+  const ap_real *t_last = c->syn_state[SYN_T_LAST];
+  size_t pending = 0;
+  for (size_t j = 0; j < in->n_post; j++) pending += in->info[j].len;
+  if (!pending) return;
+  for (size_t s = 0; s < c->n_syn; s++) {
+    const uint32_t j = c->target[s] & c->target_mask;
+    if (in->info[j].newest >= t_last[s])
+      catch_up(in, c->param, j, s, kplus, t_last, c->weight);
+  }
+  for (size_t j = 0; j < in->n_post; j++) {
+    in->info[j].len = 0;
+    in->info[j].newest = in->info[j].prev = -INFINITY;
+  }
 }
 
 static const ap_rule_desc rule = {
@@ -244,11 +430,11 @@ static const ap_rule_desc rule = {
     .n_post_vars = N_POST_VARS,
     .on_pre = on_pre,
     .on_post = on_post,
-    .on_step = NULL,
+    .on_step = on_step,
     .n_modulators = 0,
     .prepare = prepare,
     .release = release,
-    .flush = NULL,
+    .flush = flush,
     .chip_learning = AP_CHIP_RULE_LOCAL_TRACES,
 };
 
@@ -290,6 +476,16 @@ static const char doc_long[] =
     "  makes the weight more negative, down to Wmax.  Wmax = 0 is refused.\n"
     "  Weights are stored as ap_weight (single precision), so each update\n"
     "  is rounded to about 7 significant digits.\n"
+    "\n"
+    "  Potentiation is computed when the synapse next transmits, as in NEST\n"
+    "  (Morrison et al. 2007): a postsynaptic spike is only recorded, and\n"
+    "  the synapse's next presynaptic spike applies, in time order, every\n"
+    "  pairing owed since its last one, before its depression.  The\n"
+    "  operands and the rounding are those of pairing at the postsynaptic\n"
+    "  spike, so the weights are the same bit for bit, and transmitted\n"
+    "  weights are always current; the host settles the rest (flush)\n"
+    "  before it reads weights or writes a snapshot.  A postsynaptic spike\n"
+    "  then costs O(1) instead of a pass over the synapses into the neuron.\n"
     "\n"
     "Equations\n"
     "  Traces (tau_plus per synapse, tau_minus per postsynaptic neuron):\n"
@@ -343,6 +539,9 @@ static const char doc_long[] =
     "  t_last_post  ms    -inf     time of the neuron's last spike (internal)\n"
     "\n"
     "References\n"
+    "  Morrison A, Aertsen A, Diesmann M (2007). Spike-timing-dependent\n"
+    "    plasticity in balanced random networks. Neural Comput\n"
+    "    19(6):1437-1467.\n"
     "  Morrison A, Diesmann M, Gerstner W (2008). Phenomenological models of\n"
     "    synaptic plasticity based on spike timing. Biol Cybern\n"
     "    98(6):459-478.\n"
