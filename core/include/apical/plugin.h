@@ -72,14 +72,17 @@ extern "C" {
  * into an FMA (contraction is turned off), and the compiler vectorises no
  * sum whose order would change, so every copy computes the same bits.  An
  * explicit fma() is rounded once in every copy: a single instruction in
- * the v3 and v4 copies, the C library's exact routine in the baseline. */
+ * the v3 and v4 copies, the C library's exact routine in the baseline.
+ * The copies do not keep floating-point exceptions (no-trapping-math,
+ * which changes no value), so that a select between two computed values
+ * vectorises with AVX2 too. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
     defined(__linux__) && !defined(__SANITIZE_ADDRESS__) &&               \
     !defined(__SANITIZE_THREAD__) && !defined(__cplusplus)
 #define AP_VECTOR_CLONES                                                       \
   __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3",           \
                                "default"),                                   \
-                 optimize("fp-contract=off")))
+                 optimize("fp-contract=off", "no-trapping-math")))
 #else
 #define AP_VECTOR_CLONES
 #endif
