@@ -44,6 +44,37 @@ static inline void lif_threshold(double vn, double ri, double v_th,
   *fired = ((refractory == 0) & over) ? 1.0 : 0.0;
 }
 
+/* lif_threshold() without the flag, for loops that find the neurons that
+ * fired afterwards by lif_collect_ref(): refractory periods of at least
+ * one step only, as a neuron's r is then `ref` right after its spike
+ * and at no other time (it counts down from there and stays below). */
+static inline void lif_threshold_r(double vn, double ri, double v_th,
+                                   double v_reset, double ref, double *v,
+                                   double *r) {
+  const int refractory = ri > 0.0, over = vn >= v_th;
+  *v = (refractory | over) ? v_reset : vn;
+  *r = refractory ? ri - 1.0 : (over ? ref : ri);
+}
+
+/* Appends base + j for every j < m with r[j] == ref (ref >= 1: the
+ * neurons that fired in this step, see lif_threshold_r) to spiked[ns..]
+ * and returns the new count; eight at a time, as lif_collect_at(). */
+static inline size_t lif_collect_ref(const double *r, double ref, size_t m,
+                                     size_t base, uint32_t *spiked,
+                                     size_t ns) {
+  size_t j = 0;
+  for (; j + 8 <= m; j += 8) {
+    int any = 0;
+    for (size_t k = 0; k < 8; k++) any |= r[j + k] == ref;
+    if (!any) continue;
+    for (size_t k = 0; k < 8; k++)
+      if (r[j + k] == ref) spiked[ns++] = (uint32_t)(base + j + k);
+  }
+  for (; j < m; j++)
+    if (r[j] == ref) spiked[ns++] = (uint32_t)(base + j);
+  return ns;
+}
+
 /* Appends base + j for every j < m with fired[j] != 0 to spiked[ns..] and
  * returns the new count.  Spikes are rare, so eight flags at a time are
  * tested at once (their bits OR-ed, which the compiler turns into one

@@ -270,7 +270,7 @@ static inline __attribute__((always_inline)) double substep(int method, double v
  * only.  Same arithmetic, same bits. */
 static inline __attribute__((always_inline)) size_t
 uniform_steps(const lif_cond_exp_inst *in, ap_neuron_block *b,
-              const int method, const int clear) {
+              const int method, const int scan_r) {
   const size_t n = b->n;
   const double h = in->hs[0], ic = in->inv_C[0], dh_ex = in->Dh_ex[0],
                d_ex = in->D_ex[0], dh_in = in->Dh_in[0], d_in = in->D_in[0],
@@ -279,12 +279,10 @@ uniform_steps(const lif_cond_exp_inst *in, ap_neuron_block *b,
                gl = b->param[PAR_G_L][0], eex = b->param[PAR_E_EX][0],
                ein = b->param[PAR_E_IN][0];
   const double glel_ie = gl * b->param[PAR_E_L][0] + b->param[PAR_I_E][0];
-  /* clear: read the inputs through input_w and zero them (the host's
-   * clearing pass spared); else read them only */
-  ap_real *restrict w_ex =
-      clear ? b->input_w[PORT_EX] : (ap_real *)b->input[PORT_EX];
-  ap_real *restrict w_in =
-      clear ? b->input_w[PORT_IN] : (ap_real *)b->input[PORT_IN];
+  /* the inputs are read through input_w and zeroed (the host's clearing
+   * pass spared) */
+  ap_real *restrict w_ex = b->input_w[PORT_EX];
+  ap_real *restrict w_in = b->input_w[PORT_IN];
   ap_real *restrict V = b->state[VAR_V_M];
   ap_real *restrict g_ex = b->state[VAR_G_EX];
   ap_real *restrict g_in = b->state[VAR_G_IN];
@@ -297,12 +295,16 @@ uniform_steps(const lif_cond_exp_inst *in, ap_neuron_block *b,
       const double ge = g_ex[i], gi = g_in[i], v = V[i], ri = r[i];
       const double vn = substep(method, v, ge, gi, h, ic, gl, glel_ie, eex,
                                 ein, dh_ex, d_ex, dh_in, d_in);
-      lif_threshold(vn, ri, th, vr, refi, &V[i], &r[i], &fired[j]);
+      if (scan_r) /* the spikes found from r afterwards: one store less */
+        lif_threshold_r(vn, ri, th, vr, refi, &V[i], &r[i]);
+      else
+        lif_threshold(vn, ri, th, vr, refi, &V[i], &r[i], &fired[j]);
       g_ex[i] = ge * p_ex + w_ex[i];
       g_in[i] = gi * p_in + w_in[i];
-      if (clear) w_ex[i] = w_in[i] = 0.0;
+      w_ex[i] = w_in[i] = 0.0;
     }
-    ns = lif_collect_at(fired, m, c0, b->spiked, ns);
+    ns = scan_r ? lif_collect_ref(r + c0, refi, m, c0, b->spiked, ns)
+                : lif_collect_at(fired, m, c0, b->spiked, ns);
   }
   return ns;
 }
@@ -365,14 +367,14 @@ one_substep_steps(const lif_cond_exp_inst *in, ap_neuron_block *b,
 AP_VECTOR_CLONES
 static size_t update_uniform_rk4(const lif_cond_exp_inst *in,
                                  ap_neuron_block *b) {
-  return b->input_w ? uniform_steps(in, b, METHOD_RK4, 1)
-                    : uniform_steps(in, b, METHOD_RK4, 0);
+  return in->ref_steps[0] >= 1.0 ? uniform_steps(in, b, METHOD_RK4, 1)
+                                 : uniform_steps(in, b, METHOD_RK4, 0);
 }
 AP_VECTOR_CLONES
 static size_t update_uniform_rk2(const lif_cond_exp_inst *in,
                                  ap_neuron_block *b) {
-  return b->input_w ? uniform_steps(in, b, METHOD_RK2, 1)
-                    : uniform_steps(in, b, METHOD_RK2, 0);
+  return in->ref_steps[0] >= 1.0 ? uniform_steps(in, b, METHOD_RK2, 1)
+                                 : uniform_steps(in, b, METHOD_RK2, 0);
 }
 AP_VECTOR_CLONES
 static size_t update_one_substep_rk4(const lif_cond_exp_inst *in,
@@ -459,10 +461,10 @@ static int update(ap_neuron_block *b, char *err, size_t err_size) {
     b->n_spiked = update_noisy(in, b);
     return AP_OK;
   }
-  if (in->uniform) {
+  if (in->uniform && b->input_w) { /* (tools keep their inputs) */
     b->n_spiked = in->method == METHOD_RK2 ? update_uniform_rk2(in, b)
                                            : update_uniform_rk4(in, b);
-    b->inputs_cleared = b->input_w != NULL;
+    b->inputs_cleared = 1;
     return AP_OK;
   }
   if (in->one_substep) {

@@ -170,18 +170,16 @@ static int prepare(void **out, const ap_neuron_pop *pop, char *err,
  * propagators are scalars.  Same arithmetic, same bits. */
 static inline __attribute__((always_inline)) size_t
 uniform_steps(const lif_psc_exp_inst *in, ap_neuron_block *b,
-              const int clear) {
+              const int scan_r) {
   const double p22 = in->P22[0], p11ex = in->P11ex[0], p11in = in->P11in[0],
                p21ex = in->P21ex[0], p21in = in->P21in[0], p20 = in->P20[0],
                refi = in->ref_steps[0];
   const double el = b->param[PAR_E_L][0], th = b->param[PAR_V_TH][0],
                vr = b->param[PAR_V_RESET][0], ie = b->param[PAR_I_E][0];
-  /* clear: read the inputs through input_w and zero them (the host's
-   * clearing pass spared); else read them only */
-  ap_real *restrict w_ex =
-      clear ? b->input_w[PORT_EX] : (ap_real *)b->input[PORT_EX];
-  ap_real *restrict w_in =
-      clear ? b->input_w[PORT_IN] : (ap_real *)b->input[PORT_IN];
+  /* the inputs are read through input_w and zeroed (the host's clearing
+   * pass spared) */
+  ap_real *restrict w_ex = b->input_w[PORT_EX];
+  ap_real *restrict w_in = b->input_w[PORT_IN];
   ap_real *restrict V = b->state[VAR_V_M];
   ap_real *restrict i_ex = b->state[VAR_I_SYN_EX];
   ap_real *restrict i_in = b->state[VAR_I_SYN_IN];
@@ -194,19 +192,24 @@ uniform_steps(const lif_psc_exp_inst *in, ap_neuron_block *b,
       const double v = V[i], ri = r[i];
       const double vp = el + ((v - el) * p22 + i_ex[i] * p21ex +
                               i_in[i] * p21in + ie * p20);
-      lif_threshold(vp, ri, th, vr, refi, &V[i], &r[i], &fired[j]);
+      if (scan_r) /* the spikes found from r afterwards: one store less */
+        lif_threshold_r(vp, ri, th, vr, refi, &V[i], &r[i]);
+      else
+        lif_threshold(vp, ri, th, vr, refi, &V[i], &r[i], &fired[j]);
       i_ex[i] = i_ex[i] * p11ex + w_ex[i];
       i_in[i] = i_in[i] * p11in + w_in[i];
-      if (clear) w_ex[i] = w_in[i] = 0.0;
+      w_ex[i] = w_in[i] = 0.0;
     }
-    ns = lif_collect_at(fired, m, c0, b->spiked, ns);
+    ns = scan_r ? lif_collect_ref(r + c0, refi, m, c0, b->spiked, ns)
+                : lif_collect_at(fired, m, c0, b->spiked, ns);
   }
   return ns;
 }
 
 AP_VECTOR_CLONES
 static size_t update_uniform(const lif_psc_exp_inst *in, ap_neuron_block *b) {
-  return b->input_w ? uniform_steps(in, b, 1) : uniform_steps(in, b, 0);
+  return in->ref_steps[0] >= 1.0 ? uniform_steps(in, b, 1)
+                                 : uniform_steps(in, b, 0);
 }
 
 /* update() below with a noise current: first this step's I_noise, then
@@ -263,9 +266,9 @@ static int update(ap_neuron_block *b, char *err, size_t err_size) {
     b->n_spiked = update_noisy(in, b);
     return AP_OK;
   }
-  if (in->uniform) {
+  if (in->uniform && b->input_w) { /* (tools keep their inputs) */
     b->n_spiked = update_uniform(in, b);
-    b->inputs_cleared = b->input_w != NULL;
+    b->inputs_cleared = 1;
     return AP_OK;
   }
   const size_t o = b->first;
