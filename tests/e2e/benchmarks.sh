@@ -32,6 +32,15 @@ else
   fail "guerguiev_epoch.lua:"
   sed 's/^/    /' ge.txt
 fi
+# The integrator comparison (apical's side, short): RK2's error far below
+# forward Euler's scale and far above RK4's, spikes matched.
+if python3 "$AP_TOP_SRCDIR/scripts/benchmarks/integrator_error" --apical "$APICAL" \
+     --T 100 --no-brian > ie.txt 2>&1 &&
+   grep -Eq '^\| apical lif_cond_exp, RK4 \(integrator = 0\) \| [0-9.e-]+ \|' ie.txt &&
+   awk -F'|' '/RK4/ { r4 = $3 + 0 } /RK2/ { r2 = $3 + 0 }
+              END { exit !(r4 < 1e-3 && r2 > r4 && r2 < 0.1) }' ie.txt; then ok; else
+  fail "scripts/benchmarks/integrator_error:"; sed 's/^/    /' ie.txt
+fi
 # The snapshot benchmark, on a small microcircuit: its table, and the
 # restored run's rates those of the run that wrote the snapshot.
 if python3 "$AP_TOP_SRCDIR/scripts/benchmarks/snapshot" --apical "$APICAL" \
