@@ -88,6 +88,14 @@ static void copy_in(void *at, size_t bytes, void *ctx) {
   h->n += bytes;
 }
 
+/* Lazy rules (stdp pairs postsynaptic spikes at the next presynaptic
+ * one) settle what they owe, as the host has them do before a snapshot:
+ * the host's arrays then hold the whole state, and the rules' own is
+ * empty. */
+static void flush_rules(ap_sim *sim) {
+  for (size_t j = 0; j < sim->n_projs; j++) sim_flush_rule(sim, &sim->projs[j]);
+}
+
 static host_copy take(ap_sim *sim) {
   host_copy h = {NULL, 0};
   each_array(sim, copy_out, &h);
@@ -206,6 +214,7 @@ static void stop_and_go_on(const char *chip, const char *dt, int64_t stop,
   run(sim, &a, 0, stop);
   static memstream at_stop, end_a, end_b;
   save(sim, &a, &at_stop);
+  flush_rules(sim);
   host_copy h = take(sim);
   size_t before = a.log.n;
   run(sim, &a, stop, soon);
@@ -214,7 +223,9 @@ static void stop_and_go_on(const char *chip, const char *dt, int64_t stop,
   save(sim, &a, &end_a);
   host_copy ha = take(sim);
 
-  /* from the stop, with the saved state */
+  /* from the stop, with the saved state (the rules' own state emptied
+   * first, as a restored run's fresh rules start) */
+  flush_rules(sim);
   put_back(sim, &h);
   inst b;
   open_inst(sim, &b);

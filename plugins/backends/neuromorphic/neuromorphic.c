@@ -279,11 +279,24 @@ static void post_rules(nm *m, size_t i, int64_t T) {
     if (pr->post != i || !pj->col_off) continue;
     pj->rc.step = (T + 1) * (int64_t)m->k - 1;
     pj->rc.t = (double)(T + 1) * m->tick;
+    int any = 0;
     for (size_t k = 0; k < p->n_spk; k++) {
       const uint32_t a = p->spk[k];
       size_t s0 = pj->col_off[a], s1 = pj->col_off[a + 1];
       if (s0 == s1) continue;
       pj->rule->on_post(&pj->rc, a, pj->col + s0, s1 - s0);
+      any = 1;
+    }
+    /* A rule that defers its work to the next presynaptic spike (stdp)
+     * settles it now: the chip learns at the tick of the spike, and
+     * every weight a rule changed is put on the chip's grid at once. */
+    if (any && AP_HAS_FIELD(pj->rule, ap_rule_desc, flush) &&
+        pj->rule->flush)
+      pj->rule->flush(&pj->rc);
+    for (size_t k = 0; k < p->n_spk; k++) {
+      const uint32_t a = p->spk[k];
+      size_t s0 = pj->col_off[a], s1 = pj->col_off[a + 1];
+      if (s0 == s1) continue;
       for (size_t q = s0; q < s1; q++)
         nm_quantise(m, j, pj->col[q], pj->col[q] + 1, 1, T);
       m->learn += s1 - s0;
