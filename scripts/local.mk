@@ -19,9 +19,12 @@ EXTRA_DIST += scripts/benchmarks/coba.lua scripts/benchmarks/cuba.lua \
 	scripts/benchmarks/compare scripts/benchmarks/scaling_model \
 	scripts/benchmarks/distributed scripts/benchmarks/snapshot \
 	scripts/benchmarks/probe scripts/benchmarks/probe.c \
+	scripts/benchmarks/integrator_error \
+	scripts/benchmarks/integrator_error.lua \
 	scripts/benchmarks/peers/brian2_common.py \
 	scripts/benchmarks/peers/brian2_coba.py \
-	scripts/benchmarks/peers/brian2_cuba.py
+	scripts/benchmarks/peers/brian2_cuba.py \
+	scripts/benchmarks/peers/brian2_brunel_stdp.py
 
 # The plugin SDK's generator: scripts/new-plugin, installed as
 # apical-new-plugin, with its templates in $(pkgdatadir)/plugin-template
